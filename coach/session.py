@@ -1,0 +1,64 @@
+"""A session from the user's options: plan → script → samples. The CLI calls only this."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coach import paths
+from coach.errors import InputError
+from coach.render import Renderer
+from coach.routine import plan, routines
+from coach.script import SAMPLE_RATE, Script, build
+from coach.speech import Clips, VoiceSettings
+from coach.words import words
+
+
+@dataclass(frozen=True)
+class Request:
+    routine: str
+    only: tuple[str, ...] = ()
+    hold: int | None = None
+    reps: int | None = None
+    side: str = "both"
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    volume: float = 1.0
+
+
+@dataclass
+class Session:
+    script: Script
+    clips: Clips
+    volume: float
+
+    def renderer(self) -> Renderer:
+        return Renderer(self.script, self.clips.get, self.volume)
+
+
+def compose(request: Request) -> Session:
+    """Check the options, then build the script with each phrase's real spoken length."""
+    try:
+        routine = routines()[request.routine]
+    except KeyError:
+        raise InputError(
+            f"unknown routine '{request.routine}'. Known: {', '.join(routines())}."
+        ) from None
+    doses = plan(routine, request.only, request.hold, request.reps, request.side)
+    clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
+    script = build(routine, doses, words(), clips.length, SAMPLE_RATE)
+    return Session(script, clips, request.volume)
+
+
+def fallback_path(routine: str, now: dt.datetime | None = None) -> Path:
+    """Where a session goes when there is no output device: a WAV in the current folder."""
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return Path.cwd() / f"coach-{routine}-{stamp}.wav"
+
+
+def clock(seconds: float) -> str:
+    """12:05 for 725 seconds; 1:02:05 past the hour."""
+    s = int(round(seconds))
+    h, rest = divmod(s, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"

@@ -1,0 +1,152 @@
+"""Where samples go: a WAV file (streamed, atomic) or a live output stream."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import threading
+import wave
+from pathlib import Path
+from typing import Callable
+
+from coach.errors import CoachError, InputError, NoOutputDevice
+from coach.render import Renderer
+
+BLOCK = 65536  # samples per block written to a file
+PORTAUDIO_HINT = "install PortAudio with: sudo apt-get install libportaudio2"
+
+
+def check_writable(path: Path) -> None:
+    """Fail before any work if the output file could not be written."""
+    if path.is_dir():
+        raise InputError(f"cannot write {path}: it is a directory. Give a file name ending in .wav.")
+    if path.suffix.lower() != ".wav":
+        raise InputError(f"cannot write {path}: only .wav files are written. Use a name ending in .wav.")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"cannot write {path}: the folder {parent} does not exist.")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write {path}: the folder {parent} is not writable.")
+
+
+def write_wav(renderer: Renderer, path: Path, on_block: Callable[[int], None] | None = None) -> None:
+    """Write the session to `path` block by block; on any failure no file (and no partial file) is left."""
+    from coach.speech import to_pcm16
+
+    check_writable(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as e:
+        raise InputError(f"cannot write {path}: {e.strerror}.") from e
+    try:
+        with os.fdopen(fd, "wb") as f, wave.open(f, "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(renderer.script.sample_rate)
+            done = 0
+            for block in renderer.blocks(BLOCK):
+                w.writeframes(to_pcm16(block))
+                done += len(block)
+                if on_block:
+                    on_block(done)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise CoachError(f"writing {path} failed: {e.strerror or e}. Nothing was written.") from e
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+_alsa_handler = None
+
+
+def _quiet_alsa() -> None:
+    """Route ALSA's C error messages ("cannot find card '0'") to a no-op inside this process."""
+    global _alsa_handler
+    if _alsa_handler is not None:
+        return
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("asound")
+    if not name:
+        _alsa_handler = False
+        return
+    handler_type = ctypes.CFUNCTYPE(
+        None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+    )
+    _alsa_handler = handler_type(lambda *args: None)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.cdll.LoadLibrary(name).snd_lib_error_set_handler(_alsa_handler)
+
+
+def sounddevice():
+    """The sounddevice module, or one clear error if PortAudio is missing."""
+    _quiet_alsa()
+    try:
+        import sounddevice as sd
+    except OSError as e:  # raised at import when libportaudio2 is missing
+        raise CoachError(f"PortAudio is missing ({e}): {PORTAUDIO_HINT}.") from e
+    except ImportError as e:
+        raise CoachError(f"the sounddevice package is missing ({e}): reinstall coach.") from e
+    return sd
+
+
+def default_output() -> dict:
+    """The default output device, or NoOutputDevice."""
+    sd = sounddevice()
+    try:
+        return sd.query_devices(kind="output")
+    except (sd.PortAudioError, ValueError) as e:
+        raise NoOutputDevice(f"no audio output device was found ({e}).") from e
+
+
+class Player:
+    """Plays a session through one persistent output stream, fed by a callback from a cursor.
+
+    The callback only reads samples at the cursor and moves it, so pausing or skipping is a
+    matter of moving the cursor."""
+
+    def __init__(self, renderer: Renderer):
+        self.renderer = renderer
+        self.position = 0  # the cursor: the next sample to play
+        self.started = threading.Event()  # set when the first block has been handed to the device
+        self._done = threading.Event()
+
+    def _callback(self, outdata, frames, time_info, status) -> None:
+        inside = self.renderer.read_into(outdata[:, 0], self.position)
+        self.position += frames
+        self.started.set()
+        if inside < frames:
+            raise self._sd.CallbackStop
+
+    def play(self) -> None:
+        """Play to the end; Ctrl-C stops the sound at once and propagates."""
+        sd = self._sd = sounddevice()
+        default_output()
+        try:
+            stream = sd.OutputStream(
+                samplerate=self.renderer.script.sample_rate,
+                channels=1,
+                dtype="float32",
+                callback=self._callback,
+                finished_callback=self._done.set,
+            )
+        except sd.PortAudioError as e:
+            raise NoOutputDevice(f"the audio output could not be opened ({e}).") from e
+        try:
+            with stream:
+                while not self._done.wait(0.1):
+                    pass
+        except KeyboardInterrupt:
+            stream.abort()
+            raise
+        except sd.PortAudioError as e:
+            raise CoachError(f"the audio output failed during the session ({e}).") from e

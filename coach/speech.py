@@ -1,0 +1,246 @@
+"""Spoken phrases: offline synthesis with pyttsx3, trimmed, cached on disk.
+
+pyttsx3's espeak driver has measured pitfalls (see the engineering notes): `say()` plays through
+`aplay` with no control of timing, `runAndWait()` may return before synthesis ends, and several
+requests queued before one `runAndWait()` produce only the last. So each phrase is synthesized
+alone with `save_to_file`, we wait for the `finished-utterance` callback, check the file, and
+read its PCM. The engine starts only when a phrase is missing from the cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import tempfile
+import threading
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+from coach.errors import CoachError, InputError
+
+CACHE_FORMAT = 1  # bump when trimming or the stored format changes
+TRIM_THRESHOLD = 0.003  # of full scale: below this, the engine's lead-in and end pause
+TRIM_KEEP_BEFORE = 0.005  # seconds kept before the first sound
+TRIM_KEEP_AFTER = 0.02  # seconds kept after the last sound
+FADE = 0.004  # seconds of fade at each trimmed edge
+SYNTH_TIMEOUT = 15.0  # seconds to wait for one phrase
+
+INSTALL_HINT = "install it with: sudo apt-get install espeak-ng libespeak-ng1"
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    voice: str | None = None  # an engine voice id; None for the engine's default
+    rate: int = 150  # words per minute: calmer than espeak's 175
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    id: str
+    name: str
+    languages: tuple[str, ...]
+
+
+class Engine:
+    """One pyttsx3 engine, used one phrase at a time."""
+
+    def __init__(self) -> None:
+        try:
+            import pyttsx3
+
+            with contextlib.redirect_stdout(io.StringIO()):
+                self._engine = pyttsx3.init()
+        except ImportError as e:
+            raise CoachError(f"the speech engine pyttsx3 is not installed ({e}).") from e
+        except (OSError, RuntimeError, AttributeError) as e:
+            raise CoachError(f"the speech engine could not start ({e}): {INSTALL_HINT}.") from e
+        self._done = threading.Event()
+        self._engine.connect("finished-utterance", self._finished)
+
+    def _finished(self, name=None, completed=True) -> None:
+        self._done.set()
+
+    def voices(self) -> list[VoiceInfo]:
+        return [
+            VoiceInfo(v.id, v.name, tuple(v.languages or ()))
+            for v in self._engine.getProperty("voices")
+        ]
+
+    def resolve_voice(self, wanted: str) -> str:
+        """The id of a voice given by id, by the last part of its id, or by name."""
+        w = wanted.strip().lower()
+        for v in self.voices():
+            if w in (v.id.lower(), v.id.lower().rsplit("/", 1)[-1], v.name.lower()):
+                return v.id
+        raise InputError(f"unknown voice '{wanted}': see 'coach voices' for the voices installed.")
+
+    def configure(self, settings: VoiceSettings) -> None:
+        if settings.voice:
+            self._engine.setProperty("voice", self.resolve_voice(settings.voice))
+        self._engine.setProperty("rate", settings.rate)
+
+    def synthesize(self, text: str, path: Path) -> None:
+        """Write `text` as a WAV file at `path`, or raise CoachError."""
+        self._done.clear()
+        with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to ..."
+            self._engine.save_to_file(text, str(path))
+            self._engine.runAndWait()
+            finished = self._done.wait(SYNTH_TIMEOUT)
+        if not finished or not path.exists() or path.stat().st_size <= 44:
+            raise CoachError(f"the speech engine produced no audio for {text!r}: {INSTALL_HINT}.")
+
+
+def _version(dist: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def read_wav(path: Path):
+    """Mono 16-bit PCM as float32 in -1..1, and its sample rate."""
+    import numpy as np
+
+    with wave.open(str(path), "rb") as w:
+        if w.getsampwidth() != 2:
+            raise CoachError(f"{path}: expected 16-bit audio")
+        rate, channels = w.getframerate(), w.getnchannels()
+        pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    if channels > 1:
+        pcm = pcm.reshape(-1, channels).mean(axis=1)
+    return (pcm.astype(np.float32) / 32768.0), rate
+
+
+def write_wav(path: Path, samples, sample_rate: int) -> None:
+    """Mono float samples to a 16-bit WAV, atomically (a temp file renamed into place)."""
+    import numpy as np
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f, wave.open(f, "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(sample_rate)
+            w.writeframes(to_pcm16(np.asarray(samples)))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def to_pcm16(samples) -> bytes:
+    import numpy as np
+
+    return (np.clip(samples, -1.0, 1.0) * 32767.0).round().astype("<i2").tobytes()
+
+
+def trim(samples, sample_rate: int):
+    """Cut the engine's leading and trailing silence, with a short fade at each edge."""
+    import numpy as np
+
+    loud = np.flatnonzero(np.abs(samples) > TRIM_THRESHOLD)
+    if loud.size == 0:
+        return samples[:0]
+    a = max(0, loud[0] - round(TRIM_KEEP_BEFORE * sample_rate))
+    b = min(len(samples), loud[-1] + 1 + round(TRIM_KEEP_AFTER * sample_rate))
+    out = samples[a:b].astype(np.float32, copy=True)
+    f = min(len(out) // 2, round(FADE * sample_rate))
+    if f:
+        ramp = np.linspace(0.0, 1.0, f, endpoint=False, dtype=np.float32)
+        out[:f] *= ramp
+        out[-f:] *= ramp[::-1]
+    return out
+
+
+def resample(samples, src_rate: int, dst_rate: int):
+    import numpy as np
+
+    if src_rate == dst_rate:
+        return samples
+    n = round(len(samples) * dst_rate / src_rate)
+    x = np.arange(n) * (src_rate / dst_rate)
+    return np.interp(x, np.arange(len(samples)), samples).astype(np.float32)
+
+
+class Clips:
+    """Trimmed speech clips by text, at the session's sample rate, from a disk cache."""
+
+    def __init__(self, settings: VoiceSettings, cache_dir: Path, sample_rate: int):
+        self.settings = settings
+        self.dir = cache_dir / "speech"
+        self.sample_rate = sample_rate
+        self._clips: dict = {}
+        self._engine: Engine | None = None
+        self.synthesized = 0  # phrases this run had to synthesize (0 with a warm cache)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            engine = Engine()
+            engine.configure(self.settings)
+            self._engine = engine
+        return self._engine
+
+    def key(self, text: str) -> str:
+        ident = [CACHE_FORMAT, f"pyttsx3-{_engine_version()}", self.settings.voice or "",
+                 self.settings.rate, self.sample_rate, text]
+        return hashlib.sha256(json.dumps(ident).encode()).hexdigest()
+
+    def path(self, text: str) -> Path:
+        k = self.key(text)
+        return self.dir / k[:2] / f"{k}.wav"
+
+    def get(self, text: str):
+        clip = self._clips.get(text)
+        if clip is None:
+            clip = self._load(text)
+            self._clips[text] = clip
+        return clip
+
+    def length(self, text: str) -> int:
+        return len(self.get(text))
+
+    def _load(self, text: str):
+        path = self.path(text)
+        try:
+            clip, _ = read_wav(path)
+            if len(clip):
+                return clip
+        except (OSError, EOFError, wave.Error, CoachError):
+            pass  # missing or damaged: make it again
+        clip = self._synthesize(text)
+        try:
+            write_wav(path, clip, self.sample_rate)
+        except OSError as e:
+            raise CoachError(f"cannot write the speech cache at {self.dir} ({e.strerror}).") from e
+        clip, _ = read_wav(path)  # what a warm run will read, to the sample
+        return clip
+
+    def _synthesize(self, text: str):
+        with tempfile.TemporaryDirectory(prefix="coach-tts-") as tmp:
+            raw = Path(tmp) / "phrase.wav"
+            self.engine.synthesize(text, raw)
+            pcm, rate = read_wav(raw)
+        self.synthesized += 1
+        clip = trim(resample(pcm, rate, self.sample_rate), self.sample_rate)
+        if len(clip) == 0:
+            raise CoachError(f"the speech engine produced silence for {text!r}: {INSTALL_HINT}.")
+        return clip
+
+
+_ENGINE_VERSION: str | None = None
+
+
+def _engine_version() -> str:
+    global _ENGINE_VERSION
+    if _ENGINE_VERSION is None:
+        _ENGINE_VERSION = _version("pyttsx3")
+    return _ENGINE_VERSION
