@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import tempfile
 import threading
 import wave
 from pathlib import Path
 from typing import Callable
 
+from coach.atomic import atomic_write
 from coach.errors import CoachError, InputError, NoOutputDevice
 from coach.render import Renderer
 
@@ -26,8 +26,11 @@ def check_writable(path: Path) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise InputError(f"cannot write {path}: the folder {parent} does not exist.")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(f"cannot write {path}: the folder {parent} is not writable.")
+    try:  # really try: permissions, read-only file systems and root all answer the same way
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as e:
+        raise InputError(f"cannot write {path}: the folder {parent} is not writable ({e.strerror}).") from e
 
 
 def write_wav(renderer: Renderer, path: Path, on_block: Callable[[int], None] | None = None) -> None:
@@ -35,13 +38,8 @@ def write_wav(renderer: Renderer, path: Path, on_block: Callable[[int], None] | 
     from coach.speech import to_pcm16
 
     check_writable(path)
-    parent = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".part")
-    except OSError as e:
-        raise InputError(f"cannot write {path}: {e.strerror}.") from e
-    try:
-        with os.fdopen(fd, "wb") as f, wave.open(f, "wb") as w:
+        with atomic_write(path) as f, wave.open(f, "wb") as w:
             w.setnchannels(1)
             w.setsampwidth(2)
             w.setframerate(renderer.script.sample_rate)
@@ -51,17 +49,8 @@ def write_wav(renderer: Renderer, path: Path, on_block: Callable[[int], None] | 
                 done += len(block)
                 if on_block:
                     on_block(done)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
     except OSError as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise CoachError(f"writing {path} failed: {e.strerror or e}. Nothing was written.") from e
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 _alsa_handler = None

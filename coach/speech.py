@@ -13,13 +13,13 @@ import contextlib
 import hashlib
 import io
 import json
-import os
 import tempfile
 import threading
 import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+from coach.atomic import atomic_write
 from coach.errors import CoachError, InputError
 
 CACHE_FORMAT = 1  # bump when trimming or the stored format changes
@@ -60,9 +60,17 @@ class Engine:
             raise CoachError(f"the speech engine could not start ({e}): {INSTALL_HINT}.") from e
         self._done = threading.Event()
         self._engine.connect("finished-utterance", self._finished)
+        global _DEFAULT_VOICE
+        if _DEFAULT_VOICE is None:  # the engine is one per process: remember its own default once
+            _DEFAULT_VOICE = self._engine.getProperty("voice") or ""
+        self._default_voice = _DEFAULT_VOICE
+        self._properties: tuple = (("voice", self._default_voice),)
 
     def _finished(self, name=None, completed=True) -> None:
-        self._done.set()
+        # The driver also reports stray unfinished utterances (completed=False); only a
+        # completed one means the file is written.
+        if completed:
+            self._done.set()
 
     def voices(self) -> list[VoiceInfo]:
         return [
@@ -79,19 +87,45 @@ class Engine:
         raise InputError(f"unknown voice '{wanted}': see 'coach voices' for the voices installed.")
 
     def configure(self, settings: VoiceSettings) -> None:
-        if settings.voice:
-            self._engine.setProperty("voice", self.resolve_voice(settings.voice))
-        self._engine.setProperty("rate", settings.rate)
+        """Choose the voice and rate for the phrases that follow (an unknown voice: InputError)."""
+        voice = self.resolve_voice(settings.voice) if settings.voice else self._default_voice
+        self._properties = (("voice", voice), ("rate", settings.rate))
 
-    def synthesize(self, text: str, path: Path) -> None:
+    def _apply(self) -> None:
+        # Before every phrase, and waited for: espeak queues a property change with its
+        # synthesis requests, and pyttsx3's stop-and-cancel at the end of a run loop was seen to
+        # drop a change made between two phrases (the next phrase came out at the old rate).
+        driver = getattr(getattr(self._engine, "proxy", None), "_driver", None)
+        set_now = driver.setProperty if hasattr(driver, "setProperty") else self._engine.setProperty
+        for name, value in self._properties:
+            if value:
+                set_now(name, value)
+        with contextlib.suppress(ImportError, AttributeError, OSError):
+            from pyttsx3.drivers import _espeak
+
+            _espeak.Synchronize()
+
+    def synthesize(self, text: str, path: Path, attempts: int = 3) -> None:
         """Write `text` as a WAV file at `path`, or raise CoachError."""
-        self._done.clear()
-        with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to ..."
-            self._engine.save_to_file(text, str(path))
-            self._engine.runAndWait()
-            finished = self._done.wait(SYNTH_TIMEOUT)
-        if not finished or not path.exists() or path.stat().st_size <= 44:
-            raise CoachError(f"the speech engine produced no audio for {text!r}: {INSTALL_HINT}.")
+        for _ in range(attempts):
+            path.unlink(missing_ok=True)
+            self._done.clear()
+            with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to ..."
+                self._apply()
+                self._engine.save_to_file(text, str(path))
+                self._engine.runAndWait()
+                finished = self._done.wait(SYNTH_TIMEOUT)
+            if finished and _whole_wav(path):
+                return
+        raise CoachError(f"the speech engine produced no audio for {text!r}: {INSTALL_HINT}.")
+
+
+def _whole_wav(path: Path) -> bool:
+    try:
+        with wave.open(str(path), "rb") as w:
+            return w.getnframes() > 0
+    except (OSError, EOFError, wave.Error):
+        return False
 
 
 def _version(dist: str) -> str:
@@ -122,18 +156,11 @@ def write_wav(path: Path, samples, sample_rate: int) -> None:
     import numpy as np
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f, wave.open(f, "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(sample_rate)
-            w.writeframes(to_pcm16(np.asarray(samples)))
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with atomic_write(path) as f, wave.open(f, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sample_rate)
+        w.writeframes(to_pcm16(np.asarray(samples)))
 
 
 def to_pcm16(samples) -> bytes:
@@ -237,6 +264,7 @@ class Clips:
 
 
 _ENGINE_VERSION: str | None = None
+_DEFAULT_VOICE: str | None = None
 
 
 def _engine_version() -> str:

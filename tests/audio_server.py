@@ -1,0 +1,184 @@
+"""A real PulseAudio server with a null sink, and a recorder of its monitor.
+
+Used by the test fixtures and by scripts/bench. No sound card is needed: the null sink takes
+what a client plays, and its monitor gives it back, sample for sample, to `parec`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+RATE = 48000  # the null sink's rate and the recording's
+
+
+class AudioServerError(RuntimeError):
+    pass
+
+
+class PulseServer:
+    """`with PulseServer() as server:` a private server; `server.env` points clients at it."""
+
+    def __init__(self) -> None:
+        missing = [tool for tool in ("pulseaudio", "pactl", "parec") if not shutil.which(tool)]
+        if missing:
+            raise AudioServerError(
+                f"{', '.join(missing)} not found: install pulseaudio (./scripts/test does)."
+            )
+        self.tmp = Path(tempfile.mkdtemp(prefix="coach-pulse-"))
+        runtime, home = self.tmp / "xdg", self.tmp / "home"
+        runtime.mkdir(mode=0o700)
+        home.mkdir(mode=0o700)
+        self.env = {
+            **os.environ,
+            "XDG_RUNTIME_DIR": str(runtime),
+            "HOME": str(home),
+            "PULSE_SERVER": f"unix:{runtime}/pulse/native",
+        }
+        self.env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+
+    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(args, env=self.env, capture_output=True, text=True, check=check, timeout=20)
+
+    def start(self) -> "PulseServer":
+        result = self._run(
+            "pulseaudio", "-n", "-D", "--exit-idle-time=-1", "--disallow-exit",
+            "--load=module-native-protocol-unix auth-anonymous=1",
+            f"--load=module-null-sink sink_name=coach rate={RATE}",
+            "--load=module-always-sink",
+            check=False,
+        )
+        deadline = time.monotonic() + 10
+        while self._run("pactl", "info", check=False).returncode != 0:
+            if time.monotonic() > deadline:
+                raise AudioServerError(f"pulseaudio did not start: {result.stderr.strip()}")
+            time.sleep(0.05)
+        self._run("pactl", "set-default-sink", "coach")
+        self._run("pactl", "set-default-source", "coach.monitor")
+        return self
+
+    def stop(self) -> None:
+        pid_file = Path(self.env["XDG_RUNTIME_DIR"]) / "pulse" / "pid"
+        try:
+            pid = int(pid_file.read_text().split()[0])
+            os.kill(pid, signal.SIGTERM)
+            for _ in range(100):
+                os.kill(pid, 0)
+                time.sleep(0.02)
+            os.kill(pid, signal.SIGKILL)
+        except (OSError, ValueError, IndexError):
+            pass
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self) -> "PulseServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def recorder(self) -> "Recorder":
+        return Recorder(self)
+
+
+class Recorder:
+    """Records the null sink's monitor with low latency; each chunk is stamped on arrival."""
+
+    CHUNK = 480  # 10 ms at 48 kHz
+
+    def __init__(self, server: PulseServer):
+        self.server = server
+        self.chunks: list[tuple[float, np.ndarray]] = []
+        self._proc: subprocess.Popen | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "Recorder":
+        self._proc = subprocess.Popen(
+            ["parec", "--device=coach.monitor", "--latency-msec=10", "--raw",
+             "--format=s16le", f"--rate={RATE}", "--channels=1"],
+            env=self.server.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+        self._settle()
+        return self
+
+    def _read(self) -> None:
+        assert self._proc and self._proc.stdout
+        while True:
+            data = self._proc.stdout.read(self.CHUNK * 2)
+            if not data:
+                return
+            self.chunks.append((time.monotonic(), np.frombuffer(data, dtype="<i2")))
+
+    def _settle(self) -> None:
+        """Play silence until the recording flows and the sink's latency has come down."""
+        player = subprocess.Popen(
+            ["pacat", "--playback", "--raw", "--format=s16le", f"--rate={RATE}", "--channels=1",
+             "--latency-msec=10"],
+            env=self.server.env, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 15
+            silence = bytes(RATE // 50 * 2)
+            while time.monotonic() < deadline:
+                player.stdin.write(silence)  # type: ignore[union-attr]
+                player.stdin.flush()  # type: ignore[union-attr]
+                time.sleep(0.02)
+                if self.chunks and time.monotonic() - self.chunks[0][0] > 2.0:
+                    break
+            else:
+                raise AudioServerError("the recorder got no data from the null sink's monitor")
+        finally:
+            player.stdin.close()  # type: ignore[union-attr]
+            player.wait(timeout=10)
+        self.chunks.clear()
+
+    def stop(self) -> np.ndarray:
+        """Stop and return everything recorded since start, as float32."""
+        if self._proc:
+            self._proc.terminate()
+            self._proc.wait(timeout=10)
+        if self._thread:
+            self._thread.join(timeout=5)
+        return self.samples()
+
+    def samples(self) -> np.ndarray:
+        if not self.chunks:
+            return np.zeros(0, dtype=np.float32)
+        return np.concatenate([c for _, c in self.chunks]).astype(np.float32) / 32768.0
+
+    def first_sound_at(self, threshold: float = 0.01) -> float | None:
+        """The arrival time (time.monotonic) of the first chunk with sound in it."""
+        for stamp, chunk in list(self.chunks):
+            if np.abs(chunk).max() / 32768.0 > threshold:
+                return stamp
+        return None
+
+
+def cue_onsets(recording: np.ndarray, template: np.ndarray, count: int, min_gap: int) -> list[int]:
+    """The `count` strongest matches of `template` in `recording`, at least `min_gap` apart, in order.
+
+    A normalized cross-correlation (computed with FFTs), so speech does not pass for a cue."""
+    n = len(recording) + len(template) - 1
+    size = 1 << (n - 1).bit_length()
+    corr = np.fft.irfft(np.fft.rfft(recording, size) * np.conj(np.fft.rfft(template, size)), size)
+    corr = corr[: len(recording) - len(template) + 1]
+    energy = np.convolve(recording.astype(np.float64) ** 2, np.ones(len(template)), "valid")
+    t_energy = np.sum(template.astype(np.float64) ** 2)
+    score = corr / (np.sqrt(energy * t_energy) + 1e-9)
+    score[energy < 0.1 * t_energy] = 0.0  # near-silence matches nothing
+    picks: list[int] = []
+    for i in np.argsort(score)[::-1]:
+        if all(abs(int(i) - p) >= min_gap for p in picks):
+            picks.append(int(i))
+            if len(picks) == count:
+                break
+    return sorted(picks)

@@ -1,0 +1,87 @@
+"""Speech through the real engine: synthesis, trimming, the disk cache, voices."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coach import paths
+from coach.errors import InputError
+from coach.script import SAMPLE_RATE
+from coach.speech import TRIM_THRESHOLD, Clips, Engine, VoiceSettings, read_wav, trim
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine()
+
+
+def test_real_engine_synthesizes_a_phrase(engine, tmp_path):
+    path = tmp_path / "p.wav"
+    engine.synthesize("Hold one of three.", path)
+    pcm, rate = read_wav(path)
+    assert rate == 22050
+    assert len(pcm) > 0.5 * rate
+    assert np.sqrt(np.mean(pcm**2)) > 0.02  # speech, not silence
+
+
+def test_many_phrases_in_a_row_each_come_out_whole(engine, tmp_path):
+    """The measured pitfall: runAndWait may return early; we wait for the callback."""
+    for i in range(30):
+        path = tmp_path / f"{i}.wav"
+        engine.synthesize(f"Count {i}.", path)
+        pcm, _ = read_wav(path)
+        assert len(pcm) > 0.2 * 22050, i
+
+
+def test_trim_removes_the_engines_silence(engine, tmp_path):
+    path = tmp_path / "p.wav"
+    engine.synthesize("three", path)
+    raw, rate = read_wav(path)
+    clip = trim(raw, rate)
+    assert 0 < len(clip) < len(raw) - 0.2 * rate  # the ~250 ms end pause is gone
+    loud = np.flatnonzero(np.abs(clip) > TRIM_THRESHOLD)
+    assert loud[0] < 0.02 * rate and len(clip) - loud[-1] < 0.03 * rate
+    assert abs(clip[0]) < 1e-3 and abs(clip[-1]) < 1e-3
+
+
+def test_cache_second_run_synthesizes_nothing(fresh_home):
+    texts = ["Go gently.", "Switch sides.", "one"]
+    first = Clips(VoiceSettings(rate=150), paths.cache_dir(), SAMPLE_RATE)
+    a = [first.get(t) for t in texts]
+    assert first.synthesized == 3
+    second = Clips(VoiceSettings(rate=150), paths.cache_dir(), SAMPLE_RATE)
+    b = [second.get(t) for t in texts]
+    assert second.synthesized == 0 and second._engine is None  # the engine never started
+    for x, y in zip(a, b):
+        assert np.array_equal(x, y)
+    # a different rate or voice is a different clip
+    faster = Clips(VoiceSettings(rate=200), paths.cache_dir(), SAMPLE_RATE)
+    assert len(faster.get("Switch sides.")) < len(a[1])
+    assert faster.synthesized == 1
+
+
+def test_a_damaged_cache_file_is_made_again(fresh_home):
+    clips = Clips(VoiceSettings(), paths.cache_dir(), SAMPLE_RATE)
+    good = clips.get("Go gently.")
+    clips.path("Go gently.").write_bytes(b"RIFF broken")
+    again = Clips(VoiceSettings(), paths.cache_dir(), SAMPLE_RATE)
+    assert abs(len(again.get("Go gently.")) - len(good)) < 0.05 * SAMPLE_RATE
+    assert again.synthesized == 1
+
+
+def test_voices_and_resolving_them(engine):
+    voices = engine.voices()
+    assert len(voices) > 10
+    ids = {v.id for v in voices}
+    assert "gmw/en-us" in ids
+    assert engine.resolve_voice("en-us") == "gmw/en-us"
+    assert engine.resolve_voice("English (America)") == "gmw/en-us"
+    with pytest.raises(InputError, match="unknown voice 'no-such-voice'"):
+        engine.resolve_voice("no-such-voice")
+
+
+def test_a_chosen_voice_is_used(fresh_home):
+    us = Clips(VoiceSettings(voice="en-us"), paths.cache_dir(), SAMPLE_RATE).get("Relax.")
+    es = Clips(VoiceSettings(voice="es"), paths.cache_dir(), SAMPLE_RATE).get("Relax.")
+    assert not np.array_equal(us[: min(len(us), len(es))], es[: min(len(us), len(es))])
