@@ -1,0 +1,160 @@
+"""The command line: every error path gives one clear line and the right exit code, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from coach.cli import cli
+from tests.conftest import run_coach
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def error_line(result) -> str:
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["start"], 2, "choose one routine: --flexion or --extension."),
+        (["start", "--flexion", "--extension"], 2, "choose one routine"),
+        (["script", "--flexion", "--only", "nope"], 2, "unknown exercise 'nope'. Known: knees-to-chest"),
+        (["script", "--extension", "--only", "knees-to-chest"], 2, "'knees-to-chest' is not part of the extension routine"),
+        (["script", "--flexion", "--hold", "90"], 2, "--hold 90 is outside knees-to-chest's range of 30-60 seconds"),
+        (["script", "--flexion", "--only", "figure-four", "--hold", "5"], 2, "--hold 5 is outside figure-four's range of 15-30 seconds"),
+        (["script", "--flexion", "--reps", "20"], 2, "--reps 20 is outside knees-to-chest's range of 1-5 holds per side"),
+        (["script", "--flexion", "--only", "sciatic-nerve-glide", "--reps", "3"], 2, "--reps 3 is outside sciatic-nerve-glide's range of 10-15 reps per side"),
+        (["script", "--flexion", "--only", "sciatic-nerve-glide", "--hold", "20"], 2, "--hold applies to held exercises"),
+        (["script", "--flexion", "--side", "middle"], 2, "Invalid value for '--side'"),
+        (["script", "--flexion", "--rate", "10"], 2, "Invalid value for '--rate'"),
+        (["script", "--flexion", "--volume", "3"], 2, "Invalid value for '--volume'"),
+        (["script", "--flexion", "--voice", "no-such-voice"], 2, "unknown voice 'no-such-voice': see 'coach voices'"),
+        (["start", "--flexion", "--output", "/nonexistent/dir/s.wav"], 2, "the folder /nonexistent/dir does not exist"),
+        (["start", "--flexion", "--output", "/proc/s.wav"], 2, "cannot write /proc/s.wav: the folder /proc is not writable"),
+        (["start", "--flexion", "--output", "session.mp3"], 2, "only .wav files are written"),
+        (["nonsense"], 2, "No such command 'nonsense'"),
+    ],
+)
+def test_bad_input_is_one_clear_line(args, code, message):
+    result = invoke(*args)
+    assert result.exit_code == code, result.output
+    assert message in error_line(result)
+    assert result.stdout == "" or "Usage:" in result.stdout or "Usage:" in result.stderr
+
+
+def test_an_output_folder_that_is_a_file(tmp_path):
+    result = invoke("start", "--flexion", "--output", str(tmp_path))
+    assert result.exit_code == 2 and "is a directory" in error_line(result)
+
+
+def test_missing_speech_engine(fresh_home, monkeypatch):
+    """libespeak-ng missing: pyttsx3 fails to load it; the user gets the apt command."""
+    import pyttsx3
+
+    def no_library(*a, **k):
+        raise OSError("libespeak-ng.so.1: cannot open shared object file: No such file or directory")
+
+    monkeypatch.setattr(pyttsx3, "init", no_library)
+    result = invoke("script", "--flexion")
+    assert result.exit_code == 1
+    line = error_line(result)
+    assert "the speech engine could not start" in line and "apt-get install espeak-ng libespeak-ng1" in line
+
+
+def test_missing_portaudio(tmp_path, monkeypatch):
+    """libportaudio2 missing: `import sounddevice` raises OSError, as the real package does."""
+    (tmp_path / "sounddevice.py").write_text("raise OSError('PortAudio library not found')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "sounddevice", raising=False)
+    result = invoke("start", "--flexion")
+    assert result.exit_code == 1
+    line = error_line(result)
+    assert "PortAudio is missing" in line and "apt-get install libportaudio2" in line
+
+
+def test_an_unexpected_failure_is_one_line_and_debug_shows_it(monkeypatch):
+    from coach import session
+
+    def bug(request):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(session, "compose", bug)
+    result = invoke("script", "--flexion")
+    assert result.exit_code == 1
+    assert "unexpected KeyError" in error_line(result) and "--debug" in error_line(result)
+    with pytest.raises(KeyError):
+        CliRunner().invoke(cli, ["--debug", "script", "--flexion"], catch_exceptions=False)
+
+
+def test_script_json():
+    result = invoke("script", "--flexion", "--only", "sciatic-nerve-glide", "--reps", "10", "--side", "right", "--json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.stdout)
+    assert d["routine"] == "flexion" and d["sample_rate"] == 22050
+    assert {"hold-start", "hold-end", "session-end"} == {e["cue"] for e in d["events"] if e["kind"] == "cue"}
+    counts = [e for e in d["events"] if e.get("rep") and e.get("text") not in (None, "and back")]
+    assert [e["rep"] for e in counts] == list(range(1, 11))
+    assert all(e["side"] == "right" and e["exercise"] == "sciatic-nerve-glide" for e in counts)
+    assert d["events"][-1]["end"] == d["total_seconds"]
+
+
+def test_script_text_has_timestamps():
+    result = invoke("script", "--extension")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("# extension routine")
+    assert any("hold-start" in line and "[prone-lying #1]" in line for line in lines)
+    assert any("Now, slowly roll onto your back." in line for line in lines)
+
+
+def test_exercises():
+    result = invoke("exercises", "--json")
+    rows = json.loads(result.stdout)
+    assert [r["id"] for r in rows][0] == "knees-to-chest"
+    glide = next(r for r in rows if r["id"] == "sciatic-nerve-glide")
+    assert glide["reps"] == {"default": 12, "min": 10, "max": 15} and glide["per_side"]
+    text = invoke("exercises").stdout
+    assert "knee-to-opposite-shoulder" in text and "3 x 30 s each side (hold 15-30 s, 2-4 holds)" in text
+
+
+def test_voices_lists_the_engines_voices():
+    result = invoke("voices")
+    assert result.exit_code == 0
+    assert "gmw/en-us" in result.stdout and len(result.stdout.splitlines()) > 10
+
+
+def test_help_does_not_import_the_heavy_modules():
+    result = run_coach_importtime("--help")
+    heavy = {"numpy", "sounddevice", "pyttsx3"} & result
+    assert not heavy, f"'coach --help' imports {heavy}"
+
+
+def run_coach_importtime(*args):
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "coach", *args],
+                         capture_output=True, text=True, check=True)
+    return {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in out.stderr.splitlines() if "|" in line}
+
+
+def test_python_dash_m_and_version():
+    result = run_coach("--version")
+    assert result.returncode == 0 and result.stdout.startswith("coach, version")
+
+
+def test_a_pipe_that_closes_early_is_not_an_error():
+    import subprocess
+
+    p = subprocess.run(f"{sys.executable} -m coach script --flexion | head -1", shell=True,
+                       capture_output=True, text=True)
+    assert p.stdout.startswith("# flexion routine") and "Error" not in p.stderr

@@ -1,0 +1,60 @@
+"""Live playback end to end: `coach start` plays into a real PulseAudio null sink, recorded from its monitor."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from coach import cue
+from tests.audio_server import RATE, cue_onsets
+from tests.conftest import run_coach
+
+ARGS = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left")
+TOLERANCE = 0.02  # seconds: how far a cue's spacing may stray from the script's
+
+
+def live_cues(pulse, args=ARGS):
+    """Play a session live; return [(scheduled, heard)] onset pairs in seconds, by cue order."""
+    script = json.loads(run_coach("script", "--json", *args).stdout)
+    recorder = pulse.recorder().start()
+    result = run_coach("start", *args, env=pulse.env)
+    recording = recorder.stop()
+    assert result.returncode == 0, result.stderr
+    assert "Session complete." in result.stdout
+    scheduled = [e for e in script["events"] if e["kind"] == "cue"]
+    heard = {}
+    for name in {e["cue"] for e in scheduled}:
+        count = sum(e["cue"] == name for e in scheduled)
+        heard[name] = iter(cue_onsets(recording, cue.render(name, RATE), count, RATE // 2))
+    pairs = [(e["start"], next(heard[e["cue"]]) / RATE) for e in scheduled]
+    return script, recording, pairs
+
+
+def test_cues_arrive_in_order_spaced_as_scheduled(pulse):
+    script, recording, pairs = live_cues(pulse)
+    assert len(pairs) == 5  # two holds: start and end each, then the closing chime
+    heard = [h for _, h in pairs]
+    assert heard == sorted(heard)
+    offsets = np.array([h - s for s, h in pairs])
+    assert np.ptp(offsets) <= TOLERANCE, offsets  # same latency for every cue: no drift, no stretch
+    # the holds a person does are the prescribed 15 seconds
+    assert abs((heard[1] - heard[0]) - 15.0) <= TOLERANCE
+    assert abs((heard[3] - heard[2]) - 15.0) <= TOLERANCE
+    # and the whole session was heard: speech before the first cue
+    assert np.abs(recording[: int(offsets[0] * RATE) + int(pairs[0][0] * RATE) - RATE]).max() > 0.05
+
+
+def test_doctor_passes_with_a_sound_server(pulse):
+    result = run_coach("doctor", env=pulse.env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "All checks passed." in result.stdout
+    assert "audio output" in result.stdout
+
+
+def test_doctor_says_what_to_fix_without_one(tmp_path):
+    result = run_coach("doctor", env={"PULSE_SERVER": "unix:/nonexistent", "XDG_RUNTIME_DIR": str(tmp_path)})
+    assert result.returncode == 1
+    assert "FAIL  audio output" in result.stdout
+    assert "--output FILE.wav" in result.stdout
+    assert result.stderr.strip() == "Error: 1 check failed; see above for the fix."

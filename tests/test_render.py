@@ -1,0 +1,147 @@
+"""A rendered session, read back from the WAV file and analysed sample by sample."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach import cue, sink
+from coach.errors import CoachError
+from coach.render import Renderer
+from coach.session import Request, compose
+from coach.speech import to_pcm16
+from tests.conftest import run_coach
+from tests.test_cue import peak_hz
+
+SHORT = Request(routine="flexion", only=("figure-four",), hold=20, reps=2, side="left")
+
+
+def read_back(path: Path) -> tuple[np.ndarray, int]:
+    with wave.open(str(path)) as w:
+        assert (w.getnchannels(), w.getsampwidth()) == (1, 2)
+        return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2"), w.getframerate()
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    session = compose(SHORT)
+    path = tmp_path_factory.mktemp("render") / "short.wav"
+    sink.write_wav(session.renderer(), path)
+    pcm, rate = read_back(path)
+    return session, pcm, rate
+
+
+def test_length_and_rate(rendered):
+    session, pcm, rate = rendered
+    assert rate == session.script.sample_rate
+    assert len(pcm) == session.script.total
+
+
+def test_every_cue_starts_exactly_on_its_sample_at_its_pitch(rendered):
+    session, pcm, rate = rendered
+    cues = [e for e in session.script.events if e.kind == "cue"]
+    assert [e.cue for e in cues] == ["hold-start", "hold-end"] * 2 + ["session-end"]
+    for e in cues:
+        expected = np.frombuffer(to_pcm16(cue.render(e.cue, rate)), dtype="<i2")
+        assert np.array_equal(pcm[e.start : e.end], expected), e  # timing error: 0 samples
+        assert pcm[e.start - 1] == 0  # nothing before the onset but silence
+        first = cue.CUES[e.cue].notes[0]
+        note = pcm[e.start : e.start + round(first.seconds * rate)].astype(float)
+        assert peak_hz(note, rate) == pytest.approx(first.hz, abs=3)
+
+
+def test_speech_where_scheduled_and_silence_in_holds(rendered):
+    session, pcm, rate = rendered
+    x = pcm.astype(np.float64) / 32768
+    for e in session.script.events:
+        part = x[e.start : e.end]
+        if e.kind == "speech":
+            assert np.sqrt(np.mean(part**2)) > 0.02, e.text
+        elif e.kind == "silence":
+            assert not part.any(), e  # true digital silence: holds, rests and pauses
+    # inside each hold only the scheduled countdown and "ten seconds left" sound
+    starts = [e for e in session.script.events if e.cue == "hold-start"]
+    ends = [e for e in session.script.events if e.cue == "hold-end"]
+    for a, b in zip(starts, ends):
+        assert b.start - a.start == 20 * rate
+        inside = [e for e in session.script.events if a.end <= e.start < b.start]
+        assert [e.text for e in inside if e.kind == "speech"] == ["Ten seconds left.", "three", "two", "one"]
+        sounding = np.flatnonzero(pcm[a.end : b.start]) + a.end
+        allowed = np.zeros(len(pcm), bool)
+        for e in inside:
+            if e.kind == "speech":
+                allowed[e.start : e.end] = True
+        assert allowed[sounding].all()
+
+
+def test_volume_scales_everything(rendered):
+    session, pcm, rate = rendered
+    quiet = Renderer(session.script, session.clips.get, volume=0.5)
+    block = quiet.read(0, 200_000)
+    loud = session.renderer().read(0, 200_000)
+    assert np.allclose(block, loud * 0.5)
+
+
+def test_blocks_from_any_cursor_match_the_whole(rendered):
+    session, pcm, rate = rendered
+    r = session.renderer()
+    for pos in (0, 1, 12345, session.script.total - 100):
+        block = r.read(pos, 5000)
+        inside = min(5000, session.script.total - pos)
+        expected = pcm[pos : pos + inside]
+        assert np.array_equal(np.frombuffer(to_pcm16(block[:inside]), dtype="<i2"), expected)
+        assert not block[inside:].any()
+
+
+def test_a_failed_render_leaves_no_file(tmp_path, monkeypatch):
+    session = compose(SHORT)
+    renderer = session.renderer()
+    target = tmp_path / "out.wav"
+
+    def broken(block=65536):
+        yield renderer.read(0, block)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(renderer, "blocks", broken)
+    with pytest.raises(CoachError, match="No space left on device"):
+        sink.write_wav(renderer, target)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_file_survives_a_failed_render(tmp_path, monkeypatch):
+    session = compose(SHORT)
+    renderer = session.renderer()
+    target = tmp_path / "out.wav"
+    target.write_bytes(b"keep me")
+    monkeypatch.setattr(renderer, "blocks", lambda block=65536: iter([1 / 0]))
+    with pytest.raises(ZeroDivisionError):
+        sink.write_wav(renderer, target)
+    assert target.read_bytes() == b"keep me"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.wav"]
+
+
+def test_output_file_from_the_command_line(tmp_path):
+    out = tmp_path / "session.wav"
+    result = run_coach("start", "--flexion", "--only", "figure-four", "--hold", "20", "--reps", "2",
+                       "--side", "left", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(out)
+    pcm, rate = read_back(out)
+    assert len(pcm) == compose(SHORT).script.total
+    assert oct(out.stat().st_mode & 0o777) != "0o600"  # a normal file, not a temp file's mode
+
+
+def test_no_audio_device_renders_to_the_current_folder(tmp_path):
+    """No output device: one line says so, and the session goes to a WAV here instead."""
+    result = run_coach("start", "--flexion", "--only", "figure-four", "--reps", "2", "--side", "left",
+                       env={"PULSE_SERVER": "unix:/nonexistent", "XDG_RUNTIME_DIR": str(tmp_path)}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (made,) = tmp_path.glob("coach-flexion-*.wav")
+    assert result.stderr.count("\n") == 1 and "No audio output device" in result.stderr
+    assert str(made) in result.stderr and result.stdout.strip() == str(made)
+    assert "Traceback" not in result.stderr
+    pcm, _ = read_back(made)
+    assert len(pcm) > 0
