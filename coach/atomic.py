@@ -15,16 +15,20 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def atomic_write(path: Path):
-    """Yield a binary file in `path`'s folder; on success it replaces `path`, on any failure it is removed."""
+def atomic_write(path: Path, durable: bool = True):
+    """Yield a binary file in `path`'s folder; on success it replaces `path`, on any failure it is removed.
+
+    `durable` also waits for the disk (fsync): for the user's files, not for a cache that can be
+    made again (a damaged cache file is detected and remade)."""
     parent = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".part")
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a finished file gets the usual mode
         with os.fdopen(fd, "wb") as f:
             yield f
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -108,25 +108,33 @@ def start(output: Path | None, **options) -> None:
     """Start a guided session: speaks, beeps and counts, hands-free."""
     from coach import session as sessions
     from coach import sink
+    from coach.script import SAMPLE_RATE
 
     request = _request(**options)
     if output is not None:
         sink.check_writable(output)
-    else:
-        try:
-            sink.default_output()
-        except NoOutputDevice:
-            output = sessions.fallback_path(request.routine)
-            click.echo(f"No audio output device: saving the session to a file instead: {output}", err=True)
-    session = sessions.compose(request)
-    length = sessions.clock(session.script.seconds)
-    if output is not None:
+        session = sessions.compose(request)
         sink.write_wav(session.renderer(), output)
         click.echo(str(output))
         return
-    click.echo(f"{request.routine.capitalize()} routine, {length}. Lie down and follow the voice; Ctrl-C stops.")
-    click.echo(DISCLAIMER)
-    sink.Player(session.renderer()).play()
+    player = sink.Player(SAMPLE_RATE)
+    player.open_in_background()  # the device opens while the session is prepared
+    try:
+        session = sessions.compose(request)
+        player.ready()
+        click.echo(f"{request.routine.capitalize()} routine, {sessions.clock(session.script.seconds)}. "
+                   "Lie down and follow the voice; Ctrl-C stops.")
+        click.echo(DISCLAIMER)
+        player.play(session.renderer())
+    except NoOutputDevice:
+        player.close()
+        output = sessions.fallback_path(request.routine)
+        click.echo(f"No audio output device: saving the session to a file instead: {output}", err=True)
+        sink.write_wav(session.renderer(), output)
+        click.echo(str(output))
+        return
+    finally:
+        player.close()
     click.echo("Session complete.")
 
 

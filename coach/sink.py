@@ -97,45 +97,102 @@ def default_output() -> dict:
         raise NoOutputDevice(f"no audio output device was found ({e}).") from e
 
 
+LATENCY = 0.05  # seconds of output buffer. Measured through PulseAudio's ALSA plugin: at 30 ms
+# or with PortAudio's "high" default (35 ms) the first sound of a stream was sometimes lost or
+# came 0.1-1.5 s late; at 50 ms it came 11 ms after the first callback every time.
+
+
 class Player:
     """Plays a session through one persistent output stream, fed by a callback from a cursor.
 
+    The stream can be opened (`open_in_background`) while the session is still being prepared;
+    it plays silence until `play` hands it a renderer, and the session starts at the next block.
     The callback only reads samples at the cursor and moves it, so pausing or skipping is a
     matter of moving the cursor."""
 
-    def __init__(self, renderer: Renderer):
-        self.renderer = renderer
-        self.position = 0  # the cursor: the next sample to play
-        self.started = threading.Event()  # set when the first block has been handed to the device
+    def __init__(self, sample_rate: int):
+        self.sample_rate = sample_rate
+        self.renderer: Renderer | None = None
+        self.position = 0  # the cursor: the next sample of the session to play
+        self.started = threading.Event()  # set when the session's first block went to the device
         self._done = threading.Event()
+        self._stream = None
+        self._error: BaseException | None = None
+        self._opener: threading.Thread | None = None
 
     def _callback(self, outdata, frames, time_info, status) -> None:
-        inside = self.renderer.read_into(outdata[:, 0], self.position)
+        renderer = self.renderer
+        if renderer is None:
+            outdata.fill(0)
+            return
+        inside = renderer.read_into(outdata[:, 0], self.position)
         self.position += frames
         self.started.set()
         if inside < frames:
             raise self._sd.CallbackStop
 
-    def play(self) -> None:
-        """Play to the end; Ctrl-C stops the sound at once and propagates."""
+    def open(self) -> None:
+        """Open and start the output stream (playing silence), or raise NoOutputDevice/CoachError."""
         sd = self._sd = sounddevice()
         default_output()
         try:
-            stream = sd.OutputStream(
-                samplerate=self.renderer.script.sample_rate,
+            self._stream = sd.OutputStream(
+                samplerate=self.sample_rate,
                 channels=1,
                 dtype="float32",
+                latency=LATENCY,
                 callback=self._callback,
                 finished_callback=self._done.set,
             )
+            self._stream.start()
         except sd.PortAudioError as e:
             raise NoOutputDevice(f"the audio output could not be opened ({e}).") from e
+
+    def open_in_background(self) -> None:
+        def run():
+            try:
+                self.open()
+            except BaseException as e:  # handed to play()
+                self._error = e
+
+        self._opener = threading.Thread(target=run, name="coach-audio-open", daemon=True)
+        self._opener.start()
+
+    def ready(self) -> None:
+        """Wait until the stream is open; raise what opening it raised."""
+        if self._opener is not None:
+            self._opener.join()
+            self._opener = None
+        if self._error is not None:
+            raise self._error
+        if self._stream is None:
+            self.open()
+
+    def play(self, renderer: Renderer) -> None:
+        """Play the session to the end; Ctrl-C stops the sound at once and propagates."""
+        self.ready()
+        self.position = 0
+        self.renderer = renderer
         try:
-            with stream:
-                while not self._done.wait(0.1):
-                    pass
+            while not self._done.wait(0.1):
+                pass
         except KeyboardInterrupt:
-            stream.abort()
+            self.close(abort=True)
             raise
-        except sd.PortAudioError as e:
-            raise CoachError(f"the audio output failed during the session ({e}).") from e
+        finally:
+            self.close()
+
+    def close(self, abort: bool = False) -> None:
+        """Stop and close the stream (at once with `abort`); safe to call more than once."""
+        if self._opener is not None:
+            self._opener.join()
+            self._opener = None
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return
+        try:
+            if abort:
+                stream.abort()
+            stream.close()
+        except self._sd.PortAudioError:
+            pass

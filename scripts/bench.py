@@ -1,0 +1,234 @@
+"""Speed, timing and memory figures against the targets of issue 2, with the naive way beside ours.
+
+Run through ./scripts/bench (it installs what is needed). Every figure is measured on this run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from tests.audio_server import RATE, PulseServer, cue_onsets  # noqa: E402
+
+PY = sys.executable
+LIVE_ARGS = ["--flexion", "--only", "knee-to-opposite-shoulder", "--only", "figure-four", "--hold", "15", "--reps", "2"]
+rows: list[tuple[str, str, str, str]] = []
+
+
+def row(what: str, ours: str, naive: str, target: str) -> None:
+    rows.append((what, ours, naive, target))
+    print(f"  {what}: ours {ours} | naive {naive} | target {target}", flush=True)
+
+
+def coach(*args: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([PY, "-m", "coach", *args], env=env, capture_output=True, text=True, check=True, **kw)
+
+
+def home_env(home: Path, extra: dict | None = None) -> dict:
+    return {**os.environ, **(extra or {}), "COACH_HOME": str(home)}
+
+
+def rendered_cue_error(home: Path) -> None:
+    from coach import cue
+    from coach.speech import to_pcm16
+
+    env = home_env(home)
+    out = home / "flexion.wav"
+    coach("start", "--flexion", "--output", str(out), env=env)
+    script = json.loads(coach("script", "--flexion", "--json", env=env).stdout)
+    import wave
+
+    with wave.open(str(out)) as w:
+        pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+        sr = w.getframerate()
+    worst = 0
+    cues = [e for e in script["events"] if e["kind"] == "cue"]
+    for e in cues:
+        start = round(e["start"] * sr)
+        template = np.frombuffer(to_pcm16(cue.render(e["cue"], sr)), dtype="<i2")
+        window = pcm[start - 2000 : start + len(template) + 2000].astype(np.float64)
+        corr = np.correlate(window, template.astype(np.float64), "valid")
+        worst = max(worst, abs(int(np.argmax(corr)) - 2000))
+    row("rendered cue timing error (default flexion, %d cues)" % len(cues), f"{worst} samples",
+        "n/a (a naive loop has no timeline to render)", "0 samples")
+
+
+def naive_count(server: PulseServer) -> float:
+    """pyttsx3 say() + runAndWait() + sleep(1), counting to 30, through the same server."""
+    code = (
+        "import time, pyttsx3\n"
+        "e = pyttsx3.init()\n"
+        "t = time.monotonic()\n"
+        "for i in range(1, 31):\n"
+        "    e.say(str(i)); e.runAndWait(); time.sleep(1)\n"
+        "print(time.monotonic() - t)\n"
+    )
+    out = subprocess.run([PY, "-c", code], env=server.env, capture_output=True, text=True, check=True, timeout=300)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def live_cue_error(server: PulseServer, home: Path) -> None:
+    from coach import cue
+
+    env = home_env(home, server.env_overrides)
+    script = json.loads(coach("script", "--json", *LIVE_ARGS, env=env).stdout)
+    recorder = server.recorder().start()
+    coach("start", *LIVE_ARGS, env=env)
+    recording = recorder.stop()
+    scheduled = [e for e in script["events"] if e["kind"] == "cue"]
+    found = {}
+    for name in {e["cue"] for e in scheduled}:
+        n = sum(e["cue"] == name for e in scheduled)
+        found[name] = iter(cue_onsets(recording, cue.render(name, RATE), n, RATE // 2))
+    offsets = np.array([next(found[e["cue"]]) / RATE - e["start"] for e in scheduled])
+    errors_ms = (offsets - offsets[0]) * 1000
+    growth = (offsets[-1] - offsets[0]) * 1000
+    naive = naive_count(server)
+    row(f"live cue onset error through the null sink ({len(offsets)} cues over {script['total_seconds']:.0f} s)",
+        f"max {np.abs(errors_ms).max():.1f} ms, first-to-last growth {growth:+.1f} ms "
+        f"(constant output latency {offsets[0] * 1000:.0f} ms)",
+        f"a 30-count took {naive:.1f} s instead of 30 s ({(naive / 30 - 1) * 100:+.0f}%)",
+        "<= 15 ms, no growth")
+
+
+def render_speed(home: Path) -> None:
+    out = home / "speed.wav"
+    script = json.loads(coach("script", "--flexion", "--json", env=home_env(home)).stdout)
+    seconds = script["total_seconds"]
+    warm = []
+    for _ in range(3):
+        t = time.perf_counter()
+        coach("start", "--flexion", "--output", str(out), env=home_env(home))
+        warm.append(time.perf_counter() - t)
+    cold = []
+    for _ in range(2):
+        with tempfile.TemporaryDirectory() as fresh:
+            t = time.perf_counter()
+            coach("start", "--flexion", "--output", str(out), env=home_env(Path(fresh)))
+            cold.append(time.perf_counter() - t)
+    w, c = min(warm), min(cold)
+    row(f"render speed, default flexion session ({seconds / 60:.1f} min), whole command",
+        f"warm {seconds / w:.0f}x real time ({w:.2f} s), cold {seconds / c:.0f}x ({c:.2f} s)",
+        "1x (a naive loop can only play in real time)", ">= 500x warm, >= 100x cold")
+
+
+def first_sound(server: PulseServer, argv: list[str], env: dict) -> float:
+    recorder = server.recorder().start()
+    t = time.monotonic()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = t + 30
+        heard = None
+        while heard is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+            heard = recorder.first_sound_at()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        recorder.stop()
+    if heard is None:
+        raise RuntimeError("no sound heard")
+    return heard - t
+
+
+def time_to_first_sound(server: PulseServer, home: Path) -> None:
+    argv = [PY, "-m", "coach", "start", "--flexion"]
+    warm = [first_sound(server, argv, home_env(home, server.env_overrides)) for _ in range(3)]
+    cold = []
+    for _ in range(2):
+        with tempfile.TemporaryDirectory() as fresh:
+            cold.append(first_sound(server, argv, home_env(Path(fresh), server.env_overrides)))
+    naive_code = "import pyttsx3; e = pyttsx3.init(); e.say('This is the flexion routine.'); e.runAndWait()"
+    naive = first_sound(server, [PY, "-c", naive_code], server.env)
+    row("time to first sound from `coach start --flexion` (heard at the sink)",
+        f"warm {statistics.median(warm):.2f} s, cold {statistics.median(cold):.2f} s",
+        f"pyttsx3 say() {naive:.2f} s", "<= 0.3 s warm, <= 1 s cold")
+
+
+MEMORY = """
+import resource, sys
+from pathlib import Path
+from coach.routine import Routine, plan, routines
+from coach.script import build, SAMPLE_RATE
+from coach.session import Session
+from coach.speech import Clips, VoiceSettings
+from coach.words import words
+from coach import paths, sink
+flexion = routines()["flexion"]
+long = Routine("flexion", "long", flexion.intro, flexion.exercises * 4)
+clips = Clips(VoiceSettings(), paths.cache_dir(), SAMPLE_RATE)
+script = build(long, plan(long), words(), clips.length, SAMPLE_RATE)
+session = Session(script, clips, 1.0)
+out = Path(sys.argv[2])
+if sys.argv[1] == "ours":
+    sink.write_wav(session.renderer(), out)
+else:  # naive: the whole session in memory, then written
+    import numpy as np, wave
+    whole = session.renderer().read(0, script.total)
+    with wave.open(str(out), "wb") as w:
+        w.setnchannels(1); w.setsampwidth(2); w.setframerate(SAMPLE_RATE)
+        w.writeframes((np.clip(whole, -1, 1) * 32767).astype("<i2").tobytes())
+print(script.seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def peak_memory(home: Path) -> None:
+    out = {}
+    for way in ("ours", "naive"):
+        result = subprocess.run([PY, "-c", MEMORY, way, str(home / f"long-{way}.wav")], env=home_env(home),
+                                capture_output=True, text=True, check=True)
+        seconds, mb = map(float, result.stdout.split())
+        out[way] = mb
+    row(f"peak memory rendering a {seconds / 60:.0f}-minute session to WAV",
+        f"{out['ours']:.0f} MB", f"{out['naive']:.0f} MB (whole session in memory)", "<= 150 MB")
+
+
+def help_time() -> None:
+    def best(argv):
+        times = []
+        for _ in range(7):
+            t = time.perf_counter()
+            subprocess.run(argv, capture_output=True, check=True)
+            times.append(time.perf_counter() - t)
+        return statistics.median(times)
+
+    ours = best([PY, "-m", "coach", "--help"])
+    naive = best([PY, "-c", "import click, numpy, sounddevice, pyttsx3, coach.cli, sys; sys.argv=['coach','--help']; coach.cli.main()"])
+    row("`coach --help`", f"{ours:.3f} s", f"{naive:.3f} s (heavy modules imported at start)", "<= 0.25 s")
+
+
+def main() -> None:
+    print(f"coach bench, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
+        home = Path(tmp)
+        with PulseServer() as server:
+            server.env_overrides = {k: server.env[k] for k in ("XDG_RUNTIME_DIR", "HOME", "PULSE_SERVER")}
+            coach("script", "--flexion", env=home_env(home))  # warm the speech cache
+            rendered_cue_error(home)
+            render_speed(home)
+            help_time()
+            peak_memory(home)
+            time_to_first_sound(server, home)
+            live_cue_error(server, home)
+    print("\n| figure | ours | naive | target |\n|---|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+
+
+if __name__ == "__main__":
+    main()
