@@ -89,3 +89,16 @@ def render(name: str, sample_rate: int):
             env *= np.exp(-cue.decay * t)
         parts.append(wave * env)
     return (cue.level * np.concatenate(parts)).astype(np.float32)
+
+
+def pcm(name: str, sample_rate: int, cache_dir):
+    """The cue as int16 PCM (`array('h')`), rendered once and then read from the cache.
+
+    The cache key is the cue's whole definition, so changing a cue renders it anew."""
+    import hashlib
+
+    from coach import wav
+
+    ident = repr((CUES[name], ATTACK, RELEASE, sample_rate)).encode()
+    path = cache_dir / "cues" / f"{name}-{hashlib.sha256(ident).hexdigest()[:16]}.wav"
+    return wav.cached(path, lambda: wav.from_float(render(name, sample_rate)), sample_rate)

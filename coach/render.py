@@ -1,65 +1,81 @@
-"""Samples from a session script: any block, from any position (a cursor on the timeline)."""
+"""Samples from a session script: any block, from any position (a cursor on the timeline).
+
+Samples are int16 PCM in `array('h')`: events never overlap, so a block is made of slice
+copies, with no mixing and no numpy unless the volume is changed."""
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
-from typing import Callable
+from typing import Callable, Iterator
 
-from coach import cue as cues
 from coach.script import CUE, SPEECH, Script
+
+Samples = Callable[[str], array]
+
+
+def _scaled(samples: array, volume: float) -> array:
+    if volume == 1.0:
+        return samples
+    import numpy as np
+
+    x = np.frombuffer(samples, dtype=np.int16).astype(np.float64) * volume
+    return array("h", x.round().astype(np.int16).tobytes())
 
 
 class Renderer:
-    """Reads the session's samples in blocks. Events never overlap, so a block is copies, not a mix."""
+    """Reads the session's samples in blocks."""
 
-    def __init__(self, script: Script, clip: Callable[[str], object], volume: float = 1.0):
-        import numpy as np
-
+    def __init__(self, script: Script, speech: Samples, cue: Samples, volume: float = 1.0):
         self.script = script
         self.total = script.total
         self._starts = [e.start for e in script.events]
-        sources: dict = {}
-        cue_samples = {}
+        made: dict[tuple[str, str], array] = {}
+        self._sources: list[memoryview | None] = []
         for e in script.events:
-            if e.kind == SPEECH and e.text not in sources:
-                sources[e.text] = np.asarray(clip(e.text), dtype=np.float32) * volume
-            elif e.kind == CUE and e.cue not in cue_samples:
-                cue_samples[e.cue] = cues.render(e.cue, script.sample_rate) * volume
-        self._sources = []
-        for e in script.events:
-            src = sources.get(e.text) if e.kind == SPEECH else cue_samples.get(e.cue) if e.kind == CUE else None
-            if src is not None and len(src) != e.length:
-                raise ValueError(f"clip for {e.text or e.cue!r} is {len(src)} samples, the script says {e.length}")
-            self._sources.append(src)
+            key = (e.kind, e.text if e.kind == SPEECH else e.cue or "")
+            if e.kind not in (SPEECH, CUE):
+                self._sources.append(None)
+                continue
+            if key not in made:
+                made[key] = _scaled(speech(e.text) if e.kind == SPEECH else cue(e.cue), volume)  # type: ignore[arg-type]
+            src = made[key]
+            if len(src) != e.length:
+                raise ValueError(f"samples for {key[1]!r} are {len(src)} long, the script says {e.length}")
+            self._sources.append(memoryview(src))
+        self._silence = memoryview(array("h"))
 
-    def read_into(self, out, pos: int) -> int:
-        """Fill `out` (a 1-D float32 array) with samples from `pos`; past the end is silence.
+    def _zeros(self, n: int) -> memoryview:
+        if len(self._silence) < n:
+            self._silence = memoryview(array("h", bytes(2 * n)))
+        return self._silence[:n]
+
+    def read_into(self, out: memoryview, pos: int) -> int:
+        """Fill `out` (a memoryview of int16) with samples from `pos`; outside the session is silence.
 
         Returns how many samples were inside the session."""
         n = len(out)
-        out[:] = 0.0
-        end = min(pos + n, self.total)
-        if pos >= end:
+        out[:] = self._zeros(n)
+        start, end = pos, min(pos + n, self.total)
+        if start >= end:
             return 0
-        i = max(0, bisect_right(self._starts, pos) - 1)
+        i = max(0, bisect_right(self._starts, start) - 1)
         events = self.script.events
         while i < len(events) and events[i].start < end:
             src = self._sources[i]
             if src is not None:
                 e = events[i]
-                a, b = max(e.start, pos), min(e.end, end)
+                a, b = max(e.start, start), min(e.end, end)
                 out[a - pos : b - pos] = src[a - e.start : b - e.start]
             i += 1
         return end - pos
 
-    def read(self, pos: int, n: int):
-        import numpy as np
-
-        out = np.zeros(n, dtype=np.float32)
-        self.read_into(out, pos)
+    def read(self, pos: int, n: int) -> array:
+        out = array("h", bytes(2 * n))
+        self.read_into(memoryview(out), pos)
         return out
 
-    def blocks(self, block: int = 65536):
+    def blocks(self, block: int = 65536) -> Iterator[array]:
         """The whole session, block by block."""
         for pos in range(0, self.total, block):
             yield self.read(pos, min(block, self.total - pos))

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coach import paths
+from coach import cue, paths
 from coach.errors import InputError
 from coach.render import Renderer
 from coach.routine import plan, routines
@@ -33,7 +33,8 @@ class Session:
     volume: float
 
     def renderer(self) -> Renderer:
-        return Renderer(self.script, self.clips.get, self.volume)
+        sr, where = self.script.sample_rate, paths.cache_dir()
+        return Renderer(self.script, self.clips.get, lambda name: cue.pcm(name, sr, where), self.volume)
 
 
 def compose(request: Request) -> Session:

@@ -9,6 +9,7 @@ import wave
 from pathlib import Path
 from typing import Callable
 
+from coach import wav
 from coach.atomic import atomic_write
 from coach.errors import CoachError, InputError, NoOutputDevice
 from coach.render import Renderer
@@ -35,8 +36,6 @@ def check_writable(path: Path) -> None:
 
 def write_wav(renderer: Renderer, path: Path, on_block: Callable[[int], None] | None = None) -> None:
     """Write the session to `path` block by block; on any failure no file (and no partial file) is left."""
-    from coach.speech import to_pcm16
-
     check_writable(path)
     try:
         with atomic_write(path) as f, wave.open(f, "wb") as w:
@@ -45,7 +44,7 @@ def write_wav(renderer: Renderer, path: Path, on_block: Callable[[int], None] | 
             w.setframerate(renderer.script.sample_rate)
             done = 0
             for block in renderer.blocks(BLOCK):
-                w.writeframes(to_pcm16(block))
+                w.writeframes(wav.to_bytes(block))
                 done += len(block)
                 if on_block:
                     on_block(done)
@@ -123,9 +122,9 @@ class Player:
     def _callback(self, outdata, frames, time_info, status) -> None:
         renderer = self.renderer
         if renderer is None:
-            outdata.fill(0)
+            outdata[:] = bytes(len(outdata))
             return
-        inside = renderer.read_into(outdata[:, 0], self.position)
+        inside = renderer.read_into(memoryview(outdata).cast("h"), self.position)
         self.position += frames
         self.started.set()
         if inside < frames:
@@ -136,10 +135,10 @@ class Player:
         sd = self._sd = sounddevice()
         default_output()
         try:
-            self._stream = sd.OutputStream(
+            self._stream = sd.RawOutputStream(  # int16 bytes: no numpy on the way to the first sound
                 samplerate=self.sample_rate,
                 channels=1,
-                dtype="float32",
+                dtype="int16",
                 latency=LATENCY,
                 callback=self._callback,
                 finished_callback=self._done.set,

@@ -17,11 +17,11 @@ import tempfile
 import threading
 import time
 import types
-import wave
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
-from coach.atomic import atomic_write
+from coach import wav
 from coach.errors import CoachError, InputError
 
 CACHE_FORMAT = 1  # bump when trimming or the stored format changes
@@ -151,58 +151,10 @@ def _quicken_driver_loop() -> None:
 
 def _whole_wav(path: Path) -> bool:
     try:
-        with wave.open(str(path), "rb") as w:
-            return w.getnframes() > 0
-    except (OSError, EOFError, wave.Error):
+        samples, _ = wav.read(path)
+        return len(samples) > 0
+    except (OSError, wav.WavError):
         return False
-
-
-def _version(dist: str) -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def read_wav(path: Path):
-    """Mono 16-bit PCM as float32 in -1..1, and its sample rate."""
-    import numpy as np
-
-    with wave.open(str(path), "rb") as w:
-        if w.getsampwidth() != 2:
-            raise CoachError(f"{path}: expected 16-bit audio")
-        rate, channels = w.getframerate(), w.getnchannels()
-        pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
-    if channels > 1:
-        pcm = pcm.reshape(-1, channels).mean(axis=1)
-    return (pcm.astype(np.float32) / 32768.0), rate
-
-
-def write_wav(path: Path, samples, sample_rate: int, durable: bool = True) -> None:
-    """Mono float samples to a 16-bit WAV, atomically (a temp file renamed into place)."""
-    import numpy as np
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(path, durable) as f, wave.open(f, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(sample_rate)
-        w.writeframes(to_pcm16(np.asarray(samples)))
-
-
-def _as_stored(samples):
-    """Samples after a round trip through 16-bit PCM."""
-    import numpy as np
-
-    return np.frombuffer(to_pcm16(samples), dtype="<i2").astype(np.float32) / 32768.0
-
-
-def to_pcm16(samples) -> bytes:
-    import numpy as np
-
-    return (np.clip(samples, -1.0, 1.0) * 32767.0).round().astype("<i2").tobytes()
 
 
 def trim(samples, sample_rate: int):
@@ -234,13 +186,15 @@ def resample(samples, src_rate: int, dst_rate: int):
 
 
 class Clips:
-    """Trimmed speech clips by text, at the session's sample rate, from a disk cache."""
+    """Trimmed speech clips (int16 PCM) by text, at the session's sample rate, from a disk cache.
+
+    A warm cache is read without numpy or the speech engine."""
 
     def __init__(self, settings: VoiceSettings, cache_dir: Path, sample_rate: int):
         self.settings = settings
         self.dir = cache_dir / "speech"
         self.sample_rate = sample_rate
-        self._clips: dict = {}
+        self._clips: dict[str, array] = {}
         self._engine: Engine | None = None
         self._tmp: tempfile.TemporaryDirectory | None = None
         self.synthesized = 0  # phrases this run had to synthesize (0 with a warm cache)
@@ -262,42 +216,27 @@ class Clips:
         k = self.key(text)
         return self.dir / k[:2] / f"{k}.wav"
 
-    def get(self, text: str):
+    def get(self, text: str) -> array:
         clip = self._clips.get(text)
         if clip is None:
-            clip = self._load(text)
+            clip = wav.cached(self.path(text), lambda: self._synthesize(text), self.sample_rate)
             self._clips[text] = clip
         return clip
 
     def length(self, text: str) -> int:
         return len(self.get(text))
 
-    def _load(self, text: str):
-        path = self.path(text)
-        try:
-            clip, _ = read_wav(path)
-            if len(clip):
-                return clip
-        except (OSError, EOFError, wave.Error, CoachError):
-            pass  # missing or damaged: make it again
-        clip = self._synthesize(text)
-        try:
-            write_wav(path, clip, self.sample_rate, durable=False)
-        except OSError as e:
-            raise CoachError(f"cannot write the speech cache at {self.dir} ({e.strerror}).") from e
-        return _as_stored(clip)  # to the sample what a warm run reads back
-
-    def _synthesize(self, text: str):
+    def _synthesize(self, text: str) -> array:
         if self._tmp is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="coach-tts-")
         raw = Path(self._tmp.name) / "phrase.wav"
         self.engine.synthesize(text, raw)
-        pcm, rate = read_wav(raw)
+        samples, rate = wav.read(raw)
         self.synthesized += 1
-        clip = trim(resample(pcm, rate, self.sample_rate), self.sample_rate)
+        clip = trim(resample(wav.to_float(samples), rate, self.sample_rate), self.sample_rate)
         if len(clip) == 0:
             raise CoachError(f"the speech engine produced silence for {text!r}: {INSTALL_HINT}.")
-        return clip
+        return wav.from_float(clip)
 
 
 _ENGINE_VERSION: str | None = None
@@ -305,7 +244,19 @@ _DEFAULT_VOICE: str | None = None
 
 
 def _engine_version() -> str:
+    """pyttsx3's version, for the cache key, read from its dist-info folder's name.
+
+    importlib.metadata scans every path entry (78 ms here, on the way to the first sound);
+    this looks only beside the package."""
     global _ENGINE_VERSION
     if _ENGINE_VERSION is None:
-        _ENGINE_VERSION = _version("pyttsx3")
+        import importlib.util
+
+        _ENGINE_VERSION = "unknown"
+        spec = importlib.util.find_spec("pyttsx3")
+        if spec and spec.origin:
+            site = Path(spec.origin).parent.parent
+            found = sorted(site.glob("pyttsx3-*.dist-info"))
+            if found:
+                _ENGINE_VERSION = found[-1].name[len("pyttsx3-") : -len(".dist-info")]
     return _ENGINE_VERSION

@@ -42,7 +42,7 @@ def home_env(home: Path, extra: dict | None = None) -> dict:
 
 def rendered_cue_error(home: Path) -> None:
     from coach import cue
-    from coach.speech import to_pcm16
+    from coach import wav as wavs
 
     env = home_env(home)
     out = home / "flexion.wav"
@@ -57,7 +57,7 @@ def rendered_cue_error(home: Path) -> None:
     cues = [e for e in script["events"] if e["kind"] == "cue"]
     for e in cues:
         start = round(e["start"] * sr)
-        template = np.frombuffer(to_pcm16(cue.render(e["cue"], sr)), dtype="<i2")
+        template = np.frombuffer(wavs.to_bytes(wavs.from_float(cue.render(e["cue"], sr))), dtype="<i2")
         window = pcm[start - 2000 : start + len(template) + 2000].astype(np.float64)
         corr = np.correlate(window, template.astype(np.float64), "valid")
         worst = max(worst, abs(int(np.argmax(corr)) - 2000))
@@ -179,7 +179,7 @@ if sys.argv[1] == "ours":
     sink.write_wav(session.renderer(), out)
 else:  # naive: the whole session in memory, then written
     import numpy as np, wave
-    whole = session.renderer().read(0, script.total)
+    whole = np.frombuffer(session.renderer().read(0, script.total), dtype=np.int16).astype(np.float32) / 32768
     with wave.open(str(out), "wb") as w:
         w.setnchannels(1); w.setsampwidth(2); w.setframerate(SAMPLE_RATE)
         w.writeframes((np.clip(whole, -1, 1) * 32767).astype("<i2").tobytes())

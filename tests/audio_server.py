@@ -171,7 +171,8 @@ def cue_onsets(recording: np.ndarray, template: np.ndarray, count: int, min_gap:
     size = 1 << (n - 1).bit_length()
     corr = np.fft.irfft(np.fft.rfft(recording, size) * np.conj(np.fft.rfft(template, size)), size)
     corr = corr[: len(recording) - len(template) + 1]
-    energy = np.convolve(recording.astype(np.float64) ** 2, np.ones(len(template)), "valid")
+    power = np.concatenate(([0.0], np.cumsum(recording.astype(np.float64) ** 2)))
+    energy = power[len(template):] - power[: len(recording) - len(template) + 1]  # moving sums
     t_energy = np.sum(template.astype(np.float64) ** 2)
     score = corr / (np.sqrt(energy * t_energy) + 1e-9)
     score[energy < 0.1 * t_energy] = 0.0  # near-silence matches nothing

@@ -10,7 +10,7 @@ import pytest
 
 from coach import cue
 from coach.script import SAMPLE_RATE
-from coach.speech import read_wav, to_pcm16
+from coach import wav
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,7 +47,14 @@ def test_checked_in_wav_equals_what_the_code_renders(name):
     with wave.open(str(path)) as w:
         assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, SAMPLE_RATE)
         stored = w.readframes(w.getnframes())
-    assert stored == to_pcm16(cue.render(name, SAMPLE_RATE)), f"{path} is stale: run scripts/render-cues"
+    assert stored == wav.to_bytes(wav.from_float(cue.render(name, SAMPLE_RATE))), f"{path} is stale: run scripts/render-cues"
+
+
+def test_the_cached_cue_is_the_rendered_cue(tmp_path):
+    for name in cue.CUES:
+        made = cue.pcm(name, SAMPLE_RATE, tmp_path)
+        again = cue.pcm(name, SAMPLE_RATE, tmp_path)  # read back from the cache
+        assert made == again == wav.from_float(cue.render(name, SAMPLE_RATE))
 
 
 def test_every_cue_is_described_in_the_readme():

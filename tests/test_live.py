@@ -58,3 +58,24 @@ def test_doctor_says_what_to_fix_without_one(tmp_path):
     assert "FAIL  audio output" in result.stdout
     assert "--output FILE.wav" in result.stdout
     assert result.stderr.strip() == "Error: 1 check failed; see above for the fix."
+
+
+def test_ctrl_c_stops_the_sound_at_once_and_cleanly(pulse):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    recorder = pulse.recorder().start()
+    proc = subprocess.Popen([sys.executable, "-m", "coach", "start", *ARGS], env=pulse.env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while recorder.first_sound_at() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert recorder.first_sound_at() is not None, "the session never sounded"
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    recorder.stop()
+    assert proc.returncode == 130
+    assert err.strip() == "Stopped." and "Traceback" not in err
+    assert "Session complete." not in out

@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach import cue, sink
+from coach import cue, paths, sink
 from coach.errors import CoachError
 from coach.render import Renderer
 from coach.session import Request, compose
-from coach.speech import to_pcm16
+from coach import wav
 from tests.conftest import run_coach
 from tests.test_cue import peak_hz
 
@@ -45,7 +45,7 @@ def test_every_cue_starts_exactly_on_its_sample_at_its_pitch(rendered):
     cues = [e for e in session.script.events if e.kind == "cue"]
     assert [e.cue for e in cues] == ["hold-start", "hold-end"] * 2 + ["session-end"]
     for e in cues:
-        expected = np.frombuffer(to_pcm16(cue.render(e.cue, rate)), dtype="<i2")
+        expected = np.frombuffer(wav.to_bytes(wav.from_float(cue.render(e.cue, rate))), dtype="<i2")
         assert np.array_equal(pcm[e.start : e.end], expected), e  # timing error: 0 samples
         assert pcm[e.start - 1] == 0  # nothing before the onset but silence
         first = cue.CUES[e.cue].notes[0]
@@ -79,10 +79,11 @@ def test_speech_where_scheduled_and_silence_in_holds(rendered):
 
 def test_volume_scales_everything(rendered):
     session, pcm, rate = rendered
-    quiet = Renderer(session.script, session.clips.get, volume=0.5)
-    block = quiet.read(0, 200_000)
-    loud = session.renderer().read(0, 200_000)
-    assert np.allclose(block, loud * 0.5)
+    cues = lambda name: cue.pcm(name, rate, paths.cache_dir())  # noqa: E731
+    quiet = np.array(Renderer(session.script, session.clips.get, cues, volume=0.5).read(0, 2_000_000))
+    loud = np.array(session.renderer().read(0, 2_000_000))
+    assert np.abs(loud).max() > 10_000
+    assert np.abs(quiet - loud * 0.5).max() <= 0.5  # half, to the rounding of a sample
 
 
 def test_blocks_from_any_cursor_match_the_whole(rendered):
@@ -92,8 +93,8 @@ def test_blocks_from_any_cursor_match_the_whole(rendered):
         block = r.read(pos, 5000)
         inside = min(5000, session.script.total - pos)
         expected = pcm[pos : pos + inside]
-        assert np.array_equal(np.frombuffer(to_pcm16(block[:inside]), dtype="<i2"), expected)
-        assert not block[inside:].any()
+        assert np.array_equal(np.array(block[:inside]), expected)
+        assert not any(block[inside:])
 
 
 def test_a_failed_render_leaves_no_file(tmp_path, monkeypatch):
@@ -145,3 +146,15 @@ def test_no_audio_device_renders_to_the_current_folder(tmp_path):
     assert "Traceback" not in result.stderr
     pcm, _ = read_back(made)
     assert len(pcm) > 0
+
+
+def test_cues_sit_near_the_voices_loudness_and_the_tick_is_softer(rendered):
+    session, pcm, rate = rendered
+    x = pcm.astype(np.float64) / 32768
+    rms = lambda e: float(np.sqrt(np.mean(x[e.start : e.end] ** 2)))  # noqa: E731
+    speech = np.median([rms(e) for e in session.script.events if e.kind == "speech"])
+    for e in session.script.events:
+        if e.cue in ("hold-start", "hold-end"):
+            assert 0.6 * speech <= rms(e) <= 1.6 * speech, (e.cue, rms(e), speech)
+    tick = cue.render("tick", rate)
+    assert np.sqrt(np.mean(tick**2)) < 0.6 * speech

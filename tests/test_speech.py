@@ -8,7 +8,13 @@ import pytest
 from coach import paths
 from coach.errors import InputError
 from coach.script import SAMPLE_RATE
-from coach.speech import TRIM_THRESHOLD, Clips, Engine, VoiceSettings, read_wav, trim
+from coach import wav
+from coach.speech import TRIM_THRESHOLD, Clips, Engine, VoiceSettings, trim
+
+
+def read_wav(path):
+    samples, rate = wav.read(path)
+    return wav.to_float(samples), rate
 
 
 @pytest.fixture(scope="module")
