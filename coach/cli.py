@@ -76,8 +76,8 @@ def session_options(f):
         click.option("--reps", type=int, metavar="N", help="Holds per side for a held exercise, reps per side for a moving one."),
         click.option("--side", type=click.Choice(["left", "right", "both"]), default="both", show_default=True, help="Which leg, for exercises done per side."),
         click.option("--voice", metavar="VOICE", help="A voice id or name from 'coach voices'."),
-        click.option("--rate", type=click.IntRange(80, 400), default=150, show_default=True, help="Speaking rate, words per minute."),
-        click.option("--volume", type=click.FloatRange(0.0, 1.0), default=1.0, show_default=True, help="Output volume, 0 to 1."),
+        click.option("--rate", type=click.IntRange(80, 400), default=150, show_default=True, metavar="WPM", help="Speaking rate, words per minute (80-400)."),
+        click.option("--volume", type=click.FloatRange(0.0, 1.0), default=1.0, show_default=True, metavar="0-1", help="Output volume, 0 to 1."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -121,16 +121,17 @@ def start(output: Path | None, **options) -> None:
     player.open_in_background()  # the device opens while the session is prepared
     try:
         session = sessions.compose(request)
+        renderer = session.renderer()
         player.ready()
         click.echo(f"{request.routine.capitalize()} routine, {sessions.clock(session.script.seconds)}. "
                    "Lie down and follow the voice; Ctrl-C stops.")
         click.echo(DISCLAIMER)
-        player.play(session.renderer())
+        player.play(renderer)
     except NoOutputDevice:
         player.close()
         output = sessions.fallback_path(request.routine)
         click.echo(f"No audio output device: saving the session to a file instead: {output}", err=True)
-        sink.write_wav(session.renderer(), output)
+        sink.write_wav(renderer, output)
         click.echo(str(output))
         return
     finally:

@@ -5,12 +5,9 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import threading
-import wave
 from pathlib import Path
-from typing import Callable
 
 from coach import wav
-from coach.atomic import atomic_write
 from coach.errors import CoachError, InputError, NoOutputDevice
 from coach.render import Renderer
 
@@ -34,20 +31,12 @@ def check_writable(path: Path) -> None:
         raise InputError(f"cannot write {path}: the folder {parent} is not writable ({e.strerror}).") from e
 
 
-def write_wav(renderer: Renderer, path: Path, on_block: Callable[[int], None] | None = None) -> None:
-    """Write the session to `path` block by block; on any failure no file (and no partial file) is left."""
+def write_wav(renderer: Renderer, path: Path) -> None:
+    """Write the session to `path` block by block (never the whole session in memory); on any
+    failure no file, and no part of one, is left."""
     check_writable(path)
     try:
-        with atomic_write(path) as f, wave.open(f, "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(renderer.script.sample_rate)
-            done = 0
-            for block in renderer.blocks(BLOCK):
-                w.writeframes(wav.to_bytes(block))
-                done += len(block)
-                if on_block:
-                    on_block(done)
+        wav.write_blocks(path, renderer.blocks(BLOCK), renderer.script.sample_rate)
     except OSError as e:
         raise CoachError(f"writing {path} failed: {e.strerror or e}. Nothing was written.") from e
 

@@ -11,6 +11,7 @@ import sys
 import wave
 from array import array
 from pathlib import Path
+from typing import Iterable
 
 from coach.atomic import atomic_write
 from coach.errors import CoachError
@@ -49,13 +50,20 @@ def read(path: Path) -> tuple[array, int]:
 
 
 def write(path: Path, samples: array, sample_rate: int, durable: bool = True) -> None:
-    """Samples to a mono 16-bit WAV, atomically (a temp file renamed into place)."""
+    """Samples to a mono 16-bit WAV, atomically, making its folder if needed."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    write_blocks(path, [samples], sample_rate, durable)
+
+
+def write_blocks(path: Path, blocks: Iterable[array], sample_rate: int, durable: bool = True) -> None:
+    """Blocks of samples to a mono 16-bit WAV as they come, atomically (a temp file renamed
+    into place when whole; on any failure, no file and no part of one)."""
     with atomic_write(path, durable) as f, wave.open(f, "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(sample_rate)
-        w.writeframes(to_bytes(samples))
+        for block in blocks:
+            w.writeframes(to_bytes(block))
 
 
 def from_float(samples) -> array:

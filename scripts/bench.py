@@ -97,8 +97,8 @@ def live_cue_error(server: PulseServer, home: Path) -> None:
     growth = (offsets[-1] - offsets[0]) * 1000
     naive = naive_count(server)
     row(f"live cue onset error through the null sink ({len(offsets)} cues over {script['total_seconds']:.0f} s)",
-        f"max {np.abs(errors_ms).max():.1f} ms, first-to-last growth {growth:+.1f} ms "
-        f"(constant output latency {offsets[0] * 1000:.0f} ms)",
+        f"max {np.abs(errors_ms).max():.2f} ms, first-to-last growth {growth:+.2f} ms "
+        f"(measured against the first cue; the recording began {offsets[0] * 1000:.0f} ms before the session)",
         f"a 30-count took {naive:.1f} s instead of 30 s ({(naive / 30 - 1) * 100:+.0f}%)",
         "<= 15 ms, no growth")
 
