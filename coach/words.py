@@ -26,6 +26,8 @@ class Words:
         return self.raw["sides"][side]
 
     def hold_of(self, n: int, total: int) -> str:
+        if total == 1:
+            return self.raw["hold_once"]
         return self.raw["hold"].format(n=self.number(n), total=self.number(total))
 
     def reps_of(self, total: int) -> str:

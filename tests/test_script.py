@@ -143,6 +143,12 @@ def test_each_side_gets_its_full_dose_with_time_to_switch():
     assert s.events[i + 3].kind == "silence" and s.events[i + 3].length >= 5 * SR
 
 
+def test_a_single_hold_is_not_numbered():
+    s = make("extension", only=("prone-lying",))
+    spoken = [e.text for e in s.events if e.kind == "speech"]
+    assert "Now hold." in spoken and not any("of one" in t for t in spoken)
+
+
 def test_one_side_only():
     s = make("flexion", side="left")
     assert {e.side for e in s.events} <= {None, "left"}
