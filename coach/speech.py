@@ -67,7 +67,6 @@ class Engine:
             _DEFAULT_VOICE = self._engine.getProperty("voice") or ""
         self._default_voice = _DEFAULT_VOICE
         self._properties: tuple = (("voice", self._default_voice),)
-        self._applied: tuple | None = None
         _quicken_driver_loop()
 
     def _finished(self, name=None, completed=True) -> None:
@@ -99,7 +98,8 @@ class Engine:
         # Straight on the espeak driver, and waited for, whenever they change: pyttsx3 queues a
         # property change behind its run loop, and the loop's stop-and-cancel was seen to drop a
         # change made between two phrases (the next phrase came out at the old rate).
-        if self._applied == self._properties:
+        global _APPLIED
+        if _APPLIED == self._properties:  # kept per process, as pyttsx3 keeps one engine
             return
         driver = getattr(getattr(self._engine, "proxy", None), "_driver", None)
         set_now = driver.setProperty if hasattr(driver, "setProperty") else self._engine.setProperty
@@ -110,7 +110,7 @@ class Engine:
             from pyttsx3.drivers import _espeak
 
             _espeak.Synchronize()
-        self._applied = self._properties
+        _APPLIED = self._properties
 
     def synthesize(self, text: str, path: Path, attempts: int = 3) -> None:
         """Write `text` as a WAV file at `path`, or raise CoachError."""
@@ -241,6 +241,7 @@ class Clips:
 
 _ENGINE_VERSION: str | None = None
 _DEFAULT_VOICE: str | None = None
+_APPLIED: tuple | None = None  # the voice and rate the process's engine has now
 
 
 def _engine_version() -> str:

@@ -91,3 +91,12 @@ def test_a_chosen_voice_is_used(fresh_home):
     us = Clips(VoiceSettings(voice="en-us"), paths.cache_dir(), SAMPLE_RATE).get("Relax.")
     es = Clips(VoiceSettings(voice="es"), paths.cache_dir(), SAMPLE_RATE).get("Relax.")
     assert not np.array_equal(us[: min(len(us), len(es))], es[: min(len(us), len(es))])
+
+
+def test_changing_rate_back_and_forth_in_one_process_takes_effect(fresh_home):
+    """A rate change between two phrases was once dropped by the engine's loop."""
+    lengths = {}
+    for i, rate in enumerate((200, 120, 200, 120)):
+        clips = Clips(VoiceSettings(rate=rate), paths.cache_dir(), SAMPLE_RATE)
+        lengths.setdefault(rate, []).append(clips.length(f"Bring both knees toward your chest, number {i}."))
+    assert max(lengths[200]) < 0.8 * min(lengths[120])
