@@ -64,10 +64,6 @@ class Script:
     def seconds(self) -> float:
         return self.total / self.sample_rate
 
-    def texts(self) -> list[str]:
-        """Each distinct spoken phrase, in order of first use."""
-        return list(dict.fromkeys(e.text for e in self.events if e.kind == SPEECH))  # type: ignore[misc]
-
     def to_dict(self) -> dict:
         sr = self.sample_rate
         events = []

@@ -102,7 +102,6 @@ class Player:
         self.sample_rate = sample_rate
         self.renderer: Renderer | None = None
         self.position = 0  # the cursor: the next sample of the session to play
-        self.started = threading.Event()  # set when the session's first block went to the device
         self._done = threading.Event()
         self._stream = None
         self._error: BaseException | None = None
@@ -115,7 +114,6 @@ class Player:
             return
         inside = renderer.read_into(memoryview(outdata).cast("h"), self.position)
         self.position += frames
-        self.started.set()
         if inside < frames:
             raise self._sd.CallbackStop
 
