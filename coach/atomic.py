@@ -20,8 +20,7 @@ def atomic_write(path: Path, durable: bool = True):
 
     `durable` also waits for the disk (fsync): for the user's files, not for a cache that can be
     made again (a damaged cache file is detected and remade)."""
-    parent = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".part")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a finished file gets the usual mode
         with os.fdopen(fd, "wb") as f:

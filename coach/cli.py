@@ -111,32 +111,33 @@ def start(output: Path | None, **options) -> None:
     from coach.script import SAMPLE_RATE
 
     request = _request(**options)
+    player = None
     if output is not None:
         sink.check_writable(output)
-        session = sessions.compose(request)
-        sink.write_wav(session.renderer(), output)
-        click.echo(str(output))
-        return
-    player = sink.Player(SAMPLE_RATE)
-    player.open_in_background()  # the device opens while the session is prepared
+    else:
+        player = sink.Player(SAMPLE_RATE)
+        player.open_in_background()  # the device opens while the session is prepared
     try:
         session = sessions.compose(request)
         renderer = session.renderer()
-        player.ready()
-        click.echo(f"{request.routine.capitalize()} routine, {sessions.clock(session.script.seconds)}. "
-                   "Lie down and follow the voice; Ctrl-C stops.")
-        click.echo(DISCLAIMER)
-        player.play(renderer)
-    except NoOutputDevice:
-        player.close()
-        output = sessions.fallback_path(request.routine)
-        click.echo(f"No audio output device: saving the session to a file instead: {output}", err=True)
-        sink.write_wav(renderer, output)
-        click.echo(str(output))
-        return
+        if player is not None:
+            try:
+                player.ready()
+            except NoOutputDevice:
+                output = sessions.fallback_path(request.routine)
+                click.echo(f"No audio output device: saving the session to a file instead: {output}", err=True)
+            else:
+                click.echo(f"{request.routine.capitalize()} routine, {sessions.clock(session.script.seconds)}. "
+                           "Lie down and follow the voice; Ctrl-C stops.")
+                click.echo(DISCLAIMER)
+                player.play(renderer)
+                click.echo("Session complete.")
+                return
     finally:
-        player.close()
-    click.echo("Session complete.")
+        if player is not None:
+            player.close()
+    sink.write_wav(renderer, output)
+    click.echo(str(output))
 
 
 @cli.command()

@@ -133,6 +133,20 @@ class _Timeline:
     def fits(self, length: int, at: int, before: int) -> bool:
         return at >= self.pos and at + length + self.samples(MARGIN) <= before
 
+    def place(self, at: int, before: int, text: str, tick: bool = False, **fields) -> bool:
+        """Speak `text` at sample `at` if it ends, with a margin, before `before`; if it won't fit,
+        a tick there instead when `tick`. False when nothing fit: a mark never moves later."""
+        n = self.speech_length(text)
+        if self.fits(n, at, before):
+            self.fill_to(at, **fields)
+            self._add(SPEECH, n, text=text, **fields)
+            return True
+        if tick and self.fits(cues.length("tick", self.sr), at, before):
+            self.fill_to(at, **fields)
+            self.cue("tick", **fields)
+            return True
+        return False
+
 
 def _hold(t: _Timeline, words: Words, seconds: int, rep: int) -> None:
     """A hold of exactly `seconds` from hold-start cue onset to hold-end cue onset."""
@@ -150,12 +164,7 @@ def _hold(t: _Timeline, words: Words, seconds: int, rep: int) -> None:
     marks.sort()
     for i, (at, text, tick) in enumerate(marks):
         before = marks[i + 1][0] if i + 1 < len(marks) else end
-        if t.fits(t.speech_length(text), at, before):
-            t.fill_to(at, rep=rep)
-            t._add(SPEECH, t.speech_length(text), text=text, rep=rep)
-        elif tick and t.fits(cues.length("tick", t.sr), at, before):
-            t.fill_to(at, rep=rep)
-            t.cue("tick", rep=rep)
+        t.place(at, before, text, tick, rep=rep)
     t.fill_to(end, rep=rep)
     t.cue("hold-end", rep=rep)
 
@@ -168,21 +177,14 @@ def _rep_set(t: _Timeline, words: Words, count: int, seconds_per_rep: float) -> 
     first = t.pos - cues.length("hold-start", t.sr) + t.samples(COUNT_LEAD)
     for k in range(count):
         at = first + k * period
-        count_text = words.number(k + 1)
-        if not t.fits(t.speech_length(count_text), at, at + half):
+        if at > t.pos:
+            t.fill_to(at)  # the lead-in after the start cue belongs to no rep
+        if not t.place(at, at + half, words.number(k + 1), rep=k + 1):
             raise InputError(
                 f"the voice is too slow to count a {seconds_per_rep:g}-second rep: "
                 "choose a faster --rate."
             )
-        t.fill_to(at)
-        t._add(SPEECH, t.speech_length(count_text), text=count_text, rep=k + 1)
-        back = at + half
-        if t.fits(t.speech_length(words.and_back), back, at + period):
-            t.fill_to(back, rep=k + 1)
-            t._add(SPEECH, t.speech_length(words.and_back), text=words.and_back, rep=k + 1)
-        elif t.fits(cues.length("tick", t.sr), back, at + period):
-            t.fill_to(back, rep=k + 1)
-            t.cue("tick", rep=k + 1)
+        t.place(at + half, at + period, words.and_back, tick=True, rep=k + 1)
         t.fill_to(at + period, rep=k + 1)
     t.cue("hold-end")
 

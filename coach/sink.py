@@ -21,7 +21,7 @@ def check_writable(path: Path) -> None:
         raise InputError(f"cannot write {path}: it is a directory. Give a file name ending in .wav.")
     if path.suffix.lower() != ".wav":
         raise InputError(f"cannot write {path}: only .wav files are written. Use a name ending in .wav.")
-    parent = path.parent if str(path.parent) else Path(".")
+    parent = path.parent  # Path("x.wav").parent is Path(".")
     if not parent.is_dir():
         raise InputError(f"cannot write {path}: the folder {parent} does not exist.")
     try:  # really try: permissions, read-only file systems and root all answer the same way

@@ -112,8 +112,8 @@ class Engine:
             _espeak.Synchronize()
         _APPLIED = self._properties
 
-    def synthesize(self, text: str, path: Path, attempts: int = 3) -> None:
-        """Write `text` as a WAV file at `path`, or raise CoachError."""
+    def synthesize(self, text: str, path: Path, attempts: int = 3) -> tuple[array, int]:
+        """Write `text` as a WAV file at `path` and return its samples and rate, or raise CoachError."""
         for _ in range(attempts):
             path.unlink(missing_ok=True)
             self._done.clear()
@@ -122,8 +122,11 @@ class Engine:
                 self._engine.save_to_file(text, str(path))
                 self._engine.runAndWait()
                 finished = self._done.wait(SYNTH_TIMEOUT)
-            if finished and _whole_wav(path):
-                return
+            if finished:
+                with contextlib.suppress(OSError, wav.WavError):
+                    samples, rate = wav.read(path)
+                    if len(samples):
+                        return samples, rate
         raise CoachError(f"the speech engine produced no audio for {text!r}: {INSTALL_HINT}.")
 
 
@@ -147,14 +150,6 @@ def _quicken_driver_loop() -> None:
 
         if isinstance(espeak.time, types.ModuleType):
             espeak.time = _QuickTime()
-
-
-def _whole_wav(path: Path) -> bool:
-    try:
-        samples, _ = wav.read(path)
-        return len(samples) > 0
-    except (OSError, wav.WavError):
-        return False
 
 
 def trim(samples, sample_rate: int):
@@ -229,9 +224,7 @@ class Clips:
     def _synthesize(self, text: str) -> array:
         if self._tmp is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="coach-tts-")
-        raw = Path(self._tmp.name) / "phrase.wav"
-        self.engine.synthesize(text, raw)
-        samples, rate = wav.read(raw)
+        samples, rate = self.engine.synthesize(text, Path(self._tmp.name) / "phrase.wav")
         self.synthesized += 1
         clip = trim(resample(wav.to_float(samples), rate, self.sample_rate), self.sample_rate)
         if len(clip) == 0:

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from tests.audio_server import RATE, PulseServer, cue_onsets  # noqa: E402
+from tests.audio_server import PulseServer, heard_onsets  # noqa: E402
 
 PY = sys.executable
 LIVE_ARGS = ["--flexion", "--only", "knee-to-opposite-shoulder", "--only", "figure-four", "--hold", "15", "--reps", "2"]
@@ -80,19 +80,13 @@ def naive_count(server: PulseServer) -> float:
 
 
 def live_cue_error(server: PulseServer, home: Path) -> None:
-    from coach import cue
-
     env = home_env(home, server.env_overrides)
     script = json.loads(coach("script", "--json", *LIVE_ARGS, env=env).stdout)
     recorder = server.recorder().start()
     coach("start", *LIVE_ARGS, env=env)
     recording = recorder.stop()
     scheduled = [e for e in script["events"] if e["kind"] == "cue"]
-    found = {}
-    for name in {e["cue"] for e in scheduled}:
-        n = sum(e["cue"] == name for e in scheduled)
-        found[name] = iter(cue_onsets(recording, cue.render(name, RATE), n, RATE // 2))
-    offsets = np.array([next(found[e["cue"]]) / RATE - e["start"] for e in scheduled])
+    offsets = np.array([h - e["start"] for e, h in zip(scheduled, heard_onsets(recording, scheduled))])
     errors_ms = (offsets - offsets[0]) * 1000
     growth = (offsets[-1] - offsets[0]) * 1000
     naive = naive_count(server)

@@ -183,3 +183,15 @@ def cue_onsets(recording: np.ndarray, template: np.ndarray, count: int, min_gap:
             if len(picks) == count:
                 break
     return sorted(picks)
+
+
+def heard_onsets(recording: np.ndarray, scheduled: list[dict]) -> list[float]:
+    """For each scheduled cue (events of `coach script --json`, in order), where it was heard in
+    the recording, in seconds: each cue's matches are taken in order of time."""
+    from coach import cue
+
+    found = {}
+    for name in {e["cue"] for e in scheduled}:
+        count = sum(e["cue"] == name for e in scheduled)
+        found[name] = iter(cue_onsets(recording, cue.render(name, RATE), count, RATE // 2))
+    return [next(found[e["cue"]]) / RATE for e in scheduled]

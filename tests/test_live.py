@@ -6,8 +6,7 @@ import json
 
 import numpy as np
 
-from coach import cue
-from tests.audio_server import RATE, cue_onsets
+from tests.audio_server import RATE, heard_onsets
 from tests.conftest import run_coach
 
 ARGS = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left")
@@ -23,11 +22,7 @@ def live_cues(pulse, args=ARGS):
     assert result.returncode == 0, result.stderr
     assert "Session complete." in result.stdout
     scheduled = [e for e in script["events"] if e["kind"] == "cue"]
-    heard = {}
-    for name in {e["cue"] for e in scheduled}:
-        count = sum(e["cue"] == name for e in scheduled)
-        heard[name] = iter(cue_onsets(recording, cue.render(name, RATE), count, RATE // 2))
-    pairs = [(e["start"], next(heard[e["cue"]]) / RATE) for e in scheduled]
+    pairs = [(e["start"], h) for e, h in zip(scheduled, heard_onsets(recording, scheduled))]
     return script, recording, pairs
 
 
