@@ -1,0 +1,357 @@
+"""The pain history: sessions, ratings, screening answers and test trials, in SQLite.
+
+Nothing is lost: every write is its own short transaction in WAL mode, so a crash leaves the
+database consistent and two coach processes can write at once (the second waits its turn).
+A session is recorded as "running" when it starts and updated as it goes, so one that dies
+without a word (killed, power cut) is found on the next start and marked interrupted where it
+got to. A damaged database file is set aside, never deleted, and a fresh one is started.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from coach import paths
+from coach.errors import CoachError
+
+FILE = "history.sqlite3"
+WAIT = 30.0  # seconds to wait for another coach process's write
+
+OUTCOMES = {  # how a session or test ended, as stored → as shown
+    "running": "running",
+    "completed": "completed",
+    "quit": "quit",
+    "symptoms": "stopped for symptoms",
+    "screening": "stopped by the safety questions",
+    "interrupted": "interrupted",
+    "no-answer": "stopped: no answer",
+}
+
+# Ordered migrations: the database's user_version is how many have been applied. Never edit
+# one that has shipped; add the next.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (  # 1: sessions, ratings and screening
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            routine TEXT NOT NULL,
+            options TEXT NOT NULL DEFAULT '{}',
+            started TEXT NOT NULL,
+            ended TEXT,
+            outcome TEXT NOT NULL DEFAULT 'running',
+            step TEXT,
+            at_seconds REAL,
+            reason TEXT,
+            pid INTEGER)""",
+        """CREATE TABLE ratings (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            session_id INTEGER REFERENCES sessions(id),
+            moment TEXT NOT NULL,
+            exercise TEXT,
+            leg INTEGER CHECK (leg BETWEEN 0 AND 10),
+            back INTEGER CHECK (back BETWEEN 0 AND 10),
+            reach TEXT,
+            compared TEXT)""",
+        """CREATE TABLE screenings (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            day TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            advice TEXT)""",
+        """CREATE TABLE screening_answers (
+            id INTEGER PRIMARY KEY,
+            screening_id INTEGER NOT NULL REFERENCES screenings(id),
+            question TEXT NOT NULL,
+            text TEXT NOT NULL,
+            answer TEXT NOT NULL CHECK (answer IN ('yes', 'no')))""",
+    ),
+    (  # 2: directional-preference test trials; ratings may belong to one
+        """CREATE TABLE trials (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            ended TEXT,
+            outcome TEXT NOT NULL DEFAULT 'running',
+            step TEXT,
+            reason TEXT,
+            result TEXT,
+            worse TEXT NOT NULL DEFAULT '[]',
+            reasons TEXT NOT NULL DEFAULT '[]',
+            pid INTEGER)""",
+        "ALTER TABLE ratings ADD COLUMN trial_id INTEGER REFERENCES trials(id)",
+        "ALTER TABLE ratings ADD COLUMN verdict TEXT",
+        "CREATE INDEX ratings_at ON ratings (at)",
+    ),
+)
+TABLES = ("sessions", "ratings", "screenings", "screening_answers", "trials")
+
+
+def now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass
+class History:
+    db: sqlite3.Connection
+    path: Path
+    notice: str | None = None  # said once to the user: a damaged file set aside, sessions found cut off
+
+    # -- opening --------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> "History":
+        path = path or paths.data_dir() / FILE
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise CoachError(f"cannot create the history folder {path.parent}: {e.strerror or e}.") from e
+        notice = None
+        try:
+            db = _connect(path)
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e) or "busy" in str(e):
+                raise CoachError(f"the history file {path} is busy: another program holds it ({e}).") from e
+            if not path.exists() or os.access(path, os.R_OK | os.W_OK):
+                raise CoachError(f"cannot open the history file {path}: {e}.") from e
+            db, notice = cls._fresh(path, e)
+        except sqlite3.DatabaseError as e:  # not a database, or a damaged one
+            db, notice = cls._fresh(path, e)
+        history = cls(db, path, notice)
+        cut = history._close_abandoned()
+        if cut:
+            more = f"{cut} earlier session{'s' if cut > 1 else ''} ended without finishing and"
+            history.notice = " ".join(filter(None, [history.notice, f"{more} {'were' if cut > 1 else 'was'} recorded as interrupted."]))
+        return history
+
+    @staticmethod
+    def _fresh(path: Path, why: Exception) -> tuple[sqlite3.Connection, str]:
+        kept = _set_aside(path)
+        try:
+            db = _connect(path)
+        except sqlite3.Error as e:
+            raise CoachError(f"cannot start a new history file {path}: {e}.") from e
+        return db, f"Your history file could not be read ({why}); it was kept as {kept} and a new one was started."
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "History":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _write(self, sql: str, args: Iterable[Any] = ()) -> int:
+        try:
+            with self.db:
+                return self.db.execute(sql, tuple(args)).lastrowid or 0
+        except sqlite3.Error as e:
+            raise CoachError(f"writing the history failed ({e}); {self.path}") from e
+
+    def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        try:
+            return [dict(r) for r in self.db.execute(sql, tuple(args))]
+        except sqlite3.Error as e:
+            raise CoachError(f"reading the history failed ({e}); {self.path}") from e
+
+    def _close_abandoned(self) -> int:
+        """Sessions and tests still 'running' whose process is gone were cut off: say so."""
+        cut = 0
+        for table in ("sessions", "trials"):
+            for row in self._rows(f"SELECT id, pid FROM {table} WHERE outcome = 'running'"):
+                if row["pid"] != os.getpid() and not _alive(row["pid"]):
+                    self._write(
+                        f"UPDATE {table} SET outcome = 'interrupted', reason = ?, "
+                        "ended = COALESCE(ended, ?) WHERE id = ? AND outcome = 'running'",
+                        ("the coach stopped without finishing (killed, crashed or a power cut)", now(), row["id"]),
+                    )
+                    cut += table == "sessions"
+        return cut
+
+    # -- sessions and tests ---------------------------------------------------------------------
+
+    def start_session(self, routine: str, options: dict[str, Any]) -> int:
+        return self._write(
+            "INSERT INTO sessions (routine, options, started, pid) VALUES (?, ?, ?, ?)",
+            (routine, json.dumps(options, sort_keys=True), now(), os.getpid()),
+        )
+
+    def start_trial(self) -> int:
+        return self._write("INSERT INTO trials (started, pid) VALUES (?, ?)", (now(), os.getpid()))
+
+    def progress(self, table: str, row_id: int, step: str, seconds: float | None = None) -> None:
+        """Where a running session or test has got to, so an interruption says where it happened."""
+        assert table in ("sessions", "trials")
+        if table == "sessions":
+            self._write("UPDATE sessions SET step = ?, at_seconds = ? WHERE id = ?", (step, seconds, row_id))
+        else:
+            self._write("UPDATE trials SET step = ? WHERE id = ?", (step, row_id))
+
+    def end(self, table: str, row_id: int, outcome: str, reason: str | None = None, **fields: Any) -> None:
+        assert table in ("sessions", "trials") and outcome in OUTCOMES
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self._write(
+            f"UPDATE {table} SET outcome = ?, reason = ?, ended = ?{', ' + sets if sets else ''} WHERE id = ?",
+            (outcome, reason, now(), *fields.values(), row_id),
+        )
+
+    # -- ratings --------------------------------------------------------------------------------
+
+    def add_rating(self, moment: str, *, leg: int | None = None, back: int | None = None,
+                   reach: str | None = None, compared: str | None = None, exercise: str | None = None,
+                   session_id: int | None = None, trial_id: int | None = None,
+                   verdict: str | None = None, at: str | None = None) -> int:
+        return self._write(
+            "INSERT INTO ratings (at, session_id, trial_id, moment, exercise, leg, back, reach, compared, verdict) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (at or now(), session_id, trial_id, moment, exercise, leg, back, reach, compared, verdict),
+        )
+
+    # -- screening ------------------------------------------------------------------------------
+
+    def record_screening(self, purpose: str, answers: list[tuple[str, str, str]], outcome: str,
+                         advice: str | None = None) -> int:
+        """One screening and its answers, in one transaction: (question id, text, yes|no)."""
+        try:
+            with self.db:
+                sid = self.db.execute(
+                    "INSERT INTO screenings (at, day, purpose, outcome, advice) VALUES (?, ?, ?, ?, ?)",
+                    (now(), today(), purpose, outcome, advice),
+                ).lastrowid
+                self.db.executemany(
+                    "INSERT INTO screening_answers (screening_id, question, text, answer) VALUES (?, ?, ?, ?)",
+                    [(sid, q, text, a) for q, text, a in answers],
+                )
+        except sqlite3.Error as e:
+            raise CoachError(f"writing the history failed ({e}); {self.path}") from e
+        return sid or 0
+
+    def screening_today(self) -> dict[str, Any] | None:
+        """Today's screening that reached an outcome: a stop outranks a clear one."""
+        rows = self._rows(
+            "SELECT * FROM screenings WHERE day = ? AND outcome IN ('clear', 'emergency', 'urgent') "
+            "ORDER BY outcome = 'clear', id DESC LIMIT 1",
+            (today(),),
+        )
+        return rows[0] if rows else None
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def trials(self) -> list[tuple[str, frozenset[str]]]:
+        """Completed test trials, newest first: (result, directions that made the pain worse)."""
+        return [
+            (r["result"], frozenset(json.loads(r["worse"])))
+            for r in self._rows("SELECT result, worse FROM trials WHERE outcome = 'completed' "
+                                "AND result IS NOT NULL ORDER BY started DESC, id DESC")
+        ]
+
+    def latest_trial(self) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * FROM trials WHERE outcome = 'completed' ORDER BY id DESC LIMIT 1")
+        return rows[0] if rows else None
+
+    def table(self, name: str) -> list[dict[str, Any]]:
+        assert name in TABLES
+        return self._rows(f"SELECT * FROM {name} ORDER BY id")
+
+    def export(self) -> dict[str, list[dict[str, Any]]]:
+        return {name: self.table(name) for name in TABLES}
+
+    def leg_ratings(self) -> list[dict[str, Any]]:
+        """Every rating with a leg pain or reach, oldest first."""
+        return self._rows("SELECT at, moment, leg, reach FROM ratings "
+                          "WHERE leg IS NOT NULL OR reach IS NOT NULL ORDER BY at, id")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=WAIT, isolation_level=None, check_same_thread=False)
+    try:
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA foreign_keys = ON")
+        _wal(db)
+        db.execute("PRAGMA synchronous = FULL")
+        check = db.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise sqlite3.DatabaseError(f"damaged: {check}")
+        _migrate(db)
+        db.isolation_level = ""  # `with db:` now opens and commits a transaction
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _wal(db: sqlite3.Connection) -> None:
+    """Switch to WAL mode. Changing the journal mode does not wait on SQLite's busy handler, so
+    while another process creates the file, retry here (found by the two-writers test)."""
+    deadline = time.monotonic() + WAIT
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Apply the migrations this file has not had yet, each in its own transaction."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise CoachError(f"the history was written by a newer coach (schema {version}); update coach.")
+    while version < len(MIGRATIONS):
+        db.execute("BEGIN IMMEDIATE")  # one process migrates; another waits, then sees it done
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version < len(MIGRATIONS):
+                for statement in MIGRATIONS[version]:
+                    db.execute(statement)
+                version += 1
+                db.execute(f"PRAGMA user_version = {version}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+
+def _set_aside(path: Path) -> Path:
+    """Move a damaged database (and its WAL files) to a dated name beside it; never delete it."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    try:
+        os.replace(path, kept)
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                os.replace(side, kept.with_name(kept.name + suffix))
+    except OSError as e:
+        raise CoachError(f"the history file {path} is damaged and could not be moved aside: {e.strerror or e}.") from e
+    return kept
