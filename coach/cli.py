@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from coach import __version__
-from coach.errors import CoachError, NoOutputDevice
+from coach.errors import CoachError, InputError, Interrupted, NoOutputDevice
 
 DISCLAIMER = (
     "General information, not medical advice. Go gently; stop if pain spreads down your leg "
@@ -39,16 +39,29 @@ class CoachGroup(click.Group):
         except CoachError as e:
             if _debug(ctx):
                 traceback.print_exc()
+            if getattr(e, "plain", False):  # a stop for safety: its advice is said; no "Error:"
+                _echo_quietly(str(e))
+                ctx.exit(e.exit_code)
             raise CoachFailure(str(e), e.exit_code) from None
         except KeyboardInterrupt:
-            click.echo("\nStopped.", err=True)
+            _echo_quietly("\nStopped.")
             ctx.exit(130)
+        except Interrupted as e:  # SIGTERM, or SIGHUP: the terminal may be gone
+            _echo_quietly("\nStopped.")
+            ctx.exit(128 + e.signum)
         except Exception as e:  # a bug: one line, and the details behind --debug
             if _debug(ctx):
                 raise
             raise CoachFailure(
                 f"unexpected {type(e).__name__}: {e}. Run again with --debug for details.", 1
             ) from None
+
+
+def _echo_quietly(message: str) -> None:
+    try:
+        click.echo(message, err=True)
+    except OSError:  # the terminal closed
+        pass
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -84,14 +97,34 @@ def session_options(f):
     return f
 
 
+def _routine(flexion: bool, extension: bool) -> tuple[str, str | None]:
+    """The routine a flag chose, or the one the recorded tests point to, and why."""
+    if flexion and extension:
+        raise click.UsageError("choose one routine: --flexion or --extension, not both.")
+    if flexion or extension:
+        return ("flexion" if flexion else "extension"), None
+    from coach.history import History
+    from coach.preference import recommend
+
+    with History.open() as history:
+        rec = recommend(history.trials())
+    if rec.direction in ("flexion", "extension"):
+        return rec.direction, "; ".join(rec.reasons)
+    raise InputError(
+        f"no direction to follow yet ({rec.reasons[0]}). Run 'coach test' first to find the direction "
+        "that eases your leg pain, or choose --flexion or --extension."
+    )
+
+
 def _request(flexion, extension, only, hold, reps, side, voice, rate, volume, **_):
     from coach.session import Request
     from coach.speech import VoiceSettings
 
-    if flexion == extension:
-        raise click.UsageError("choose one routine: --flexion or --extension.")
+    routine, why = _routine(flexion, extension)
+    if why:
+        click.echo(f"Using the {routine} routine: {why} (--flexion or --extension overrides).", err=True)
     return Request(
-        routine="flexion" if flexion else "extension",
+        routine=routine,
         only=tuple(only),
         hold=hold,
         reps=reps,
@@ -104,40 +137,184 @@ def _request(flexion, extension, only, hold, reps, side, voice, rate, volume, **
 @cli.command()
 @session_options
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.wav", help="Write the session to a WAV file instead of playing it.")
-def start(output: Path | None, **options) -> None:
-    """Start a guided session: speaks, beeps and counts, hands-free."""
+@click.option("--check-in", is_flag=True, help="Ask 'better, same or worse?' after each exercise; worse stops the session.")
+@click.option("--no-ratings", is_flag=True, help="Skip the pain questions before and after the session.")
+def start(output: Path | None, check_in: bool, no_ratings: bool, **options) -> None:
+    """Start a guided session: speaks, beeps and counts, hands-free.
+
+    With no --flexion or --extension, the direction your tests found ('coach test') is used.
+    Before the first session of each day the coach asks the safety questions: answer each
+    with one key (y or n), or one line each when the answers are piped in.
+
+    \b
+    Exit codes: 0 done; 1 the machine failed; 2 bad input, or no answer;
+    3 a safety question was answered yes; 4 stopped because the pain got worse;
+    130 Ctrl-C, 143 stopped (SIGTERM), 129 the terminal closed.
+    """
+    from coach import live, screening
     from coach import session as sessions
     from coach import sink
+    from coach.answers import from_stdin
+    from coach.history import History
     from coach.script import SAMPLE_RATE
 
     request = _request(**options)
-    player = None
-    if output is not None:
-        sink.check_writable(output)
-    else:
+    history = History.open()
+    try:
+        if history.notice:
+            click.echo(history.notice, err=True)
+        screening.refuse_if_stopped_today(history, click.echo)
+        preamble = screening.screening().recording_preamble()
+        if output is not None:
+            sink.check_writable(output)
+            _render(sessions.compose(request, preamble), output)
+            return
         player = sink.Player(SAMPLE_RATE)
         player.open_in_background()  # the device opens while the session is prepared
-    try:
-        session = sessions.compose(request)
-        renderer = session.renderer()
-        if player is not None:
+        try:
+            session = sessions.compose(request)
             try:
                 player.ready()
             except NoOutputDevice:
                 output = sessions.fallback_path(request.routine)
                 click.echo(f"No audio output device: saving the session to a file instead: {output}", err=True)
-            else:
+                _render(sessions.compose(request, preamble), output)
+                return
+            answers = from_stdin()
+            guide = _guide(player, session.clips, answers, request.volume)
+            with answers.session(), live.interruptible():
+                screening.daily(guide, history)
                 click.echo(f"{request.routine.capitalize()} routine, {sessions.clock(session.script.seconds)}. "
                            "Lie down and follow the voice; Ctrl-C stops.")
                 click.echo(DISCLAIMER)
-                player.play(renderer)
-                click.echo("Session complete.")
-                return
-    finally:
-        if player is not None:
+                if not (options["flexion"] or options["extension"]):
+                    from coach.words import words
+
+                    guide.speak(words().preferred.format(direction=request.routine))
+                live.run(guide, history, session, _options(request, check_in, no_ratings), check_in, not no_ratings)
+            click.echo("Session complete.")
+        finally:
             player.close()
-    sink.write_wav(renderer, output)
+    finally:
+        history.close()
+
+
+def _render(session, output: Path) -> None:
+    from coach import sink
+
+    sink.write_wav(session.renderer(), output)
     click.echo(str(output))
+
+
+def _guide(player, clips, answers, volume):
+    from coach.guide import Guide
+
+    return Guide(player, clips, answers, click.echo, volume)
+
+
+def _options(request, check_in: bool, no_ratings: bool) -> dict:
+    return {
+        "only": list(request.only), "hold": request.hold, "reps": request.reps, "side": request.side,
+        "voice": request.voice.voice, "rate": request.voice.rate, "volume": request.volume,
+        "check_in": check_in, "ratings": not no_ratings,
+    }
+
+
+@cli.command("test")
+@click.option("--hold", type=int, default=30, show_default=True, metavar="SECONDS", help="Seconds to hold each test position (30-60).")
+@click.option("--voice", metavar="VOICE", help="A voice id or name from 'coach voices'.")
+@click.option("--rate", type=click.IntRange(80, 400), default=150, show_default=True, metavar="WPM", help="Speaking rate, words per minute (80-400).")
+@click.option("--volume", type=click.FloatRange(0.0, 1.0), default=1.0, show_default=True, metavar="0-1", help="Output volume, 0 to 1.")
+def test_command(hold: int, voice: str | None, rate: int, volume: float) -> None:
+    """Find the direction that eases your leg pain: the article's test, guided by voice.
+
+    Knees to chest first; if that does not ease the leg pain, lying on the stomach, then
+    propped on the elbows. You rate your pain before and after each position; the result
+    (flexion, extension or unclear) is kept, and 'coach start' follows it. Several tests, on
+    different days, give a surer answer. Exit codes as for 'coach start'.
+    """
+    from coach import live, paths, screening, trial
+    from coach import sink
+    from coach.answers import from_stdin
+    from coach.history import History
+    from coach.script import SAMPLE_RATE
+    from coach.speech import Clips, VoiceSettings
+
+    trial.check_hold(hold)
+    history = History.open()
+    player = sink.Player(SAMPLE_RATE)
+    player.open_in_background()
+    try:
+        if history.notice:
+            click.echo(history.notice, err=True)
+        clips = Clips(VoiceSettings(voice=voice, rate=rate), paths.cache_dir(), SAMPLE_RATE)
+        if voice:
+            clips.engine  # an unknown voice is an error now, not after the questions
+        try:
+            player.ready()
+        except NoOutputDevice as e:
+            raise CoachError(f"{e} The test is guided by voice and needs one: see 'coach doctor'.") from None
+        answers = from_stdin()
+        guide = _guide(player, clips, answers, volume)
+        with answers.session(), live.interruptible():
+            click.echo(DISCLAIMER)
+            screening.refuse_if_stopped_today(history, guide.say)
+            screening.screen(guide, history, "test")
+            trial.run(guide, history, hold)
+    finally:
+        player.close()
+        history.close()
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print everything recorded, as JSON.")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR", help="Write everything recorded as CSV files, one per table, into DIR.")
+@click.option("--trend", is_flag=True, help="Chart leg pain and how far down it reaches, by day.")
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png", help="Write the trend chart as a PNG image.")
+def history(as_json: bool, csv_dir: Path | None, trend: bool, png: Path | None) -> None:
+    """Show your sessions, tests and pain ratings."""
+    from coach.history import History
+
+    with History.open() as h:
+        if h.notice:
+            click.echo(h.notice, err=True)
+        if as_json:
+            click.echo(json.dumps(h.export(), indent=1))
+        elif csv_dir is not None:
+            from coach import report
+
+            for path in report.write_csv(h, csv_dir):
+                click.echo(str(path))
+        elif trend or png is not None:
+            from coach import trend as trends
+
+            t = trends.trend(h.leg_ratings())
+            if png is not None:
+                report_png(t, png)
+            else:
+                import shutil
+
+                click.echo(trends.text(t, shutil.get_terminal_size().columns))
+        else:
+            from coach import report
+
+            click.echo(report.table(h))
+
+
+def report_png(t, path: Path) -> None:
+    from coach import trend as trends
+
+    if path.suffix.lower() != ".png":
+        raise InputError(f"cannot write {path}: give a file name ending in .png.")
+    if not path.parent.is_dir():
+        raise InputError(f"cannot write {path}: the folder {path.parent} does not exist.")
+    if t.empty:
+        raise InputError("no pain ratings yet, so there is no chart to draw.")
+    try:
+        trends.png(t, path)
+    except OSError as e:
+        raise InputError(f"cannot write {path}: {e.strerror or e}.") from e
+    click.echo(str(path))
 
 
 @cli.command()

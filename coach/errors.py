@@ -15,3 +15,32 @@ class InputError(CoachError):
 
 class NoOutputDevice(CoachError):
     """No audio output device: a session can still be rendered to a file."""
+
+
+class SafetyStop(CoachError):
+    """The coach stopped for the person's safety; the advice has been said. Shown without "Error:"."""
+
+    plain = True
+
+
+class ScreeningStop(SafetyStop):
+    """A safety question was answered yes: no exercise today."""
+
+    exit_code = 3
+
+
+class SymptomStop(SafetyStop):
+    """The pain got worse during a session or test."""
+
+    exit_code = 4
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP (a closed terminal) arrived: stop like Ctrl-C, record, and exit."""
+
+    def __init__(self, signum: int):
+        import signal
+
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+        super().__init__(self.name)

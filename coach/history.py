@@ -276,6 +276,10 @@ class History:
         assert name in TABLES
         return self._rows(f"SELECT * FROM {name} ORDER BY id")
 
+    def columns(self, name: str) -> list[str]:
+        assert name in TABLES
+        return [r["name"] for r in self._rows(f"PRAGMA table_info({name})")]
+
     def export(self) -> dict[str, list[dict[str, Any]]]:
         return {name: self.table(name) for name in TABLES}
 

@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 from coach import cue as cues
 from coach.errors import InputError
+from coach.exercise import Exercise
 from coach.routine import Dose, Routine
 from coach.words import Words
 
@@ -209,9 +210,15 @@ def build(
     words: Words,
     length_of: LengthOf,
     sample_rate: int = SAMPLE_RATE,
+    preamble: Iterable[str] = (),
 ) -> Script:
-    """The whole session, from its introduction to the closing chime."""
+    """The whole session, from its introduction to the closing chime; `preamble` is spoken first
+    (the safety questions, in a recording that cannot ask them)."""
     t = _Timeline(sample_rate, length_of)
+    for line in preamble:
+        t.say(line)
+    if t.pos:
+        t.rest(SECTION - PAUSE)
     t.say(routine.intro, pause=SECTION)
     for line in words.disclaimer:
         t.say(line)
@@ -246,3 +253,38 @@ def build(
     t.cue("session-end")
     t.rest(0.5)
     return Script(routine.id, sample_rate, tuple(t.events))
+
+
+def spoken(lines: Iterable[str], length_of: LengthOf, sample_rate: int = SAMPLE_RATE, name: str = "prompt") -> Script:
+    """A few sentences on their own: a question, an answer's advice, a result."""
+    t = _Timeline(sample_rate, length_of)
+    for line in lines:
+        t.say(line)
+    return Script(name, sample_rate, tuple(t.events))
+
+
+def test_position(exercise: Exercise, seconds: int, words: Words, length_of: LengthOf,
+                  sample_rate: int = SAMPLE_RATE) -> Script:
+    """One position of the directional-preference test: its instructions, then one hold of
+    exactly `seconds` between the start and end cues, with the spoken countdown."""
+    t = _Timeline(sample_rate, length_of)
+    t.meta = {"exercise": exercise.id}
+    t.say(words.exercise_named(exercise.name), pause=SECTION - PAUSE)
+    for line in exercise.say.all():
+        t.say(line)
+    t.say(words.get_ready, pause=GET_READY)
+    t.say(words.hold_once, pause=SETTLE, rep=1)
+    _hold(t, words, seconds, rep=1)
+    t.say(words.relax, pause=SECTION, rep=1)
+    return Script(exercise.id, sample_rate, tuple(t.events))
+
+
+def steps(script: Script) -> list[tuple[int, int, str | None, str | None]]:
+    """The script cut where the exercise or side changes: (start, end, exercise, side)."""
+    out: list[tuple[int, int, str | None, str | None]] = []
+    for e in script.events:
+        if out and out[-1][2:] == (e.exercise, e.side):
+            out[-1] = (out[-1][0], e.end, e.exercise, e.side)
+        else:
+            out.append((e.start, e.end, e.exercise, e.side))
+    return out

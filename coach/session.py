@@ -33,11 +33,15 @@ class Session:
     volume: float
 
     def renderer(self) -> Renderer:
-        sr, where = self.script.sample_rate, paths.cache_dir()
-        return Renderer(self.script, self.clips.get, lambda name: cue.pcm(name, sr, where), self.volume)
+        return renderer_for(self.script, self.clips, self.volume)
 
 
-def compose(request: Request) -> Session:
+def renderer_for(script: Script, clips: Clips, volume: float = 1.0) -> Renderer:
+    sr, where = script.sample_rate, paths.cache_dir()
+    return Renderer(script, clips.get, lambda name: cue.pcm(name, sr, where), volume)
+
+
+def compose(request: Request, preamble: tuple[str, ...] = ()) -> Session:
     """Check the options, then build the script with each phrase's real spoken length."""
     try:
         routine = routines()[request.routine]
@@ -47,7 +51,7 @@ def compose(request: Request) -> Session:
         ) from None
     doses = plan(routine, request.only, request.hold, request.reps, request.side)
     clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
-    script = build(routine, doses, words(), clips.length, SAMPLE_RATE)
+    script = build(routine, doses, words(), clips.length, SAMPLE_RATE, preamble)
     return Session(script, clips, request.volume)
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import threading
+import time
 from pathlib import Path
+from typing import Callable
 
 from coach import wav
 from coach.errors import CoachError, InputError, NoOutputDevice
@@ -90,32 +92,45 @@ LATENCY = 0.05  # seconds of output buffer. Measured through PulseAudio's ALSA p
 # came 0.1-1.5 s late; at 50 ms it came 11 ms after the first callback every time.
 
 
+class AudioLost(CoachError):
+    """The output stopped taking samples in the middle of a session."""
+
+
+STALL = 2.0  # seconds the cursor may stand still while playing before the output counts as lost
+
+
 class Player:
-    """Plays a session through one persistent output stream, fed by a callback from a cursor.
+    """Plays through one persistent output stream, fed by a callback from a cursor.
 
     The stream can be opened (`open_in_background`) while the session is still being prepared;
-    it plays silence until `play` hands it a renderer, and the session starts at the next block.
-    The callback only reads samples at the cursor and moves it, so pausing or skipping is a
-    matter of moving the cursor."""
+    it plays silence until `play` hands it a renderer and a span to play, and silence again
+    after it, so a question can be asked between two parts of a session with the stream open.
+    The callback only reads samples at the cursor and moves it."""
 
     def __init__(self, sample_rate: int):
         self.sample_rate = sample_rate
         self.renderer: Renderer | None = None
-        self.position = 0  # the cursor: the next sample of the session to play
-        self._done = threading.Event()
+        self.position = 0  # the cursor: the next sample of the renderer's script to play
+        self._end = 0
+        self._reached = threading.Event()
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()  # the stream ended on its own
         self._stream = None
         self._error: BaseException | None = None
         self._opener: threading.Thread | None = None
 
     def _callback(self, outdata, frames, time_info, status) -> None:
-        renderer = self.renderer
-        if renderer is None:
-            outdata[:] = bytes(len(outdata))
-            return
-        inside = renderer.read_into(memoryview(outdata).cast("h"), self.position)
-        self.position += frames
-        if inside < frames:
-            raise self._sd.CallbackStop
+        out = memoryview(outdata).cast("h")
+        with self._lock:
+            renderer = self.renderer
+            n = 0 if renderer is None else max(0, min(frames, self._end - self.position))
+            if n:
+                renderer.read_into(out[:n], self.position)  # type: ignore[union-attr]
+                self.position += n
+            if n < frames:
+                out[n:] = memoryview(bytes(2 * (frames - n))).cast("h")
+                if renderer is not None:
+                    self._reached.set()
 
     def open(self) -> None:
         """Open and start the output stream (playing silence), or raise NoOutputDevice/CoachError."""
@@ -128,7 +143,7 @@ class Player:
                 dtype="int16",
                 latency=LATENCY,
                 callback=self._callback,
-                finished_callback=self._done.set,
+                finished_callback=self._stopped.set,
             )
             self._stream.start()
         except sd.PortAudioError as e:
@@ -138,7 +153,7 @@ class Player:
         def run():
             try:
                 self.open()
-            except BaseException as e:  # handed to play()
+            except BaseException as e:  # handed to ready()
                 self._error = e
 
         self._opener = threading.Thread(target=run, name="coach-audio-open", daemon=True)
@@ -154,19 +169,32 @@ class Player:
         if self._stream is None:
             self.open()
 
-    def play(self, renderer: Renderer) -> None:
-        """Play the session to the end; Ctrl-C stops the sound at once and propagates."""
+    def play(self, renderer: Renderer, start: int = 0, end: int | None = None,
+             every: Callable[[int], None] | None = None) -> None:
+        """Play samples [start, end) of the renderer's script and return once they are out;
+        `every` is called with the cursor about ten times a second (to record progress).
+        Ctrl-C or any other exception silences the output at once and propagates."""
         self.ready()
-        self.position = 0
-        self.renderer = renderer
+        with self._lock:
+            self._reached.clear()
+            self.position, self._end = start, renderer.total if end is None else end
+            self.renderer = renderer
+        moved, last = time.monotonic(), self.position
         try:
-            while not self._done.wait(0.1):
-                pass
-        except KeyboardInterrupt:
+            while not self._reached.wait(0.1):
+                if every is not None:
+                    every(self.position)
+                if self.position != last:
+                    moved, last = time.monotonic(), self.position
+                elif self._stopped.is_set() or time.monotonic() - moved > STALL:
+                    raise AudioLost("the audio output stopped in the middle of the session.")
+            time.sleep(2 * LATENCY)  # the last block is still in the output buffer
+        except BaseException:
             self.close(abort=True)
             raise
         finally:
-            self.close()
+            with self._lock:
+                self.renderer = None
 
     def close(self, abort: bool = False) -> None:
         """Stop and close the stream (at once with `abort`); safe to call more than once."""

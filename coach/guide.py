@@ -1,0 +1,66 @@
+"""The live side of the coach: it speaks and prints, plays parts of scripts, and asks questions.
+
+Everything said is printed too, so a person who cannot hear (or a log) misses nothing, and
+every question is spoken and printed with the keys that answer it.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from coach.answers import REPEAT_AFTER, Answers, KeyAnswers, Question
+from coach.render import Renderer
+from coach.script import Script, spoken
+from coach.session import renderer_for
+from coach.sink import Player
+from coach.speech import Clips
+
+Echo = Callable[[str], None]
+
+
+class Guide:
+    def __init__(self, player: Player, clips: Clips, answers: Answers, echo: Echo,
+                 volume: float = 1.0, sample_rate: int | None = None):
+        self.player = player
+        self.clips = clips
+        self.answers = answers
+        self.echo = echo
+        self.volume = volume
+        self.sample_rate = sample_rate or player.sample_rate
+
+    def renderer(self, script: Script) -> Renderer:
+        return renderer_for(script, self.clips, self.volume)
+
+    def play(self, script: Script | Renderer, start: int = 0, end: int | None = None,
+             every: Callable[[int], None] | None = None) -> None:
+        renderer = script if isinstance(script, Renderer) else self.renderer(script)
+        self.player.play(renderer, start, end, every)
+
+    def speak(self, *lines: str) -> None:
+        """Say the lines, without printing them."""
+        if lines:
+            self.play(spoken(lines, self.clips.length, self.sample_rate))
+
+    def say(self, *lines: str) -> None:
+        """Print and say the lines."""
+        for line in lines:
+            self.echo(line)
+        self.speak(*lines)
+
+    def ask(self, question: Question) -> str:
+        """Ask until answered: the answer, or "" when skipped. Silence or a wrong key asks again."""
+        if isinstance(self.answers, KeyAnswers):
+            self.answers.flush()
+        self.echo(f"{question.text} {question.hint()}")
+        self.speak(question.text)
+        while True:
+            raw = self.answers.read(question, REPEAT_AFTER)
+            answer = None if raw is None else question.parse(raw)
+            if answer is not None:
+                self.echo(f"  > {answer or 'skipped'}")
+                return answer
+            if raw is None:
+                self.echo(f"(again) {question.text} {question.hint()}")
+            else:
+                self.echo(f"Please answer with one of these keys: {question.hint()}")
+            self.speak(question.text)

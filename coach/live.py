@@ -1,0 +1,159 @@
+"""A live session with the person: ratings before and after, check-ins, and a history row that
+says how it ended and where, whatever ends it."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from typing import Any, Iterator
+
+from coach.answers import NoMoreAnswers, questions
+from coach.errors import Interrupted, SymptomStop
+from coach.guide import Guide
+from coach.history import History
+from coach.preference import WORSE
+from coach.script import Script, steps
+from coach.session import Session
+from coach.sink import AudioLost
+from coach.words import words
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """SIGTERM and SIGHUP (the terminal closed) stop the coach the way Ctrl-C does."""
+
+    def stop(signum, frame):
+        raise Interrupted(signum)
+
+    saved = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
+
+
+@dataclass
+class Record:
+    """A running session or test in the history; `done` marks it completed."""
+
+    history: History
+    table: str
+    id: int
+    step: str = "start"
+    at_seconds: float | None = None
+    _done: dict[str, Any] | None = None
+
+    def at(self, step: str, seconds: float | None = None) -> None:
+        if (step, seconds) != (self.step, self.at_seconds):
+            self.step, self.at_seconds = step, seconds
+            self.history.progress(self.table, self.id, step, seconds)
+
+    def done(self, **fields: Any) -> None:
+        self._done = fields
+
+
+def _ending(e: BaseException) -> tuple[str, str]:
+    if isinstance(e, SymptomStop):
+        return "symptoms", str(e)
+    if isinstance(e, NoMoreAnswers):
+        return "no-answer", "the input ended before a question was answered"
+    if isinstance(e, KeyboardInterrupt):
+        return "interrupted", "Ctrl-C"
+    if isinstance(e, Interrupted):
+        return "interrupted", f"{e.name}" + (" (the terminal closed)" if e.signum == signal.SIGHUP else "")
+    if isinstance(e, AudioLost):
+        return "interrupted", "the audio output was lost"
+    return "interrupted", f"{type(e).__name__}: {e}"
+
+
+@contextlib.contextmanager
+def recorded(history: History, table: str, row_id: int) -> Iterator[Record]:
+    """Whatever ends the block, the row says how and at which step; the exception goes on."""
+    record = Record(history, table, row_id)
+    try:
+        yield record
+    except BaseException as e:
+        outcome, reason = _ending(e)
+        fields = {"step": record.step}
+        if table == "sessions":
+            fields["at_seconds"] = record.at_seconds
+        with contextlib.suppress(Exception):  # the original error matters more than this one
+            history.end(table, row_id, outcome, reason, **fields)
+        raise
+    history.end(table, row_id, "completed", **(record._done or {}))
+
+
+def rate(guide: Guide, history: History, moment: str, *, back: bool = False, compared: bool = False,
+         skippable: bool = False, save: bool = True, **where: Any) -> dict[str, Any]:
+    """Ask the pain questions and record the answers as one rating row (unless not `save`)."""
+    qs = questions()
+    chosen = ["leg", *(["back"] if back else []), "reach", *(["compared"] if compared else [])]
+    answers: dict[str, Any] = {}
+    for qid in chosen:
+        q = qs[qid]
+        answer = guide.ask(replace(q, skippable=skippable))
+        answers[qid] = (int(answer) if q.kind == "pain" else answer) if answer != "" else None
+    if save:
+        history.add_rating(moment, **answers, **where)
+    return answers
+
+
+def step_name(exercise: str | None, side: str | None, position: int, total: int) -> str:
+    if exercise is None:
+        return "introduction" if position == 0 else "closing"
+    return f"{exercise}, {side} side" if side else exercise
+
+
+def run(guide: Guide, history: History, session: Session, options: dict[str, Any],
+        check_in: bool, ratings: bool) -> None:
+    """The session, from the first rating to the last; raises SymptomStop when a check-in is worse."""
+    w = words()
+    script: Script = session.script
+    sr = script.sample_rate
+    parts = steps(script)
+    starts = [p[0] for p in parts]
+    names = [step_name(ex, side, i, len(parts)) for i, (_, _, ex, side) in enumerate(parts)]
+    # where to stop and ask: after each exercise's last part (when check-ins are on)
+    stops = [end for i, (_, end, ex, _) in enumerate(parts)
+             if check_in and ex is not None and (i + 1 == len(parts) or parts[i + 1][2] != ex)]
+    stops.append(script.total)
+
+    sid = history.start_session(script.routine, options)
+    with recorded(history, "sessions", sid) as record:
+        if ratings:
+            record.at("rating before")
+            guide.say(w.before_ratings, w.ratings_skip)
+            rate(guide, history, "before", skippable=True, session_id=sid)
+
+        def every(position: int) -> None:
+            record.at(names[max(0, bisect_right(starts, position) - 1)], round(position / sr, 3))
+
+        renderer = guide.renderer(script)
+        start = 0
+        for end in stops:
+            every(start)
+            guide.play(renderer, start, end, every)
+            start = end
+            if end == script.total:
+                break
+            exercise = parts[bisect_right(starts, end - 1) - 1][2]
+            record.at(f"check-in after {exercise}", round(end / sr, 3))
+            guide.say(w.check_in)
+            answer = guide.ask(questions()["compared"])
+            history.add_rating("check-in", compared=answer, exercise=exercise, session_id=sid)
+            if answer == WORSE:
+                guide.say(*w.symptom_stop)
+                if ratings:
+                    rate(guide, history, "after", skippable=True, session_id=sid)
+                raise SymptomStop(
+                    f"Stopped after {exercise} because the pain was worse. Rest; if it does not settle "
+                    "within minutes, or keeps spreading down your leg, contact a doctor."
+                )
+        if ratings:
+            record.at("rating after", round(script.seconds, 3))
+            guide.say(w.after_ratings)
+            rate(guide, history, "after", skippable=True, session_id=sid)
+        record.done(step="end", at_seconds=round(script.seconds, 3))
