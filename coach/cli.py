@@ -163,7 +163,7 @@ def start(output: Path | None, check_in: bool, no_ratings: bool, **options) -> N
     try:
         if history.notice:
             click.echo(history.notice, err=True)
-        screening.refuse_if_stopped_today(history, click.echo)
+        screening.refuse_if_stopped_today(history, _print)
         preamble = screening.screening().recording_preamble()
         if output is not None:
             sink.check_writable(output)
@@ -197,6 +197,11 @@ def start(output: Path | None, check_in: bool, no_ratings: bool, **options) -> N
             player.close()
     finally:
         history.close()
+
+
+def _print(*lines: str) -> None:
+    for line in lines:
+        click.echo(line)
 
 
 def _render(session, output: Path) -> None:
@@ -320,11 +325,14 @@ def report_png(t, path: Path) -> None:
 @cli.command()
 @session_options
 @click.option("--json", "as_json", is_flag=True, help="Print the script as JSON.")
-def script(as_json: bool, **options) -> None:
+@click.option("--recording", is_flag=True, help="The script of a file written with --output, which opens with the safety questions.")
+def script(as_json: bool, recording: bool, **options) -> None:
     """Print the session script with timestamps; no audio is played."""
     from coach import session as sessions
+    from coach.screening import screening
 
-    s = sessions.compose(_request(**options)).script
+    preamble = screening().recording_preamble() if recording else ()
+    s = sessions.compose(_request(**options), preamble).script
     if as_json:
         click.echo(json.dumps(s.to_dict(), indent=1))
         return

@@ -131,7 +131,7 @@ def run(guide: Guide, history: History, session: Session, options: dict[str, Any
         def every(position: int) -> None:
             record.at(names[max(0, bisect_right(starts, position) - 1)], round(position / sr, 3))
 
-        renderer = guide.renderer(script)
+        renderer = session.renderer()
         start = 0
         for end in stops:
             every(start)

@@ -45,7 +45,7 @@ def trend(ratings: Iterable[dict[str, Any]]) -> Trend:
     """From rating rows (at, moment, leg, reach), oldest first."""
     chosen: dict[dt.date, dict[str, Any]] = {}
     for r in ratings:
-        day = dt.datetime.fromisoformat(r["at"]).date()
+        day = dt.date.fromisoformat(r["at"][:10])  # the local day it was taken
         first_before = r["moment"] in ("before", "baseline")
         held = chosen.get(day)
         if held is None or (first_before and held["moment"] not in ("before", "baseline")):
@@ -70,22 +70,26 @@ def text(t: Trend, width: int = 80) -> str:
     """The chart as lines of text: one column per day, the newest days if they do not all fit."""
     if t.empty:
         return "No pain ratings yet: they are asked before and after each session, and in 'coach test'."
+    import textwrap
+
     per = 2
     room = max(10, (width - 8) // per)
     days = t.days[-room:]
-    lines = [f"Leg pain by day (0-10; first rating before exercise). First week's mean: "
-             f"{t.baseline:.1f}" if t.baseline is not None else "Leg pain by day (0-10)"]
+    title = "Leg pain by day (0-10; the first rating before exercise)."
+    if t.baseline is not None:
+        title += f" First week's mean: {t.baseline:.1f}."
+    lines = textwrap.wrap(title, max(width, 30))
     for level in range(10, -1, -1):
         row = "".join(("●" if d.leg == level else " ").ljust(per) for d in days)
         lines.append(f"{level:>5} │{row.rstrip()}")
     lines.append("      └" + "─" * (per * len(days)))
     lines.append(" reach " + "".join(REACH_MARK.get(d.reach or "", " ").ljust(per) for d in days).rstrip())
     lines.append("change " + "".join({"better": "▼", "worse": "▲"}.get(d.change, " ").ljust(per) for d in days).rstrip())
-    first, last = days[0].day, days[-1].day
-    lines.append(f"        {first.isoformat()} … {last.isoformat()} ({len(days)} days with ratings"
-                 + (f", of {len(t.days)}" if len(days) < len(t.days) else "") + ")")
-    lines.append("reach: - none, L low back, B buttock, T thigh, K knee, C calf, F foot.  "
-                 "▼ better, ▲ worse: 2 points or 30% from the first week.")
+    lines.append(f"       {days[0].day.isoformat()} … {days[-1].day.isoformat()}")
+    shown = f"{len(days)} of {len(t.days)} days shown" if len(days) < len(t.days) else f"{len(days)} days"
+    legend = (f"{shown}. Reach: - none, L low back, B buttock, T thigh, K knee, C calf, F foot. "
+              "▼ better, ▲ worse: 2 points or 30% from the first week.")
+    lines.extend(textwrap.wrap(legend, max(width, 30)))
     return "\n".join(lines)
 
 
@@ -115,7 +119,7 @@ def png(t: Trend, path: Path) -> None:
         pain.set_ylabel("leg pain (0-10)")
         pain.set_title("Leg pain and how far down it reaches")
         pain.grid(alpha=0.3)
-        pain.legend(loc="upper right", fontsize=8)
+        pain.legend(loc="best", fontsize=8, framealpha=0.9)
         reached = [(d.day, REACH.index(d.reach)) for d in t.days if d.reach in REACH]
         if reached:
             reach.plot([x for x, _ in reached], [y for _, y in reached], "s-", color="#8b5a34")

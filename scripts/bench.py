@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -40,6 +41,19 @@ def home_env(home: Path, extra: dict | None = None) -> dict:
     return {**os.environ, **(extra or {}), "COACH_HOME": str(home)}
 
 
+SCREENED = """
+from coach.history import History
+from coach.screening import screening
+with History.open() as h:
+    h.record_screening("session", [(q.id, q.text, "no") for g in screening().groups for q in g.questions], "clear")
+"""
+
+
+def screened_today(home: Path) -> None:
+    """Today's safety questions answered (all no), so a session starts without asking them."""
+    subprocess.run([PY, "-c", SCREENED], env=home_env(home), check=True)
+
+
 def rendered_cue_error(home: Path) -> None:
     from coach import cue
     from coach import wav as wavs
@@ -47,7 +61,7 @@ def rendered_cue_error(home: Path) -> None:
     env = home_env(home)
     out = home / "flexion.wav"
     coach("start", "--flexion", "--output", str(out), env=env)
-    script = json.loads(coach("script", "--flexion", "--json", env=env).stdout)
+    script = json.loads(coach("script", "--flexion", "--recording", "--json", env=env).stdout)
     import wave
 
     with wave.open(str(out)) as w:
@@ -82,8 +96,9 @@ def naive_count(server: PulseServer) -> float:
 def live_cue_error(server: PulseServer, home: Path) -> None:
     env = home_env(home, server.env_overrides)
     script = json.loads(coach("script", "--json", *LIVE_ARGS, env=env).stdout)
+    screened_today(home)
     recorder = server.recorder().start()
-    coach("start", *LIVE_ARGS, env=env)
+    coach("start", "--no-ratings", *LIVE_ARGS, env=env)
     recording = recorder.stop()
     scheduled = [e for e in script["events"] if e["kind"] == "cue"]
     offsets = np.array([h - e["start"] for e, h in zip(scheduled, heard_onsets(recording, scheduled))])
@@ -121,7 +136,7 @@ def render_speed(home: Path) -> None:
 def first_sound(server: PulseServer, argv: list[str], env: dict) -> float:
     recorder = server.recorder().start()
     t = time.monotonic()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = t + 30
         heard = None
@@ -141,16 +156,23 @@ def first_sound(server: PulseServer, argv: list[str], env: dict) -> float:
 
 
 def time_to_first_sound(server: PulseServer, home: Path) -> None:
+    """The first sound a person hears: the safety questions' opening on the day's first session
+    (home has not been screened today), the first pain question on a later one."""
     argv = [PY, "-m", "coach", "start", "--flexion"]
     warm = [first_sound(server, argv, home_env(home, server.env_overrides)) for _ in range(3)]
     cold = []
     for _ in range(2):
         with tempfile.TemporaryDirectory() as fresh:
             cold.append(first_sound(server, argv, home_env(Path(fresh), server.env_overrides)))
+    with tempfile.TemporaryDirectory() as later:
+        shutil.copytree(home / "cache", Path(later) / "cache")
+        screened_today(Path(later))
+        after = [first_sound(server, argv, home_env(Path(later), server.env_overrides)) for _ in range(3)]
     naive_code = "import pyttsx3; e = pyttsx3.init(); e.say('This is the flexion routine.'); e.runAndWait()"
     naive = first_sound(server, [PY, "-c", naive_code], server.env)
     row("time to first sound from `coach start --flexion` (heard at the sink)",
-        f"warm {statistics.median(warm):.2f} s, cold {statistics.median(cold):.2f} s",
+        f"day's first session (safety questions first): warm {statistics.median(warm):.2f} s, "
+        f"cold {statistics.median(cold):.2f} s; a later session: warm {statistics.median(after):.2f} s",
         f"pyttsx3 say() {naive:.2f} s", "<= 0.3 s warm, <= 1 s cold")
 
 

@@ -163,10 +163,9 @@ class Recorder:
         return None
 
 
-def cue_onsets(recording: np.ndarray, template: np.ndarray, count: int, min_gap: int) -> list[int]:
-    """The `count` strongest matches of `template` in `recording`, at least `min_gap` apart, in order.
-
-    A normalized cross-correlation (computed with FFTs), so speech does not pass for a cue."""
+def match_scores(recording: np.ndarray, template: np.ndarray) -> np.ndarray:
+    """How well `template` matches `recording` at each offset: a normalized cross-correlation
+    (computed with FFTs), 1.0 for an exact copy at any loudness, so speech does not pass for a cue."""
     n = len(recording) + len(template) - 1
     size = 1 << (n - 1).bit_length()
     corr = np.fft.irfft(np.fft.rfft(recording, size) * np.conj(np.fft.rfft(template, size)), size)
@@ -176,6 +175,12 @@ def cue_onsets(recording: np.ndarray, template: np.ndarray, count: int, min_gap:
     t_energy = np.sum(template.astype(np.float64) ** 2)
     score = corr / (np.sqrt(energy * t_energy) + 1e-9)
     score[energy < 0.1 * t_energy] = 0.0  # near-silence matches nothing
+    return score
+
+
+def cue_onsets(recording: np.ndarray, template: np.ndarray, count: int, min_gap: int) -> list[int]:
+    """The `count` strongest matches of `template` in `recording`, at least `min_gap` apart, in order."""
+    score = match_scores(recording, template)
     picks: list[int] = []
     for i in np.argsort(score)[::-1]:
         if all(abs(int(i) - p) >= min_gap for p in picks):
@@ -195,3 +200,13 @@ def heard_onsets(recording: np.ndarray, scheduled: list[dict]) -> list[float]:
         count = sum(e["cue"] == name for e in scheduled)
         found[name] = iter(cue_onsets(recording, cue.render(name, RATE), count, RATE // 2))
     return [next(found[e["cue"]]) / RATE for e in scheduled]
+
+
+def heard_phrase(recording: np.ndarray, samples, sample_rate: int, seconds: float = 0.6) -> float:
+    """How clearly a spoken clip (int16 samples at `sample_rate`) was heard: the best match score
+    of its first `seconds`, resampled to the recording's rate."""
+    clip = np.frombuffer(samples, dtype=np.int16).astype(np.float64) / 32768.0
+    clip = clip[: int(seconds * sample_rate)]
+    x = np.arange(int(len(clip) * RATE / sample_rate)) * sample_rate / RATE
+    template = np.interp(x, np.arange(len(clip)), clip)
+    return float(match_scores(recording.astype(np.float64), template).max())

@@ -15,15 +15,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
-def shared_home(tmp_path_factory) -> Path:
-    """One COACH_HOME for the run, so the speech cache is synthesized once."""
-    return tmp_path_factory.mktemp("coach-home")
+def shared_cache(tmp_path_factory) -> Path:
+    """One speech cache for the run, so each phrase is synthesized once."""
+    return tmp_path_factory.mktemp("coach-cache")
 
 
 @pytest.fixture(autouse=True)
-def coach_home(shared_home, monkeypatch) -> Path:
-    monkeypatch.setenv("COACH_HOME", str(shared_home))
-    return shared_home
+def coach_home(shared_cache, tmp_path_factory, monkeypatch) -> Path:
+    """Each test its own COACH_HOME (history, config), sharing the run's speech cache."""
+    home = tmp_path_factory.mktemp("coach-home")
+    (home / "cache").symlink_to(shared_cache)
+    monkeypatch.setenv("COACH_HOME", str(home))
+    return home
 
 
 @pytest.fixture
@@ -45,13 +48,31 @@ def pulse():
     server.stop()
 
 
-def run_coach(*args: str, env: dict | None = None, cwd: Path | None = None, timeout: float = 600):
-    """`coach ARGS` as a user runs it: a new process."""
+def run_coach(*args: str, env: dict | None = None, cwd: Path | None = None, timeout: float = 900,
+              answers: str | list[str] = ""):
+    """`coach ARGS` as a user runs it: a new process, with `answers` piped in, one per line."""
+    if isinstance(answers, list):
+        answers = "".join(f"{a}\n" for a in answers)
     return subprocess.run(
         [sys.executable, "-m", "coach", *args],
         env={**os.environ, **(env or {})},
         cwd=cwd,
+        input=answers,
         capture_output=True,
         text=True,
         timeout=timeout,
     )
+
+
+NO = ["n"] * 9  # all the safety questions answered no
+
+
+def screened_today() -> None:
+    """Record today's safety questions as all answered no (in the test's COACH_HOME)."""
+    from coach.history import History
+    from coach.screening import screening
+
+    with History.open() as h:
+        qs = [q for g in screening().groups for q in g.questions]
+        assert len(qs) == len(NO)
+        h.record_screening("session", [(q.id, q.text, "no") for q in qs], "clear")

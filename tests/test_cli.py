@@ -26,8 +26,11 @@ def error_line(result) -> str:
 @pytest.mark.parametrize(
     "args, code, message",
     [
-        (["start"], 2, "choose one routine: --flexion or --extension."),
-        (["start", "--flexion", "--extension"], 2, "choose one routine"),
+        (["start"], 2, "no direction to follow yet (no test recorded yet: run 'coach test'). Run 'coach test' first"),
+        (["script"], 2, "Run 'coach test' first to find the direction that eases your leg pain, or choose --flexion or --extension."),
+        (["start", "--flexion", "--extension"], 2, "choose one routine: --flexion or --extension, not both."),
+        (["test", "--hold", "20"], 2, "--hold 20 is outside the test's range of 30-60 seconds"),
+        (["history", "--png", "chart.jpg"], 2, "give a file name ending in .png"),
         (["script", "--flexion", "--only", "nope"], 2, "unknown exercise 'nope'. Known: knees-to-chest"),
         (["script", "--extension", "--only", "knees-to-chest"], 2, "'knees-to-chest' is not part of the extension routine"),
         (["script", "--flexion", "--hold", "90"], 2, "--hold 90 is outside knees-to-chest's range of 30-60 seconds"),
@@ -85,7 +88,7 @@ def test_missing_portaudio(tmp_path, monkeypatch):
 def test_an_unexpected_failure_is_one_line_and_debug_shows_it(monkeypatch):
     from coach import session
 
-    def bug(request):
+    def bug(request, preamble=()):
         raise KeyError("boom")
 
     monkeypatch.setattr(session, "compose", bug)

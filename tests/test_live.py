@@ -7,7 +7,7 @@ import json
 import numpy as np
 
 from tests.audio_server import RATE, heard_onsets
-from tests.conftest import run_coach
+from tests.conftest import run_coach, screened_today
 
 ARGS = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left")
 TOLERANCE = 0.02  # seconds: how far a cue's spacing may stray from the script's
@@ -16,8 +16,9 @@ TOLERANCE = 0.02  # seconds: how far a cue's spacing may stray from the script's
 def live_cues(pulse, args=ARGS):
     """Play a session live; return [(scheduled, heard)] onset pairs in seconds, by cue order."""
     script = json.loads(run_coach("script", "--json", *args).stdout)
+    screened_today()
     recorder = pulse.recorder().start()
-    result = run_coach("start", *args, env=pulse.env)
+    result = run_coach("start", "--no-ratings", *args, env=pulse.env)
     recording = recorder.stop()
     assert result.returncode == 0, result.stderr
     assert "Session complete." in result.stdout
@@ -61,8 +62,9 @@ def test_ctrl_c_stops_the_sound_at_once_and_cleanly(pulse):
     import sys
     import time
 
+    screened_today()
     recorder = pulse.recorder().start()
-    proc = subprocess.Popen([sys.executable, "-m", "coach", "start", *ARGS], env=pulse.env,
+    proc = subprocess.Popen([sys.executable, "-m", "coach", "start", "--no-ratings", *ARGS], env=pulse.env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
     while recorder.first_sound_at() is None and time.monotonic() < deadline:

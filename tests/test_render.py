@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import wave
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 from coach import cue, paths, sink
 from coach.errors import CoachError
 from coach.render import Renderer
+from coach.screening import screening
 from coach.session import Request, compose
 from coach import wav
 from tests.conftest import run_coach
@@ -131,7 +134,13 @@ def test_output_file_from_the_command_line(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(out)
     pcm, rate = read_back(out)
-    assert len(pcm) == compose(SHORT).script.total
+    # a file cannot ask the safety questions, so it opens by speaking them
+    recorded = compose(SHORT, screening().recording_preamble()).script
+    assert len(pcm) == recorded.total
+    assert [e.text for e in recorded.events if e.text][:2] == list(screening().recording[:2])
+    scripted = json.loads(run_coach("script", "--recording", "--json", "--flexion", "--only", "figure-four",
+                                    "--hold", "20", "--reps", "2", "--side", "left").stdout)
+    assert round(scripted["total_seconds"] * rate) == len(pcm)
     assert oct(out.stat().st_mode & 0o777) != "0o600"  # a normal file, not a temp file's mode
 
 

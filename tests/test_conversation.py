@@ -1,0 +1,184 @@
+"""`coach test` and `coach start` as a person uses them: real speech engine, real PulseAudio
+null sink recorded from its monitor, answers piped in, and the history read back from SQLite.
+
+The voice runs at 400 words a minute here, to keep the run short; the flow is the same."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from coach import cue, paths
+from coach.answers import questions
+from coach.history import History
+from coach.screening import screening
+from coach.script import SAMPLE_RATE
+from coach.speech import Clips, VoiceSettings
+from tests.audio_server import RATE, cue_onsets, heard_phrase
+from tests.conftest import NO, run_coach, screened_today
+
+FAST = ("--rate", "400")
+HEARD = 0.8  # match score of a phrase that was played (an exact copy scores 1.0)
+
+
+def clip(text: str):
+    return Clips(VoiceSettings(rate=400), paths.cache_dir(), SAMPLE_RATE).get(text)
+
+
+def test_coach_test_finds_flexion_and_start_follows_it(pulse):
+    recorder = pulse.recorder().start()
+    result = run_coach("test", *FAST, env=pulse.env, answers=NO + ["6", "3", "calf", "4", "4", "thigh", "b"])
+    recording = recorder.stop()
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    first_question = screening().groups[0].questions[0].text
+    compared = questions()["compared"].text
+    for printed in (first_question, questions()["leg"].text, compared, "Result: flexion.",
+                    "knees to chest: better, the pain moved back up, from calf to thigh"):
+        assert printed in out
+    # spoken, not only printed
+    assert heard_phrase(recording, clip(first_question), SAMPLE_RATE) > HEARD
+    assert heard_phrase(recording, clip(compared), SAMPLE_RATE) > HEARD
+    # the hold a person did: start cue to end cue, 30 seconds
+    start = cue_onsets(recording, cue.render("hold-start", RATE), 1, RATE)[0]
+    end = cue_onsets(recording, cue.render("hold-end", RATE), 1, RATE)[0]
+    assert abs((end - start) / RATE - 30.0) < 0.02
+
+    with History.open() as h:
+        [trial] = h.table("trials")
+        assert (trial["outcome"], trial["result"], json.loads(trial["worse"])) == ("completed", "flexion", [])
+        got = [(r["moment"], r["exercise"], r["leg"], r["back"], r["reach"], r["compared"], r["verdict"])
+               for r in h.table("ratings")]
+        assert got == [("baseline", None, 6, 3, "calf", None, None),
+                       ("after", "knees-to-chest", 4, 4, "thigh", "better", "better")]
+        [s] = h.table("screenings")
+        assert (s["purpose"], s["outcome"]) == ("test", "clear")
+        assert [a["answer"] for a in h.table("screening_answers")] == ["no"] * 9
+
+    follows = run_coach("script")
+    assert follows.returncode == 0
+    assert "Using the flexion routine: 1 of 1 test found flexion helped" in follows.stderr
+    assert follows.stdout.startswith("# flexion routine")
+    assert run_coach("script", "--extension").stdout.startswith("# extension routine")
+
+
+def test_a_yes_stops_and_no_exercise_is_guided_that_day(pulse):
+    result = run_coach("start", "--flexion", *FAST, env=pulse.env, answers=["n", "y"])
+    assert result.returncode == 3, result.stderr
+    assert "Please stop. These signs need same-day emergency care." in result.stdout
+    assert result.stderr.strip().startswith("Stopped by the safety questions: no exercise today.")
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr
+    with History.open() as h:
+        assert h.screening_today()["outcome"] == "emergency"
+        assert h.table("sessions") == []
+    for again in (("start", "--flexion"), ("test",), ("start", "--flexion", "--output", "s.wav")):
+        later = run_coach(*again, env=pulse.env)  # no answers: none are asked
+        assert later.returncode == 3, later.stderr
+        assert "Call your emergency number, or go to an emergency department, now." in later.stdout
+
+
+def test_check_ins_and_ratings_then_worse_stops_the_session(pulse):
+    screened_today()
+    args = ("--flexion", "--only", "knees-to-chest", "--only", "figure-four", "--reps", "2", "--hold", "30",
+            "--side", "left", "--check-in", *FAST)
+    result = run_coach("start", *args, env=pulse.env, answers=["5", "knee", "b", "w", "6", "calf"])
+    assert result.returncode == 4, result.stderr
+    assert "Let's stop here, because your pain is worse." in result.stdout
+    assert result.stderr.strip().startswith("Stopped after figure-four because the pain was worse.")
+    with History.open() as h:
+        [s] = h.table("sessions")
+        assert (s["outcome"], s["step"]) == ("symptoms", "check-in after figure-four")
+        assert json.loads(s["options"])["check_in"] is True
+        got = [(r["moment"], r["exercise"], r["leg"], r["reach"], r["compared"]) for r in h.table("ratings")]
+        assert got == [("before", None, 5, "knee", None), ("check-in", "knees-to-chest", None, None, "better"),
+                       ("check-in", "figure-four", None, None, "worse"), ("after", None, 6, "calf", None)]
+    table = run_coach("history").stdout
+    assert "stopped for symptoms at check-in after figure-four" in table and "5 (knee)" in table
+
+
+def test_the_end_of_input_is_a_clean_recorded_stop(pulse):
+    screened_today()
+    result = run_coach("start", "--flexion", *FAST, env=pulse.env, answers=["5"])
+    assert result.returncode == 2
+    assert result.stderr.strip() == "Error: no answer: the input ended before the question was answered. Stopped."
+    with History.open() as h:
+        [s] = h.table("sessions")
+        assert (s["outcome"], s["step"]) == ("no-answer", "rating before")
+
+
+SHORT = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left", "--no-ratings")
+
+
+def start_live(pulse) -> subprocess.Popen:
+    screened_today()
+    return subprocess.Popen([sys.executable, "-m", "coach", "start", *SHORT, *FAST], env=pulse.env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_step(step: str, timeout: float = 120) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with History.open() as h:
+            rows = h.table("sessions")
+        if rows and rows[0]["step"] == step:
+            return rows[0]
+        time.sleep(0.2)
+    raise AssertionError(f"the session never reached {step}")
+
+
+@pytest.mark.parametrize("sig, code, reason", [
+    (signal.SIGINT, 130, "Ctrl-C"),
+    (signal.SIGTERM, 143, "SIGTERM"),
+    (signal.SIGHUP, 129, "SIGHUP (the terminal closed)"),
+])
+def test_a_signal_mid_session_is_recorded_as_interrupted_at_its_step(pulse, sig, code, reason):
+    script = json.loads(run_coach("script", "--json", *SHORT, *FAST).stdout)
+    proc = start_live(pulse)
+    wait_for_step("figure-four, left side")
+    time.sleep(1.0)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert err.strip() == "Stopped." and "Traceback" not in err
+    with History.open() as h:
+        [s] = h.table("sessions")
+    assert (s["outcome"], s["reason"], s["step"]) == ("interrupted", reason, "figure-four, left side")
+    inside = [e for e in script["events"] if e.get("exercise") == "figure-four" and e.get("side") == "left"]
+    assert inside[0]["start"] <= s["at_seconds"] <= inside[-1]["end"]
+
+
+def test_a_killed_session_is_found_and_recorded_as_interrupted(pulse):
+    proc = start_live(pulse)
+    wait_for_step("figure-four, left side")
+    proc.kill()
+    proc.wait(timeout=30)
+    shown = run_coach("history")
+    assert "1 earlier session ended without finishing and was recorded as interrupted." in shown.stderr
+    assert "interrupted at figure-four, left side" in shown.stdout
+
+
+def test_losing_the_audio_output_is_recorded(tmp_path):
+    from tests.audio_server import PulseServer
+
+    server = PulseServer().start()  # its own server: this test stops it mid-session
+    try:
+        screened_today()
+        proc = subprocess.Popen([sys.executable, "-m", "coach", "start", *SHORT, *FAST], env=server.env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for_step("introduction", timeout=60)
+        time.sleep(2)
+    finally:
+        server.stop()
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert "Error: the audio output stopped in the middle of the session." in err and "Traceback" not in err
+    with History.open() as h:
+        [s] = h.table("sessions")
+    assert (s["outcome"], s["reason"]) == ("interrupted", "the audio output was lost")
+    assert np.isfinite(s["at_seconds"])
