@@ -146,7 +146,8 @@ class KeyAnswers:
             tty.setcbreak(self.fd)
             yield
         finally:
-            termios.tcsetattr(self.fd, termios.TCSADRAIN, saved)
+            with contextlib.suppress(termios.error, OSError):  # the terminal may be gone (SIGHUP)
+                termios.tcsetattr(self.fd, termios.TCSADRAIN, saved)
 
 
 def from_stdin() -> Answers:

@@ -253,8 +253,6 @@ def test_command(hold: int, voice: str | None, rate: int, volume: float) -> None
         if history.notice:
             click.echo(history.notice, err=True)
         clips = Clips(VoiceSettings(voice=voice, rate=rate), paths.cache_dir(), SAMPLE_RATE)
-        if voice:
-            clips.engine  # an unknown voice is an error now, not after the questions
         try:
             player.ready()
         except NoOutputDevice as e:

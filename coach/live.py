@@ -45,10 +45,18 @@ class Record:
     step: str = "start"
     at_seconds: float | None = None
     _done: dict[str, Any] | None = None
+    _saved: tuple[str, float | None] | None = None
+
+    EVERY = 5.0  # seconds of session between writes of the position within one step
 
     def at(self, step: str, seconds: float | None = None) -> None:
-        if (step, seconds) != (self.step, self.at_seconds):
-            self.step, self.at_seconds = step, seconds
+        """Where it is now. Written at once when the step changes, else every few seconds (an
+        ending writes the exact position); a process killed outright loses at most that."""
+        self.step, self.at_seconds = step, seconds
+        saved = self._saved
+        if saved is None or saved[0] != step or (seconds or 0) - (saved[1] or 0) >= self.EVERY \
+                or (seconds is None) != (saved[1] is None):
+            self._saved = (step, seconds)
             self.history.progress(self.table, self.id, step, seconds)
 
     def done(self, **fields: Any) -> None:
@@ -101,7 +109,7 @@ def rate(guide: Guide, history: History, moment: str, *, back: bool = False, com
     return answers
 
 
-def step_name(exercise: str | None, side: str | None, position: int, total: int) -> str:
+def step_name(exercise: str | None, side: str | None, position: int) -> str:
     if exercise is None:
         return "introduction" if position == 0 else "closing"
     return f"{exercise}, {side} side" if side else exercise
@@ -115,7 +123,7 @@ def run(guide: Guide, history: History, session: Session, options: dict[str, Any
     sr = script.sample_rate
     parts = steps(script)
     starts = [p[0] for p in parts]
-    names = [step_name(ex, side, i, len(parts)) for i, (_, _, ex, side) in enumerate(parts)]
+    names = [step_name(ex, side, start) for start, _, ex, side in parts]
     # where to stop and ask: after each exercise's last part (when check-ins are on)
     stops = [end for i, (_, end, ex, _) in enumerate(parts)
              if check_in and ex is not None and (i + 1 == len(parts) or parts[i + 1][2] != ex)]

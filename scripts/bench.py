@@ -94,7 +94,7 @@ def naive_count(server: PulseServer) -> float:
 
 
 def live_cue_error(server: PulseServer, home: Path) -> None:
-    env = home_env(home, server.env_overrides)
+    env = home_env(home, server.overrides)
     script = json.loads(coach("script", "--json", *LIVE_ARGS, env=env).stdout)
     screened_today(home)
     recorder = server.recorder().start()
@@ -159,15 +159,15 @@ def time_to_first_sound(server: PulseServer, home: Path) -> None:
     """The first sound a person hears: the safety questions' opening on the day's first session
     (home has not been screened today), the first pain question on a later one."""
     argv = [PY, "-m", "coach", "start", "--flexion"]
-    warm = [first_sound(server, argv, home_env(home, server.env_overrides)) for _ in range(3)]
+    warm = [first_sound(server, argv, home_env(home, server.overrides)) for _ in range(3)]
     cold = []
     for _ in range(2):
         with tempfile.TemporaryDirectory() as fresh:
-            cold.append(first_sound(server, argv, home_env(Path(fresh), server.env_overrides)))
+            cold.append(first_sound(server, argv, home_env(Path(fresh), server.overrides)))
     with tempfile.TemporaryDirectory() as later:
         shutil.copytree(home / "cache", Path(later) / "cache")
         screened_today(Path(later))
-        after = [first_sound(server, argv, home_env(Path(later), server.env_overrides)) for _ in range(3)]
+        after = [first_sound(server, argv, home_env(Path(later), server.overrides)) for _ in range(3)]
     naive_code = "import pyttsx3; e = pyttsx3.init(); e.say('This is the flexion routine.'); e.runAndWait()"
     naive = first_sound(server, [PY, "-c", naive_code], server.env)
     row("time to first sound from `coach start --flexion` (heard at the sink)",
@@ -233,7 +233,6 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
         home = Path(tmp)
         with PulseServer() as server:
-            server.env_overrides = {k: server.env[k] for k in ("XDG_RUNTIME_DIR", "HOME", "PULSE_SERVER")}
             coach("script", "--flexion", env=home_env(home))  # warm the speech cache
             rendered_cue_error(home)
             render_speed(home)

@@ -37,13 +37,18 @@ class PulseServer:
         runtime, home = self.tmp / "xdg", self.tmp / "home"
         runtime.mkdir(mode=0o700)
         home.mkdir(mode=0o700)
-        self.env = {
-            **os.environ,
+        self.overrides = {
             "XDG_RUNTIME_DIR": str(runtime),
             "HOME": str(home),
             "PULSE_SERVER": f"unix:{runtime}/pulse/native",
         }
-        self.env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment as it is now (COACH_HOME of the running test included), pointed here."""
+        env = {**os.environ, **self.overrides}
+        env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+        return env
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(args, env=self.env, capture_output=True, text=True, check=check, timeout=20)

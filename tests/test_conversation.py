@@ -112,12 +112,12 @@ def test_the_end_of_input_is_a_clean_recorded_stop(pulse):
         assert (s["outcome"], s["step"]) == ("no-answer", "rating before")
 
 
-SHORT = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left", "--no-ratings")
+SHORT = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left")
 
 
 def start_live(pulse) -> subprocess.Popen:
     screened_today()
-    return subprocess.Popen([sys.executable, "-m", "coach", "start", *SHORT, *FAST], env=pulse.env,
+    return subprocess.Popen([sys.executable, "-m", "coach", "start", "--no-ratings", *SHORT, *FAST], env=pulse.env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -169,7 +169,7 @@ def test_losing_the_audio_output_is_recorded(tmp_path):
     server = PulseServer().start()  # its own server: this test stops it mid-session
     try:
         screened_today()
-        proc = subprocess.Popen([sys.executable, "-m", "coach", "start", *SHORT, *FAST], env=server.env,
+        proc = subprocess.Popen([sys.executable, "-m", "coach", "start", "--no-ratings", *SHORT, *FAST], env=server.env,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         wait_for_step("introduction", timeout=60)
         time.sleep(2)

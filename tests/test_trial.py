@@ -126,3 +126,22 @@ def test_check_ins_after_each_exercise(tmp_path):
     assert all(a[1] == b[0] for a, b in zip(played, played[1:])) and len(played) == 3
     row = h.table("sessions")[0]
     assert (row["outcome"], row["step"]) == ("completed", "end")
+
+
+def test_a_crash_mid_session_is_recorded_where_it_happened(tmp_path):
+    from coach.session import Request, compose
+
+    session = compose(Request("flexion", only=("figure-four",), reps=2, side="left"))
+    g, printed, spoken = guide_with(LineAnswers(io.StringIO("")))
+
+    def crash(renderer, start, end, every):
+        every(session.script.total // 2)  # halfway through, something breaks
+        raise RuntimeError("disk on fire")
+
+    g.player.play = crash  # type: ignore[method-assign]
+    h = History.open(tmp_path / "h.sqlite3")
+    with pytest.raises(RuntimeError):
+        live.run(g, h, session, {}, check_in=False, ratings=False)
+    row = h.table("sessions")[0]
+    assert (row["outcome"], row["reason"]) == ("interrupted", "RuntimeError: disk on fire")
+    assert row["step"].startswith("figure-four, ") and row["at_seconds"] == round(session.script.total // 2 / 22050, 3)
