@@ -182,3 +182,47 @@ def test_losing_the_audio_output_is_recorded(tmp_path):
         [s] = h.table("sessions")
     assert (s["outcome"], s["reason"]) == ("interrupted", "the audio output was lost")
     assert np.isfinite(s["at_seconds"])
+
+
+def test_single_keys_in_a_terminal_end_to_end(pulse):
+    """`coach start` in a pseudo-terminal: each question answered by one key, no Enter."""
+    import os
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: coach, with the pty as its terminal
+        os.execve(sys.executable, [sys.executable, "-m", "coach", "start", "--flexion", "--only", "knees-to-chest",
+                                   "--reps", "1", "--check-in", *FAST], pulse.env)
+    out = b""
+
+    def read_for(seconds: float) -> bool:
+        nonlocal out
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if select.select([fd], [], [], 0.1)[0]:
+                try:
+                    out += os.read(fd, 4096)
+                except OSError:  # the child has exited
+                    return False
+        return True
+
+    try:
+        for key in [*"nnnnnnnnn", "5", "k", "b", "t", "t"]:  # "t": ten for pain, thigh for reach
+            asked = out.count(b"]\r\n")
+            deadline = time.monotonic() + 120
+            while out.count(b"]\r\n") == asked and read_for(0.2):
+                assert time.monotonic() < deadline, out.decode(errors="replace")[-500:]
+            os.write(fd, key.encode())
+        while read_for(0.5):
+            pass
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    text = out.decode(errors="replace")
+    assert os.waitstatus_to_exitcode(status) == 0, text[-800:]
+    assert "Session complete." in text and "  > better" in text
+    with History.open() as h:
+        got = [(r["moment"], r["leg"], r["reach"], r["compared"]) for r in h.table("ratings")]
+        assert got == [("before", 5, "knee", None), ("check-in", None, None, "better"), ("after", 10, "thigh", None)]
+        assert h.screening_today()["outcome"] == "clear"
