@@ -151,51 +151,61 @@ def start(output: Path | None, check_in: bool, no_ratings: bool, **options) -> N
     3 a safety question was answered yes; 4 stopped because the pain got worse;
     130 Ctrl-C, 143 stopped (SIGTERM), 129 the terminal closed.
     """
-    from coach import live, screening
+    from coach import live, paths, screening
     from coach import session as sessions
     from coach import sink
     from coach.answers import from_stdin
     from coach.history import History
     from coach.script import SAMPLE_RATE
+    from coach.speech import Clips
 
     request = _request(**options)
+    sessions.check(request)  # bad options fail before anything is opened or asked
+    player = None
+    if output is None:
+        player = sink.Player(SAMPLE_RATE)
+        player.open_in_background()  # the device opens while the rest starts up
     history = History.open()
     try:
         if history.notice:
             click.echo(history.notice, err=True)
         screening.refuse_if_stopped_today(history, _print)
-        preamble = screening.screening().recording_preamble()
-        if output is not None:
+        if player is None:
+            assert output is not None
             sink.check_writable(output)
-            _render(sessions.compose(request, preamble), output)
+            _render(sessions.compose(request, screening.screening().recording_preamble()), output)
             return
-        player = sink.Player(SAMPLE_RATE)
-        player.open_in_background()  # the device opens while the session is prepared
         try:
-            session = sessions.compose(request)
-            try:
-                player.ready()
-            except NoOutputDevice:
-                output = sessions.fallback_path(request.routine)
-                click.echo(f"No audio output device: saving the session to a file instead: {output}", err=True)
-                _render(sessions.compose(request, preamble), output)
-                return
-            answers = from_stdin()
-            guide = _guide(player, session.clips, answers, request.volume)
-            with answers.session(), live.interruptible():
-                screening.daily(guide, history)
-                click.echo(f"{request.routine.capitalize()} routine, {sessions.clock(session.script.seconds)}. "
-                           "Lie down and follow the voice; Ctrl-C stops.")
-                click.echo(DISCLAIMER)
-                if not (options["flexion"] or options["extension"]):
-                    from coach.words import words
+            player.ready()
+        except NoOutputDevice:
+            output = sessions.fallback_path(request.routine)
+            click.echo(f"No audio output device: saving the session to a file instead: {output}", err=True)
+            _render(sessions.compose(request, screening.screening().recording_preamble()), output)
+            return
+        answers = from_stdin()
+        clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
+        guide = _guide(player, clips, answers, request.volume)
 
-                    guide.speak(words().preferred.format(direction=request.routine))
-                live.run(guide, history, session, _options(request, check_in, no_ratings), check_in, not no_ratings)
-            click.echo("Session complete.")
-        finally:
-            player.close()
+        def prepare():
+            """The session, built after the first questions: they need none of it."""
+            session = sessions.compose(request, clips=clips)
+            click.echo(f"{request.routine.capitalize()} routine, {sessions.clock(session.script.seconds)}. "
+                       "Lie down and follow the voice; Ctrl-C stops.")
+            click.echo(DISCLAIMER)
+            if not (options["flexion"] or options["extension"]):
+                from coach.words import words
+
+                guide.speak(words().preferred.format(direction=request.routine))
+            return session
+
+        with answers.session(), live.interruptible():
+            screening.daily(guide, history)
+            live.run(guide, history, request.routine, prepare, _options(request, check_in, no_ratings),
+                     check_in, not no_ratings)
+        click.echo("Session complete.")
     finally:
+        if player is not None:
+            player.close()
         history.close()
 
 

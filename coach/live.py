@@ -7,7 +7,7 @@ import contextlib
 import signal
 from bisect import bisect_right
 from dataclasses import dataclass, replace
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from coach.answers import NoMoreAnswers, questions
 from coach.errors import Interrupted, SymptomStop
@@ -115,26 +115,27 @@ def step_name(exercise: str | None, side: str | None, position: int) -> str:
     return f"{exercise}, {side} side" if side else exercise
 
 
-def run(guide: Guide, history: History, session: Session, options: dict[str, Any],
-        check_in: bool, ratings: bool) -> None:
-    """The session, from the first rating to the last; raises SymptomStop when a check-in is worse."""
+def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Session],
+        options: dict[str, Any], check_in: bool, ratings: bool) -> None:
+    """The session, from the first rating to the last; raises SymptomStop when a check-in is worse.
+    `prepare` builds the session after the first questions, which need none of it."""
     w = words()
-    script: Script = session.script
-    sr = script.sample_rate
-    parts = steps(script)
-    starts = [p[0] for p in parts]
-    names = [step_name(ex, side, start) for start, _, ex, side in parts]
-    # where to stop and ask: after each exercise's last part (when check-ins are on)
-    stops = [end for i, (_, end, ex, _) in enumerate(parts)
-             if check_in and ex is not None and (i + 1 == len(parts) or parts[i + 1][2] != ex)]
-    stops.append(script.total)
-
-    sid = history.start_session(script.routine, options)
+    sid = history.start_session(routine, options)
     with recorded(history, "sessions", sid) as record:
         if ratings:
             record.at("rating before")
             guide.say(w.before_ratings, w.ratings_skip)
             rate(guide, history, "before", skippable=True, session_id=sid)
+        session = prepare()
+        script: Script = session.script
+        sr = script.sample_rate
+        parts = steps(script)
+        starts = [p[0] for p in parts]
+        names = [step_name(ex, side, start) for start, _, ex, side in parts]
+        # where to stop and ask: after each exercise's last part (when check-ins are on)
+        stops = [end for i, (_, end, ex, _) in enumerate(parts)
+                 if check_in and ex is not None and (i + 1 == len(parts) or parts[i + 1][2] != ex)]
+        stops.append(script.total)
 
         def every(position: int) -> None:
             record.at(names[max(0, bisect_right(starts, position) - 1)], round(position / sr, 3))

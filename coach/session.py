@@ -9,7 +9,7 @@ from pathlib import Path
 from coach import cue, paths
 from coach.errors import InputError
 from coach.render import Renderer
-from coach.routine import plan, routines
+from coach.routine import Dose, Routine, plan, routines
 from coach.script import SAMPLE_RATE, Script, build
 from coach.speech import Clips, VoiceSettings
 from coach.words import words
@@ -41,16 +41,22 @@ def renderer_for(script: Script, clips: Clips, volume: float = 1.0) -> Renderer:
     return Renderer(script, clips.get, lambda name: cue.pcm(name, sr, where), volume)
 
 
-def compose(request: Request, preamble: tuple[str, ...] = ()) -> Session:
-    """Check the options, then build the script with each phrase's real spoken length."""
+def check(request: Request) -> tuple[Routine, tuple[Dose, ...]]:
+    """The routine and its dose plan, or one InputError: fast, so bad options fail before anything
+    is asked or synthesized."""
     try:
         routine = routines()[request.routine]
     except KeyError:
         raise InputError(
             f"unknown routine '{request.routine}'. Known: {', '.join(routines())}."
         ) from None
-    doses = plan(routine, request.only, request.hold, request.reps, request.side)
-    clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
+    return routine, plan(routine, request.only, request.hold, request.reps, request.side)
+
+
+def compose(request: Request, preamble: tuple[str, ...] = (), clips: Clips | None = None) -> Session:
+    """Check the options, then build the script with each phrase's real spoken length."""
+    routine, doses = check(request)
+    clips = clips or Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
     script = build(routine, doses, words(), clips.length, SAMPLE_RATE, preamble)
     return Session(script, clips, request.volume)
 

@@ -75,7 +75,7 @@ def text(t: Trend, width: int = 80) -> str:
     per = 2
     room = max(10, (width - 8) // per)
     days = t.days[-room:]
-    title = "Leg pain by day (0-10; the first rating before exercise)."
+    title = "Leg pain by day, 0-10 (first rating before exercise)."
     if t.baseline is not None:
         title += f" First week's mean: {t.baseline:.1f}."
     lines = textwrap.wrap(title, max(width, 30))

@@ -116,7 +116,7 @@ def test_check_ins_after_each_exercise(tmp_path):
     played = []
     g.player.play = lambda renderer, start, end, every: played.append((start, end))  # type: ignore[method-assign]
     h = History.open(tmp_path / "h.sqlite3")
-    live.run(g, h, session, {}, check_in=True, ratings=True)
+    live.run(g, h, "flexion", lambda: session, {}, check_in=True, ratings=True)
     checks = [r["compared"] for r in h.table("ratings") if r["moment"] == "check-in"]
     assert checks == ["better", "same"]  # one after each exercise
     assert [(r["moment"], r["leg"], r["reach"]) for r in h.table("ratings") if r["leg"] is not None] == [
@@ -141,7 +141,7 @@ def test_a_crash_mid_session_is_recorded_where_it_happened(tmp_path):
     g.player.play = crash  # type: ignore[method-assign]
     h = History.open(tmp_path / "h.sqlite3")
     with pytest.raises(RuntimeError):
-        live.run(g, h, session, {}, check_in=False, ratings=False)
+        live.run(g, h, "flexion", lambda: session, {}, check_in=False, ratings=False)
     row = h.table("sessions")[0]
     assert (row["outcome"], row["reason"]) == ("interrupted", "RuntimeError: disk on fire")
     assert row["step"].startswith("figure-four, ") and row["at_seconds"] == round(session.script.total // 2 / 22050, 3)
