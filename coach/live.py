@@ -17,6 +17,7 @@ from coach.preference import WORSE
 from coach.script import Script, steps
 from coach.session import Session
 from coach.sink import AudioLost
+from coach.view import Lines
 from coach.words import words
 
 
@@ -137,14 +138,18 @@ def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Sess
                  if check_in and ex is not None and (i + 1 == len(parts) or parts[i + 1][2] != ex)]
         stops.append(script.total)
 
+        view = Lines(script, guide.echo)
+
         def every(position: int) -> None:
             record.at(names[max(0, bisect_right(starts, position) - 1)], round(position / sr, 3))
+            view.show(position)
 
         renderer = session.renderer()
         start = 0
         for end in stops:
             every(start)
             guide.play(renderer, start, end, every)
+            view.show(end)
             start = end
             if end == script.total:
                 break

@@ -83,7 +83,7 @@ def run(guide: Guide, history: History, hold: int = DEFAULT_HOLD) -> Outcome:
         guide.echo(f"  - {reason}")
     if rec.trials > 1 and rec.direction != UNCLEAR:
         guide.say(w.test_trials.format(agree=rec.agree, total=rec.trials, direction=rec.direction))
-    elif rec.trials > 1:
-        guide.echo(f"Over {rec.trials} tests: {rec.summary()}")
+    else:
+        guide.echo(f"Over all your tests: {rec.summary()}.")
     guide.say(w.test_end)
     return Outcome(found, rec)

@@ -50,6 +50,7 @@ def test_the_test_follows_the_article(tmp_path, answers, direction, positions):
     row = h.table("trials")[0]
     assert (row["outcome"], row["result"]) == ("completed", direction)
     assert any(line.startswith(f"Result: {direction}.") for line in printed)
+    assert any(line.startswith("Over all your tests: ") for line in printed)  # how many agree
     if any(v == "worse" for _, v in positions):
         assert "That made your leg pain worse, so we go no further in that direction." in spoken
 
@@ -126,6 +127,12 @@ def test_check_ins_after_each_exercise(tmp_path):
     assert all(a[1] == b[0] for a, b in zip(played, played[1:])) and len(played) == 3
     row = h.table("sessions")[0]
     assert (row["outcome"], row["step"]) == ("completed", "end")
+    # one plain timestamped line per speech and cue event, in order, each once
+    shown = [p for p in printed if p.startswith("[")]
+    events = [e for e in session.script.events if e.kind in ("speech", "cue")]
+    assert len(shown) == len(events)
+    assert shown[0] == f"[00:00] {events[0].text}" and shown[-1].endswith("(chime: the end)")
+    assert sum(line.endswith("(tone: hold starts)") for line in shown) == 4  # 2 holds of each exercise
 
 
 def test_a_crash_mid_session_is_recorded_where_it_happened(tmp_path):
