@@ -125,3 +125,9 @@ def count_in(words: Words, length_of: LengthOf, sample_rate: int) -> Script:
             t.fill_to(at)
         t.fill_to(at + sample_rate)
     return Script("count-in", sample_rate, tuple(t.events))
+
+
+def closing(script: Script) -> int:
+    """Where the closing words start: after the last exercise."""
+    last = max((e.end for e in script.events if e.exercise is not None), default=0)
+    return last

@@ -44,3 +44,10 @@ class Interrupted(BaseException):
         self.signum = signum
         self.name = signal.Signals(signum).name
         super().__init__(self.name)
+
+
+class Quit(CoachError):
+    """The person quit the session with q, q: not a failure."""
+
+    plain = True
+    exit_code = 0

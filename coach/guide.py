@@ -32,9 +32,19 @@ class Guide:
         return renderer_for(script, self.clips, self.volume)
 
     def play(self, script: Script | Renderer, start: int = 0, end: int | None = None,
-             every: Callable[[int], None] | None = None) -> None:
+             every: Callable[[int], None] | None = None, interrupt=None,
+             lead: Script | None = None) -> bool:
         renderer = script if isinstance(script, Renderer) else self.renderer(script)
-        self.player.play(renderer, start, end, every)
+        return self.player.play(renderer, start, end, every, interrupt,
+                                None if lead is None else self.renderer(lead))
+
+    def keys(self):
+        """Keys during the session, when the answers come from a terminal."""
+        if not isinstance(self.answers, KeyAnswers):
+            return None
+        from coach.keys import Keys
+
+        return Keys(self.answers.fd, self.player)
 
     def speak(self, *lines: str) -> None:
         """Say the lines, without printing them."""

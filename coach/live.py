@@ -10,7 +10,9 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator
 
 from coach.answers import NoMoreAnswers, questions
-from coach.errors import Interrupted, SymptomStop
+from coach import control
+from coach.errors import Interrupted, Quit, SymptomStop
+from coach.keys import HELP
 from coach.guide import Guide
 from coach.history import History
 from coach.preference import WORSE
@@ -65,6 +67,8 @@ class Record:
 
 
 def _ending(e: BaseException) -> tuple[str, str]:
+    if isinstance(e, Quit):
+        return "quit", "q"
     if isinstance(e, SymptomStop):
         return "symptoms", str(e)
     if isinstance(e, NoMoreAnswers):
@@ -110,6 +114,47 @@ def rate(guide: Guide, history: History, moment: str, *, back: bool = False, com
     return answers
 
 
+def _command(guide: Guide, keys, session: Session, record: Record) -> int:
+    """Carry out a key pressed during the session; the position to play from next."""
+    w = words()
+    script, player = session.script, guide.player
+    here = player.position
+    command = keys.command
+    if command in ("pause", "quit"):
+        if command == "quit":
+            here = player.pause()
+            if _confirm_quit(guide, keys):
+                raise Quit(f"Quit at {record.step}; the session is recorded as quit.")
+        else:
+            guide.echo("Paused. Press space to go on (q to quit).")
+            while True:
+                key = keys.next_key()
+                if key == " ":
+                    break
+                if key == "q" and _confirm_quit(guide, keys):
+                    raise Quit(f"Quit at {record.step}; the session is recorded as quit.")
+        player.resume()
+        if control.in_hold(script, here):
+            guide.echo(w.resuming)  # spoken in the count-in that leads into the rest of the hold
+        else:
+            guide.say(w.resuming)
+        return control.resume_at(script, here)
+    if command == "next":
+        target = control.next_exercise(script, here)
+        return target if target is not None else control.closing(script)
+    if command == "previous":
+        return control.previous_exercise(script, here)
+    return control.repeat(script, here)
+
+
+def _confirm_quit(guide: Guide, keys) -> bool:
+    guide.player.resume()
+    guide.echo("Press q again to quit, any other key to go on.")
+    guide.speak(words().quit_confirm)
+    guide.player.pause()
+    return keys.next_key(10.0) == "q"
+
+
 def step_name(exercise: str | None, side: str | None, position: int) -> str:
     if exercise is None:
         return "introduction" if position == 0 else "closing"
@@ -145,13 +190,30 @@ def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Sess
             view.show(position)
 
         renderer = session.renderer()
-        start = 0
-        for end in stops:
-            every(start)
-            guide.play(renderer, start, end, every)
+        keys = guide.keys()
+        if keys is not None:
+            guide.echo(HELP)
+        pos, lead = 0, None
+        while True:
+            end = next(s for s in stops if s > pos) if pos < script.total else script.total
+            every(pos)
+            interrupt = keys.listen() if keys is not None else None
+            try:  # a count-in leads into the rest of a paused hold, joined to the sample
+                reached = guide.play(renderer, pos, end, every, interrupt, lead)
+            finally:
+                if keys is not None:
+                    keys.stop()
+            if not reached:
+                assert keys is not None
+                pos = _command(guide, keys, session, record)
+                lead = control.count_in(w, session.clips.length, sr) if control.in_hold(script, pos) \
+                    and keys.command in ("pause", "quit") else None
+                view.jump(pos)
+                continue
+            lead = None
             view.show(end)
-            start = end
-            if end == script.total:
+            pos = end
+            if end >= script.total:
                 break
             exercise = parts[bisect_right(starts, end - 1) - 1][2]
             record.at(f"check-in after {exercise}", round(end / sr, 3))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import tempfile
 import threading
@@ -92,6 +93,17 @@ LATENCY = 0.05  # seconds of output buffer. Measured through PulseAudio's ALSA p
 # came 0.1-1.5 s late; at 50 ms it came 11 ms after the first callback every time.
 
 
+GAIN_MIN, GAIN_MAX = 0.1, 2.0
+
+
+def _scale(block: memoryview, gain: float) -> None:
+    """Scale int16 samples in place, clipped to full scale."""
+    import numpy as np
+
+    a = np.frombuffer(block, dtype=np.int16)
+    a[:] = np.clip(a.astype(np.float32) * gain, -32768, 32767).astype(np.int16)
+
+
 class AudioLost(CoachError):
     """The output stopped taking samples in the middle of a session."""
 
@@ -114,6 +126,12 @@ class Player:
         self._end = 0
         self._reached = threading.Event()
         self._lock = threading.Lock()
+        self._paused = False
+        self._lead: Renderer | None = None
+        self._lead_pos = 0
+        self._gain = 1.0  # the person's volume keys, on top of the session's volume
+        self._restarting = False
+        self._blocks: collections.deque[tuple[float, int]] = collections.deque(maxlen=64)
         self._stopped = threading.Event()  # the stream ended on its own
         self._stream = None
         self._error: BaseException | None = None
@@ -122,13 +140,23 @@ class Player:
     def _callback(self, outdata, frames, time_info, status) -> None:
         out = memoryview(outdata).cast("h")
         with self._lock:
-            renderer = self.renderer
-            n = 0 if renderer is None else max(0, min(frames, self._end - self.position))
-            if n:
-                renderer.read_into(out[:n], self.position)  # type: ignore[union-attr]
+            renderer = None if self._paused else self.renderer
+            k = 0  # samples of the lead-in (a count-in), played before the cursor moves
+            lead = None if renderer is None else self._lead
+            if lead is not None and self._lead_pos < lead.total:
+                k = min(frames, lead.total - self._lead_pos)
+                lead.read_into(out[:k], self._lead_pos)
+                self._lead_pos += k
+            n = 0 if renderer is None else max(0, min(frames - k, self._end - self.position))
+            if n:  # when this block's first sample reaches the speaker, and which sample it is
+                dac = time_info.outputBufferDacTime + k / self.sample_rate
+                self._blocks.append((dac, self.position))
+                renderer.read_into(out[k : k + n], self.position)  # type: ignore[union-attr]
                 self.position += n
-            if n < frames:
-                out[n:] = memoryview(bytes(2 * (frames - n))).cast("h")
+            if k + n and self._gain != 1.0:
+                _scale(out[: k + n], self._gain)
+            if k + n < frames:
+                out[k + n :] = memoryview(bytes(2 * (frames - k - n))).cast("h")
                 if renderer is not None:
                     self._reached.set()
 
@@ -143,11 +171,15 @@ class Player:
                 dtype="int16",
                 latency=LATENCY,
                 callback=self._callback,
-                finished_callback=self._stopped.set,
+                finished_callback=self._finished,
             )
             self._stream.start()
         except sd.PortAudioError as e:
             raise NoOutputDevice(f"the audio output could not be opened ({e}).") from e
+
+    def _finished(self) -> None:
+        if not self._restarting:  # not our own abort on pause: the stream ended on its own
+            self._stopped.set()
 
     def open_in_background(self) -> None:
         def run():
@@ -170,31 +202,95 @@ class Player:
             self.open()
 
     def play(self, renderer: Renderer, start: int = 0, end: int | None = None,
-             every: Callable[[int], None] | None = None) -> None:
-        """Play samples [start, end) of the renderer's script and return once they are out;
-        `every` is called with the cursor about ten times a second (to record progress).
+             every: Callable[[int], None] | None = None,
+             interrupt: threading.Event | None = None, lead: Renderer | None = None) -> bool:
+        """Play samples [start, end) of the renderer's script; True once they are out, False as
+        soon as `interrupt` is set (the output is then silent, the cursor where it stopped).
+        `lead` plays first, sample-joined to `start` (a count-in before the rest of a hold).
+        `every` is called with the cursor several times a second (to record progress).
         Ctrl-C or any other exception silences the output at once and propagates."""
         self.ready()
         with self._lock:
             self._reached.clear()
             self.position, self._end = start, renderer.total if end is None else end
+            self._lead, self._lead_pos = lead, 0
             self.renderer = renderer
-        moved, last = time.monotonic(), self.position
+            self._blocks.clear()
+        moved, last = time.monotonic(), (self.position, 0)
+        tick = 0.1 if interrupt is None else 0.02
         try:
-            while not self._reached.wait(0.1):
+            while not self._reached.wait(tick):
+                if interrupt is not None and interrupt.is_set():
+                    return False
                 if every is not None:
                     every(self.position)
-                if self.position != last:
-                    moved, last = time.monotonic(), self.position
+                if (self.position, self._lead_pos) != last or self._paused:
+                    moved, last = time.monotonic(), (self.position, self._lead_pos)
                 elif self._stopped.is_set() or time.monotonic() - moved > STALL:
                     raise AudioLost("the audio output stopped in the middle of the session.")
             time.sleep(2 * LATENCY)  # the last block is still in the output buffer
+            return True
         except BaseException:
             self.close(abort=True)
             raise
         finally:
             with self._lock:
                 self.renderer = None
+
+    @property
+    def gain(self) -> float:
+        return self._gain
+
+    @gain.setter
+    def gain(self, value: float) -> None:
+        self._gain = min(GAIN_MAX, max(GAIN_MIN, value))
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def heard(self) -> int:
+        """The sample of the session at the speaker now: the cursor less what is still buffered."""
+        stream = self._stream
+        with self._lock:
+            blocks, position = list(self._blocks), self.position
+        if stream is None or not blocks:
+            return position
+        now = stream.time
+        for dac, start in reversed(blocks):
+            if dac <= now:
+                return min(position, start + max(0, round((now - dac) * self.sample_rate)))
+        return blocks[0][1]
+
+    def pause(self) -> int:
+        """Silence at once: what is buffered is dropped, and the cursor goes back to the sample
+        that was at the speaker, so nothing is skipped on resume. Returns that sample."""
+        heard = self.heard()
+        with self._lock:
+            self._paused = True
+            self.position = heard
+            self._blocks.clear()
+        stream = self._stream
+        if stream is not None:
+            self._restarting = True
+            try:  # abort drops the output buffer; the stream goes on, playing silence
+                stream.abort()
+                stream.start()
+            except self._sd.PortAudioError as e:
+                raise AudioLost(f"the audio output failed on pause ({e}).") from e
+            finally:
+                self._restarting = False
+        return heard
+
+    def resume(self) -> None:
+        with self._lock:
+            self._paused = False
+
+    def seek(self, position: int) -> None:
+        """Move the cursor: the next block plays from `position`."""
+        with self._lock:
+            self.position = position
+            self._blocks.clear()
 
     def close(self, abort: bool = False) -> None:
         """Stop and close the stream (at once with `abort`); safe to call more than once."""

@@ -36,3 +36,8 @@ class Lines:
             what = e.text if e.kind == SPEECH else CUE_WORDS.get(e.cue or "", f"({e.cue})")
             self.echo(f"[{stamp(e.start, sr)}] {what}")
             self.next += 1
+
+    def jump(self, position: int) -> None:
+        """The cursor moved (skip, repeat, resume): show events from there on."""
+        self.echo(f"[{stamp(position, self.script.sample_rate)}] (continuing here)")
+        self.next = next((i for i, e in enumerate(self.events) if e.start >= position), len(self.events))

@@ -160,6 +160,16 @@ class Recorder:
             return np.zeros(0, dtype=np.float32)
         return np.concatenate([c for _, c in self.chunks]).astype(np.float32) / 32768.0
 
+    def index_at(self, stamp: float) -> int:
+        """The recording's sample that arrived at `stamp` (time.monotonic): the end of the first
+        chunk stamped at or after it (late by the recorder's own latency, about 10 ms)."""
+        n = 0
+        for arrived, chunk in self.chunks:
+            n += len(chunk)
+            if arrived >= stamp:
+                return n
+        return n
+
     def first_sound_at(self, threshold: float = 0.01) -> float | None:
         """The arrival time (time.monotonic) of the first chunk with sound in it."""
         for stamp, chunk in list(self.chunks):

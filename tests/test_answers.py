@@ -49,7 +49,7 @@ class FakePlayer:
     sample_rate = 22050
 
     def play(self, *args, **kwargs):
-        pass
+        return True
 
 
 class FakeClips:

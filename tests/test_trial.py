@@ -115,7 +115,7 @@ def test_check_ins_after_each_exercise(tmp_path):
     session = compose(Request("flexion", only=("knees-to-chest", "figure-four"), reps=2, side="left"))
     g, printed, spoken = guide_with(LineAnswers(io.StringIO("5\nknee\nb\ns\n4\nthigh\n")))
     played = []
-    g.player.play = lambda renderer, start, end, every: played.append((start, end))  # type: ignore[method-assign]
+    g.player.play = lambda renderer, start, end, every, interrupt=None, lead=None: played.append((start, end)) or True  # type: ignore[method-assign]
     h = History.open(tmp_path / "h.sqlite3")
     live.run(g, h, "flexion", lambda: session, {}, check_in=True, ratings=True)
     checks = [r["compared"] for r in h.table("ratings") if r["moment"] == "check-in"]
@@ -141,7 +141,7 @@ def test_a_crash_mid_session_is_recorded_where_it_happened(tmp_path):
     session = compose(Request("flexion", only=("figure-four",), reps=2, side="left"))
     g, printed, spoken = guide_with(LineAnswers(io.StringIO("")))
 
-    def crash(renderer, start, end, every):
+    def crash(renderer, start, end, every, interrupt=None, lead=None):
         every(session.script.total // 2)  # halfway through, something breaks
         raise RuntimeError("disk on fire")
 
