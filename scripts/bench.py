@@ -229,6 +229,93 @@ def help_time() -> None:
     row("`coach --help`", f"{ours:.3f} s", f"{naive:.3f} s (heavy modules imported at start)", "<= 0.25 s")
 
 
+PAUSE_ARGS = ["start", "--flexion", "--only", "figure-four", "--hold", "30", "--reps", "2", "--side", "left",
+              "--no-ratings"]
+
+
+def pause_figures(server: PulseServer, home: Path) -> None:
+    """Space pressed in a pseudo-terminal: how soon the output is silent (the voice mid-sentence),
+    and a hold paused twice, measured on the recording."""
+    from coach import cue
+    from coach.control import count_in
+    from coach.speech import Clips, VoiceSettings
+    from coach.words import words
+    from tests.audio_server import RATE, cue_onsets, phrase_onsets
+    from tests.terminal import Terminal
+
+    screened_today(home)
+    recorder = server.recorder().start()
+    term = Terminal(home_env(home, server.overrides), *PAUSE_ARGS)
+    term.wait_for("Cross the ankle")  # a long sentence: the voice is speaking
+    term.read(1.0)
+    silenced = term.press(" ")
+    term.wait_for("Paused.")
+    term.read(1.0)
+    term.press(" ")
+    term.wait_for("(tone: hold starts)")
+    pauses = []
+    for k, wait in enumerate((6.0, 7.0)):
+        term.read(wait)
+        pauses.append(term.press(" "))
+        term.wait_for("Paused.", count=k + 2)
+        term.read(1.5)
+        term.press(" ")
+    term.wait_for("(tone: hold ends)")
+    term.press("q")
+    term.wait_for("Press q again")
+    term.press("q")
+    term.finish()
+    recording = recorder.stop()
+    quiet = next(t for t, c in recorder.chunks if t >= silenced and np.abs(c).max() < 100)
+    sr = 22050
+    clips = Clips(VoiceSettings(), home / "cache", sr)  # the bench home's warm cache
+    lead = count_in(words(), clips.length, sr).seconds
+    start = cue_onsets(recording, cue.render("hold-start", RATE), 1, RATE)[0]
+    end = cue_onsets(recording, cue.render("hold-end", RATE), 1, RATE)[0]
+    said = phrase_onsets(recording, clips.get(words().resuming), sr, 3)[1:]  # the first: mid-sentence
+    p1, p2 = (recorder.index_at(t) for t in pauses)
+    held = ((p1 - start) + (p2 - said[0]) + (end - said[1])) / RATE - 2 * lead
+    naive = naive_pause(server)
+    row("key -> silence on pause (space mid-sentence, heard at the sink, recorder latency included)",
+        f"{(quiet - silenced) * 1000:.0f} ms", f"{naive:.0f} ms (stop feeding the stream; its buffer plays out)",
+        "<= 50 ms")
+    row("a 30 s hold paused twice, total held (on the recording)", f"{held:.3f} s",
+        "n/a (a naive loop sleeps on; a pause adds to the hold)", "30 s exactly")
+
+
+def naive_pause(server: PulseServer) -> float:
+    """Pausing by only no longer feeding the stream: what is buffered still plays."""
+    code = """
+import os, sys, time, threading
+from array import array
+import numpy as np
+from coach import sink
+from coach.render import Renderer
+from coach.script import Event, Script
+sr, n = 22050, 22050 * 3
+tone = array("h", (np.sin(2 * np.pi * 440 * np.arange(n) / sr) * 8000).astype(np.int16).tobytes())
+r = Renderer(Script("t", sr, (Event(0, n, "speech", text="t"),)), lambda t: tone, lambda c: array("h"))
+p = sink.Player(sr)
+p.open()
+def later():
+    time.sleep(1.5)
+    print(time.monotonic(), flush=True)
+    with p._lock:
+        p._paused = True  # the flag alone: no abort of the buffer
+    time.sleep(0.5)
+    p.resume()
+threading.Thread(target=later).start()
+p.play(r, 0, n)
+p.close()
+"""
+    recorder = server.recorder().start()
+    out = subprocess.run([PY, "-c", code], env=server.env, capture_output=True, text=True, check=True, timeout=60)
+    recorder.stop()
+    at = float(out.stdout.split()[0])
+    quiet = next(t for t, c in recorder.chunks if t >= at and np.abs(c).max() < 100)
+    return (quiet - at) * 1000
+
+
 def main() -> None:
     print(f"coach bench, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
@@ -241,6 +328,7 @@ def main() -> None:
             peak_memory(home)
             time_to_first_sound(server, home)
             live_cue_error(server, home)
+            pause_figures(server, home)
     print("\n| figure | ours | naive | target |\n|---|---|---|---|")
     for r in rows:
         print("| " + " | ".join(r) + " |")

@@ -225,3 +225,11 @@ def heard_phrase(recording: np.ndarray, samples, sample_rate: int, seconds: floa
     x = np.arange(int(len(clip) * RATE / sample_rate)) * sample_rate / RATE
     template = np.interp(x, np.arange(len(clip)), clip)
     return float(match_scores(recording.astype(np.float64), template).max())
+
+
+def phrase_onsets(recording: np.ndarray, samples, sample_rate: int, count: int) -> list[int]:
+    """Where a spoken clip (int16 at `sample_rate`) was heard, its `count` best matches, in order."""
+    clip = np.frombuffer(samples, dtype=np.int16).astype(np.float64) / 32768.0
+    template = np.interp(np.arange(int(len(clip) * RATE / sample_rate)) * sample_rate / RATE,
+                         np.arange(len(clip)), clip)
+    return cue_onsets(recording.astype(np.float64), template, count, RATE // 2)

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import pty
-import select
-import sys
 import termios
-import time
 
-import numpy as np
 
 from coach import cue, paths
 from coach.control import count_in
@@ -17,61 +11,18 @@ from coach.history import History
 from coach.script import SAMPLE_RATE
 from coach.speech import Clips, VoiceSettings
 from coach.words import words
-from tests.audio_server import RATE, cue_onsets, match_scores
+from tests.audio_server import RATE, cue_onsets, phrase_onsets
 from tests.conftest import screened_today
+from tests.terminal import Terminal
 
 ARGS = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left",
         "--no-ratings", "--rate", "400")
 
 
-class Terminal:
-    """`coach start` running in a pty; the test reads its screen and types keys."""
-
-    def __init__(self, env: dict, *args: str):
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:
-            os.execve(sys.executable, [sys.executable, "-m", "coach", "start", *(args or ARGS)], env)
-        self.out = b""
-
-    def read(self, seconds: float) -> bool:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            if select.select([self.fd], [], [], 0.02)[0]:
-                try:
-                    data = os.read(self.fd, 4096)
-                except OSError:
-                    return False
-                if not data:
-                    return False
-                self.out += data
-        return True
-
-    def wait_for(self, text: str, count: int = 1, timeout: float = 120) -> float:
-        deadline = time.monotonic() + timeout
-        while self.out.decode(errors="replace").count(text) < count:
-            assert time.monotonic() < deadline, f"never saw {text!r}: {self.out.decode(errors='replace')[-600:]}"
-            if not self.read(0.02):
-                break
-        return time.monotonic()
-
-    def press(self, key: str) -> float:
-        t = time.monotonic()
-        os.write(self.fd, key.encode())
-        return t
-
-    def finish(self) -> int:
-        while self.read(0.2):
-            pass
-        _, status = os.waitpid(self.pid, 0)
-        self.modes = termios.tcgetattr(self.fd)[3]  # the terminal as the coach left it
-        os.close(self.fd)
-        return os.waitstatus_to_exitcode(status)
-
-
 def test_pause_resume_inside_a_hold_keeps_it_exact_then_quit(pulse):
     screened_today()
     recorder = pulse.recorder().start()
-    term = Terminal(pulse.env)
+    term = Terminal(pulse.env, "start", *ARGS)
     term.wait_for("Keys: space pause/resume")
     term.wait_for("(tone: hold starts)")
     term.read(4.0)
@@ -98,9 +49,7 @@ def test_pause_resume_inside_a_hold_keeps_it_exact_then_quit(pulse):
     start = cue_onsets(recording, cue.render("hold-start", RATE), 2, RATE)[0]
     end = cue_onsets(recording, cue.render("hold-end", RATE), 1, RATE)[0]
     clips = Clips(VoiceSettings(rate=400), paths.cache_dir(), sr)
-    resuming = np.frombuffer(clips.get(words().resuming), dtype=np.int16).astype(np.float64) / 32768.0
-    template = np.interp(np.arange(int(len(resuming) * RATE / sr)) * sr / RATE, np.arange(len(resuming)), resuming)
-    said = int(np.argmax(match_scores(recording.astype(np.float64), template)))
+    [said] = phrase_onsets(recording, clips.get(words().resuming), sr, 1)
     after = (end - said) / RATE - count_in(words(), clips.length, sr).seconds
     before = (recorder.index_at(paused) - start) / RATE  # the pause, placed by the recorder's clock
     print(f"held {before:.3f} + {after:.3f} = {before + after:.3f} s")
@@ -114,7 +63,7 @@ def test_pause_resume_inside_a_hold_keeps_it_exact_then_quit(pulse):
 
 def test_next_previous_and_repeat_land_on_the_right_exercise(pulse):
     screened_today()
-    term = Terminal(pulse.env, "--flexion", "--only", "knees-to-chest", "--only", "figure-four", "--reps", "2",
+    term = Terminal(pulse.env, "start", "--flexion", "--only", "knees-to-chest", "--only", "figure-four", "--reps", "2",
                     "--side", "left", "--no-ratings", "--rate", "400")
     term.wait_for("Knees to chest.")
     term.read(1.0)
