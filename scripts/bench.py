@@ -279,8 +279,9 @@ def pause_figures(server: PulseServer, home: Path) -> None:
     row("key -> silence on pause (space mid-sentence, heard at the sink, recorder latency included)",
         f"{(quiet - silenced) * 1000:.0f} ms", f"{naive:.0f} ms (stop feeding the stream; its buffer plays out)",
         "<= 50 ms")
-    row("a 30 s hold paused twice, total held (on the recording)", f"{held:.3f} s",
-        "n/a (a naive loop sleeps on; a pause adds to the hold)", "30 s exactly")
+    # TODO(issue 4): the hold paused twice is not yet measured right here (the "Resuming." matches
+    # are mis-picked: it printed -11.6 s); tests/test_keys.py measures one pause on the recording.
+    del held
 
 
 def naive_pause(server: PulseServer) -> float:
