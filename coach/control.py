@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from coach.script import CUE, PAUSE, SPEECH, Script, _Timeline, LengthOf
+from coach.script import CUE, PAUSE, SPEECH, LengthOf, Script, _Timeline, steps
 from coach.words import Words
 
 
@@ -75,18 +75,9 @@ def in_hold(script: Script, position: int) -> bool:
     return any(position in s for s in spans(script))
 
 
-def _parts(script: Script) -> list[tuple[int, str | None, str | None]]:
-    """(start, exercise, side) of each stretch of events with the same exercise and side."""
-    out: list[tuple[int, str | None, str | None]] = []
-    for e in script.events:
-        if not out or out[-1][1:] != (e.exercise, e.side):
-            out.append((e.start, e.exercise, e.side))
-    return out
-
-
 def _exercise_starts(script: Script) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
-    for start, ex, _ in _parts(script):
+    for start, _, ex, _ in steps(script):
         if ex is not None and (not out or out[-1][1] != ex):
             out.append((start, ex))
     return out
@@ -108,7 +99,7 @@ def previous_exercise(script: Script, position: int) -> int:
 
 def repeat(script: Script, position: int) -> int:
     """The start of the current exercise's current side (or of the exercise, if not per side)."""
-    here = [(s, ex) for s, ex, _ in _parts(script) if s <= position]
+    here = [(s, ex) for s, _, ex, _ in steps(script) if s <= position]
     if not here or here[-1][1] is None:
         return resume_at(script, position)
     return here[-1][0]

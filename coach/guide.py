@@ -20,13 +20,13 @@ Echo = Callable[[str], None]
 
 class Guide:
     def __init__(self, player: Player, clips: Clips, answers: Answers, echo: Echo,
-                 volume: float = 1.0, sample_rate: int | None = None):
+                 volume: float = 1.0):
         self.player = player
         self.clips = clips
         self.answers = answers
         self.echo = echo
         self.volume = volume
-        self.sample_rate = sample_rate or player.sample_rate
+        self.sample_rate = player.sample_rate
 
     def renderer(self, script: Script) -> Renderer:
         return renderer_for(script, self.clips, self.volume)

@@ -123,16 +123,12 @@ def _command(guide: Guide, keys, session: Session, record: Record) -> int:
     if command in ("pause", "quit"):
         if command == "quit":
             here = player.pause()
-            if _confirm_quit(guide, keys):
-                raise Quit(f"Quit at {record.step}; the session is recorded as quit.")
+            _quit_if_confirmed(guide, keys, record)
         else:
             guide.echo("Paused. Press space to go on (q to quit).")
-            while True:
-                key = keys.next_key()
-                if key == " ":
-                    break
-                if key == "q" and _confirm_quit(guide, keys):
-                    raise Quit(f"Quit at {record.step}; the session is recorded as quit.")
+            while (key := keys.next_key()) != " ":
+                if key == "q":
+                    _quit_if_confirmed(guide, keys, record)
         player.resume()
         if control.in_hold(script, here):
             guide.echo(w.resuming)  # spoken in the count-in that leads into the rest of the hold
@@ -147,12 +143,14 @@ def _command(guide: Guide, keys, session: Session, record: Record) -> int:
     return control.repeat(script, here)
 
 
-def _confirm_quit(guide: Guide, keys) -> bool:
+def _quit_if_confirmed(guide: Guide, keys, record: Record) -> None:
+    """A second q quits (raises Quit); any other key, or none within 10 s, goes on paused."""
     guide.player.resume()
     guide.echo("Press q again to quit, any other key to go on.")
     guide.speak(words().quit_confirm)
     guide.player.pause()
-    return keys.next_key(10.0) == "q"
+    if keys.next_key(10.0) == "q":
+        raise Quit(f"Quit at {record.step}; the session is recorded as quit.")
 
 
 def step_name(exercise: str | None, side: str | None, position: int) -> str:
