@@ -139,7 +139,8 @@ def _request(flexion, extension, only, hold, reps, side, voice, rate, volume, **
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.wav", help="Write the session to a WAV file instead of playing it.")
 @click.option("--check-in", is_flag=True, help="Ask 'better, same or worse?' after each exercise; worse stops the session.")
 @click.option("--no-ratings", is_flag=True, help="Skip the pain questions before and after the session.")
-def start(output: Path | None, check_in: bool, no_ratings: bool, **options) -> None:
+@click.option("--plain", is_flag=True, help="Print one line per spoken phrase and tone instead of the full-screen view (for screen readers and logs).")
+def start(output: Path | None, check_in: bool, no_ratings: bool, plain: bool, **options) -> None:
     """Start a guided session: speaks, beeps and counts, hands-free.
 
     With no --flexion or --extension, the direction your tests found ('coach test') is used.
@@ -198,10 +199,16 @@ def start(output: Path | None, check_in: bool, no_ratings: bool, **options) -> N
                 guide.speak(words().preferred.format(direction=request.routine))
             return session
 
+        def show(script, keys: bool):
+            from coach import view
+
+            return view.choose(script, click.echo, plain=plain, keys=keys, volume=lambda: player.gain,
+                               title=f"coach · {request.routine} routine")
+
         with answers.session(), live.interruptible():
             screening.daily(guide, history)
             live.run(guide, history, request.routine, prepare, _options(request, check_in, no_ratings),
-                     check_in, not no_ratings)
+                     check_in, not no_ratings, show)
         click.echo("Session complete.")
     finally:
         if player is not None:

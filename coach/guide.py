@@ -6,7 +6,8 @@ every question is spoken and printed with the keys that answer it.
 
 from __future__ import annotations
 
-from typing import Callable
+import contextlib
+from typing import Callable, Iterator
 
 from coach.answers import REPEAT_AFTER, Answers, KeyAnswers, Question
 from coach.render import Renderer
@@ -37,6 +38,15 @@ class Guide:
         renderer = script if isinstance(script, Renderer) else self.renderer(script)
         return self.player.play(renderer, start, end, every, interrupt,
                                 None if lead is None else self.renderer(lead))
+
+    @contextlib.contextmanager
+    def echoing(self, echo: Echo) -> Iterator[None]:
+        """What is printed goes to `echo` inside the block (the full-terminal view's message row)."""
+        saved, self.echo = self.echo, echo
+        try:
+            yield
+        finally:
+            self.echo = saved
 
     def keys(self):
         """Keys during the session, when the answers come from a terminal."""

@@ -114,13 +114,14 @@ def rate(guide: Guide, history: History, moment: str, *, back: bool = False, com
     return answers
 
 
-def _command(guide: Guide, keys, session: Session, record: Record) -> int:
+def _command(guide: Guide, keys, session: Session, record: Record, view) -> int:
     """Carry out a key pressed during the session; the position to play from next."""
     w = words()
     script, player = session.script, guide.player
     here = player.position
     command = keys.command
     if command in ("pause", "quit"):
+        view.pause(True)
         if command == "quit":
             here = player.pause()
             _quit_if_confirmed(guide, keys, record)
@@ -130,6 +131,7 @@ def _command(guide: Guide, keys, session: Session, record: Record) -> int:
                 if key == "q":
                     _quit_if_confirmed(guide, keys, record)
         player.resume()
+        view.pause(False)
         if control.in_hold(script, here):
             guide.echo(w.resuming)  # spoken in the count-in that leads into the rest of the hold
         else:
@@ -160,9 +162,12 @@ def step_name(exercise: str | None, side: str | None, position: int) -> str:
 
 
 def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Session],
-        options: dict[str, Any], check_in: bool, ratings: bool) -> None:
+        options: dict[str, Any], check_in: bool, ratings: bool,
+        show: Callable[[Script, bool], Any] | None = None) -> None:
     """The session, from the first rating to the last; raises SymptomStop when a check-in is worse.
-    `prepare` builds the session after the first questions, which need none of it."""
+    `prepare` builds the session after the first questions, which need none of it. `show` makes
+    the view of the session (coach/view.py) from its script and whether keys work; by default,
+    plain lines."""
     w = words()
     sid = history.start_session(routine, options)
     with recorded(history, "sessions", sid) as record:
@@ -181,53 +186,65 @@ def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Sess
                  if check_in and ex is not None and (i + 1 == len(parts) or parts[i + 1][2] != ex)]
         stops.append(script.total)
 
-        view = Lines(script, guide.echo)
+        keys = guide.keys()
+        view = show(script, keys is not None) if show is not None else Lines(script, guide.echo)
+        if keys is not None and isinstance(view, Lines):
+            guide.echo(HELP)
 
         def every(position: int) -> None:
             record.at(names[max(0, bisect_right(starts, position) - 1)], round(position / sr, 3))
             view.show(position)
 
-        renderer = session.renderer()
-        keys = guide.keys()
-        if keys is not None:
-            guide.echo(HELP)
-        pos, lead = 0, None
-        while True:
-            end = next(s for s in stops if s > pos) if pos < script.total else script.total
-            every(pos)
-            interrupt = keys.listen() if keys is not None else None
-            try:  # a count-in leads into the rest of a paused hold, joined to the sample
-                reached = guide.play(renderer, pos, end, every, interrupt, lead)
-            finally:
-                if keys is not None:
-                    keys.stop()
-            if not reached:
-                assert keys is not None
-                pos = _command(guide, keys, session, record)
-                lead = control.count_in(w, session.clips.length, sr) if control.in_hold(script, pos) \
-                    and keys.command in ("pause", "quit") else None
-                view.jump(pos)
-                continue
-            lead = None
-            view.show(end)
-            pos = end
-            if end >= script.total:
-                break
-            exercise = parts[bisect_right(starts, end - 1) - 1][2]
-            record.at(f"check-in after {exercise}", round(end / sr, 3))
-            guide.say(w.check_in)
-            answer = guide.ask(questions()["compared"])
-            history.add_rating("check-in", compared=answer, exercise=exercise, session_id=sid)
-            if answer == WORSE:
-                guide.say(*w.symptom_stop)
-                if ratings:
-                    rate(guide, history, "after", skippable=True, session_id=sid)
-                raise SymptomStop(
-                    f"Stopped after {exercise} because the pain was worse. Rest; if it does not settle "
-                    "within minutes, or keeps spreading down your leg, contact a doctor."
-                )
+        with view, guide.echoing(view.echo):
+            worse = _play(guide, history, session, record, view, keys, every, stops, parts, sid)
+        if worse is not None:
+            guide.say(*w.symptom_stop)
+            if ratings:
+                rate(guide, history, "after", skippable=True, session_id=sid)
+            raise SymptomStop(
+                f"Stopped after {worse} because the pain was worse. Rest; if it does not settle "
+                "within minutes, or keeps spreading down your leg, contact a doctor."
+            )
         if ratings:
             record.at("rating after", round(script.seconds, 3))
             guide.say(w.after_ratings)
             rate(guide, history, "after", skippable=True, session_id=sid)
         record.done(step="end", at_seconds=round(script.seconds, 3))
+
+
+def _play(guide: Guide, history: History, session: Session, record: Record, view, keys,
+          every: Callable[[int], None], stops: list[int], parts, sid: int) -> str | None:
+    """The script from its start to its end, stopping for keys and check-ins: the exercise after
+    which the pain was worse, or None."""
+    w = words()
+    script, renderer, sr = session.script, session.renderer(), session.script.sample_rate
+    starts = [p[0] for p in parts]
+    pos, lead = 0, None
+    while True:
+        end = next(s for s in stops if s > pos) if pos < script.total else script.total
+        every(pos)
+        interrupt = keys.listen() if keys is not None else None
+        try:  # a count-in leads into the rest of a paused hold, joined to the sample
+            reached = guide.play(renderer, pos, end, every, interrupt, lead)
+        finally:
+            if keys is not None:
+                keys.stop()
+        if not reached:
+            assert keys is not None
+            pos = _command(guide, keys, session, record, view)
+            lead = control.count_in(w, session.clips.length, sr) if control.in_hold(script, pos) \
+                and keys.command in ("pause", "quit") else None
+            view.jump(pos)
+            continue
+        lead = None
+        view.show(end)
+        pos = end
+        if end >= script.total:
+            return None
+        exercise = parts[bisect_right(starts, end - 1) - 1][2]
+        record.at(f"check-in after {exercise}", round(end / sr, 3))
+        guide.say(w.check_in)
+        answer = guide.ask(questions()["compared"])
+        history.add_rating("check-in", compared=answer, exercise=exercise, session_id=sid)
+        if answer == WORSE:
+            return exercise

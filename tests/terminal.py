@@ -2,22 +2,83 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import select
+import struct
 import sys
 import termios
 import time
 
+import copy
+
+import pyte
+
+ALTERNATE = 1049  # xterm's alternate screen (what terminfo's smcup and rmcup switch)
+
+
+class Display(pyte.Screen):
+    """pyte's screen, plus xterm's alternate screen, so a test sees what the terminal shows after
+    a full-screen program gives it back."""
+
+    saved: tuple | None = None
+
+    def set_mode(self, *modes, **kwargs):
+        if kwargs.get("private") and ALTERNATE in modes:
+            self.saved = (copy.deepcopy(self.buffer), copy.copy(self.cursor))
+            self.erase_in_display(2)
+        super().set_mode(*modes, **kwargs)
+
+    def reset_mode(self, *modes, **kwargs):
+        if kwargs.get("private") and ALTERNATE in modes and self.saved is not None:
+            buffer, cursor = self.saved
+            self.buffer.clear()
+            self.buffer.update(buffer)
+            self.cursor = cursor
+            self.saved = None
+            self.dirty.update(range(self.lines))
+        super().reset_mode(*modes, **kwargs)
+
+    @property
+    def alternate(self) -> bool:
+        return self.saved is not None
+
 
 class Terminal:
-    """`coach start` running in a pty; the test reads its screen and types keys."""
+    """`coach start` running in a pty; the test reads its screen and types keys.
 
-    def __init__(self, env: dict, *args: str):
+    With a `size` (columns, lines) the pty has that size, as a terminal window does, and
+    `screen` is what a terminal of that size shows (pyte, a VT100 emulator, reads the output).
+    Without one the pty has no size, and the coach prints plain lines."""
+
+    def __init__(self, env: dict, *args: str, size: tuple[int, int] | None = None):
+        env = {**env, "TERM": "xterm-256color"}
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             os.execve(sys.executable, [sys.executable, "-m", "coach", *args], env)
+        if size is not None:
+            self.resize(*size)
+        self.screen = Display(*(size or (80, 24)))
+        self.stream = pyte.ByteStream(self.screen)
         self.out = b""
+
+    def resize(self, columns: int, lines: int) -> None:
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+        if hasattr(self, "screen"):
+            self.screen.resize(lines, columns)
+
+    def shows(self, text: str) -> bool:
+        return any(text in row for row in self.screen.display)
+
+    def wait_shown(self, text: str, timeout: float = 120) -> float:
+        """Until `text` is on the screen (not merely in the output): the time it appeared."""
+        deadline = time.monotonic() + timeout
+        while not self.shows(text):
+            assert time.monotonic() < deadline, f"never showed {text!r}:\n" + "\n".join(self.screen.display)
+            if not self.read(0.02):
+                break
+        return time.monotonic()
 
     def read(self, seconds: float) -> bool:
         end = time.monotonic() + seconds
@@ -30,6 +91,7 @@ class Terminal:
                 if not data:
                     return False
                 self.out += data
+                self.stream.feed(data)
         return True
 
     def wait_for(self, text: str, count: int = 1, timeout: float = 120) -> float:
