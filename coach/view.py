@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Mapping
 
+from coach.control import spans
 from coach.script import CUE, SPEECH, Script, steps
 from coach.words import words
 
@@ -90,8 +91,8 @@ class State:
     label: str  # what the big digits are
     now: str  # the sentence said last
     next: str
-    elapsed: int  # seconds
-    total: int
+    elapsed: int  # whole seconds played
+    left: int  # seconds still to play, rounded up
     paused: bool = False
     message: str = ""
     volume: int = 100  # percent
@@ -113,7 +114,6 @@ class Board:
         self.script, self.names, self.title, self.keys = script, names, title, keys
         sr = script.sample_rate
         self.sr = sr
-        self.total_seconds = math.ceil(script.total / sr)
         self.steps = steps(script)
         self.step_starts = [s for s, _, _, _ in self.steps]
         order: list[str] = []
@@ -127,24 +127,18 @@ class Board:
         self.span_starts = [s.start for s in self.spans]
 
     def _spans(self) -> list[_Span]:
-        """Each hold-start cue to its hold-end cue, with how many holds or reps it belongs to."""
+        """The script's holds and rep sets, each with which hold it is and how many there are."""
+        events, starts = self.script.events, [e.start for e in self.script.events]
         out: list[_Span] = []
-        opened, reps, hold = None, set(), None
-        for e in self.script.events:
-            if e.kind == CUE and e.cue == "hold-start":
-                opened, reps, hold = e.start, set(), e.rep
-            elif e.kind == CUE and e.cue == "hold-end" and opened is not None:
-                counted = len(reps) > 1
-                out.append(_Span(opened, e.start, counted, max(reps) if counted else 0, hold))
-                opened = None
-            elif opened is not None and e.kind == SPEECH and e.rep is not None:
-                reps.add(e.rep)
-        # a still hold's count: the holds of the same exercise and side
-        holds: dict[tuple, int] = {}
+        for span in spans(self.script):
+            first = bisect_right(starts, span.start) - 1  # the hold-start cue
+            inside = events[first:bisect_right(starts, span.end - 1)]
+            reps = [e.rep for e in inside if e.kind == SPEECH and e.rep is not None]
+            out.append(_Span(span.start, span.end, span.counted, max(reps, default=0), events[first].rep))
+        holds: dict[tuple, int] = {}  # a still hold's count: the holds of its exercise and side
         for s in out:
             if not s.counted:
-                key = self._where(s.start)
-                holds[key] = max(holds.get(key, 0), s.hold or 1)
+                holds[self._where(s.start)] = max(holds.get(self._where(s.start), 0), s.hold or 1)
         return [s if s.counted else _Span(s.start, s.end, False, holds[self._where(s.start)], s.hold)
                 for s in out]
 
@@ -182,7 +176,7 @@ class Board:
             title=self.title, step=step, name=name,
             side=w["side"].format(side=words().side(side)) if side else "",
             big=big, label=label, now=now, next=self._next(i),
-            elapsed=position // self.sr, total=self.total_seconds,
+            elapsed=position // self.sr, left=math.ceil((self.script.total - position) / self.sr),
             paused=paused, message=message, volume=volume,
         )
 
@@ -233,18 +227,23 @@ class Board:
         blocks.append(("digits", digits if s.big else [""] * len(digits)))
         label = w["paused_hint"] if s.paused else s.label
         blocks.append(("label", [label.center(width).rstrip()]))
-        now = textwrap.wrap(s.now, width - 2, max_lines=2, placeholder=" …") or [""]
-        blocks.append(("now", [" " + line for line in now]))
+        blocks.append(("now", _wrap(s.now, width)))
         blocks.append(("next", [" " + s.next]))
         if s.message:
-            blocks.append(("message", [" " + line for line in
-                                       textwrap.wrap(s.message, width - 2, max_lines=2, placeholder=" …")]))
+            blocks.append(("message", _wrap(s.message, width)))
         blocks.append(("gapb", [""]))
-        blocks.append(("bar", [bar(s.elapsed, s.total, width)]))
+        blocks.append(("bar", [bar(s.elapsed, s.left, width)]))
         if self.keys:
             keys = w["keys"] if len(w["keys"]) + 2 <= width else w["keys_short"]
             blocks.append(("keys", [(" " + keys)[:width]]))
         return blocks
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """At most two rows, indented by one space."""
+    if width < 8:
+        return [text[:width]]
+    return [" " + line for line in textwrap.wrap(text, width - 2, max_lines=2, placeholder=" …")] or [""]
 
 
 def _without_first(blocks, key):
@@ -273,7 +272,14 @@ def figlet(text: str, font: str, width: int) -> tuple[str, ...] | None:
     """`text` in a FIGlet font, wrapped to `width`; None when a word does not fit."""
     import pyfiglet
 
-    rendered = pyfiglet.Figlet(font=font, width=max(width, 1)).renderText(text)
+    figure = pyfiglet.Figlet(font=font, width=width)
+    widest = max(max(len(r) for r in c) for c in figure.Font.chars.values())
+    if width <= 2 * widest:  # pyfiglet can loop for ever when a letter barely fits a line
+        return None
+    try:
+        rendered = figure.renderText(text)
+    except pyfiglet.CharNotPrinted:
+        return None
     for a, b in SOLID.get(font, {}).items():
         rendered = rendered.replace(a, b)
     rows = [r.rstrip() for r in rendered.split("\n")]
@@ -308,15 +314,15 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-def bar(elapsed: int, total: int, width: int) -> str:
-    """ 4:12 ████████░░░░░░░░ 11:30 left"""
+def bar(elapsed: int, remaining: int, width: int) -> str:
+    """ 4:12 elapsed ████████░░░░░░░░ 11:30 left"""
     w = words().screen
     left = f" {clock(elapsed)} {w['elapsed']} "
-    right = f" {clock(total - elapsed)} {w['left']}"
+    right = f" {clock(remaining)} {w['left']}"
     room = width - len(left) - len(right)
     if room < 5:
         return (left + right)[:width].rstrip()
-    filled = round(room * elapsed / total) if total else room
+    filled = round(room * elapsed / (elapsed + remaining)) if elapsed + remaining else room
     return left + "█" * filled + "░" * (room - filled) + right
 
 

@@ -21,6 +21,7 @@ from coach.screening import screening
 from coach.script import SAMPLE_RATE
 from coach.speech import Clips, VoiceSettings
 from tests.audio_server import RATE, cue_onsets, heard_phrase
+from tests.terminal import Terminal
 from tests.conftest import NO, run_coach, screened_today
 
 FAST = ("--rate", "400")
@@ -185,43 +186,26 @@ def test_losing_the_audio_output_is_recorded(tmp_path):
 
 
 def test_single_keys_in_a_terminal_end_to_end(pulse):
-    """`coach start` in a pseudo-terminal: each question answered by one key, no Enter."""
-    import os
-    import pty
-    import select
-
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: coach, with the pty as its terminal
-        os.execve(sys.executable, [sys.executable, "-m", "coach", "start", "--flexion", "--only", "knees-to-chest",
-                                   "--reps", "1", "--check-in", *FAST], pulse.env)
-    out = b""
-
-    def read_for(seconds: float) -> bool:
-        nonlocal out
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            if select.select([fd], [], [], 0.1)[0]:
-                try:
-                    out += os.read(fd, 4096)
-                except OSError:  # the child has exited
-                    return False
-        return True
-
-    try:
-        for key in [*"nnnnnnnnn", "5", "k", "b", "t", "t"]:  # "t": ten for pain, thigh for reach
-            asked = out.count(b"]\r\n")
-            deadline = time.monotonic() + 120
-            while out.count(b"]\r\n") == asked and read_for(0.2):
-                assert time.monotonic() < deadline, out.decode(errors="replace")[-500:]
-            os.write(fd, key.encode())
-        while read_for(0.5):
-            pass
-    finally:
-        _, status = os.waitpid(pid, 0)
-        os.close(fd)
-    text = out.decode(errors="replace")
-    assert os.waitstatus_to_exitcode(status) == 0, text[-800:]
-    assert "Session complete." in text and "  > better" in text
+    """`coach start` in a terminal window: each question answered by one key, no Enter; the check-in
+    question is asked on the full-screen board, the others before and after it."""
+    term = Terminal(pulse.env, "start", "--flexion", "--only", "knees-to-chest", "--reps", "1", "--check-in",
+                    *FAST, size=(100, 30))
+    for k in range(9):
+        term.wait_for("[y yes, n no]", count=k + 1)
+        term.press("n")
+    for question, key in [("How much pain is in your leg", "5"), ("How far down", "k")]:
+        term.wait_for(question)
+        term.press(key)
+    term.wait_shown("Compared with before")  # on the board, under the exercise
+    assert term.screen.alternate and term.shows("exercise 1 of 1")
+    term.press("b")
+    for question, key in [("How much pain is in your leg", "t"), ("How far down", "t")]:  # ten; thigh
+        term.wait_for(question, count=2)
+        term.press(key)
+    code = term.finish()
+    text = term.out.decode(errors="replace")
+    assert code == 0, text[-800:]
+    assert "Session complete." in text and term.shows("Session complete.")
     with History.open() as h:
         got = [(r["moment"], r["leg"], r["reach"], r["compared"]) for r in h.table("ratings")]
         assert got == [("before", 5, "knee", None), ("check-in", None, None, "better"), ("after", 10, "thigh", None)]

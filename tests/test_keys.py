@@ -1,9 +1,12 @@
-"""Keys during a live session, in a pseudo-terminal, with the audio server recording the output."""
+"""Keys during a live session, in a pseudo-terminal the size of a terminal window, with the audio
+server recording the output; the full-screen board read back by a terminal emulator."""
 
 from __future__ import annotations
 
+import signal
 import termios
 
+import pytest
 
 from coach import cue, paths
 from coach.control import count_in
@@ -17,31 +20,37 @@ from tests.terminal import Terminal
 
 ARGS = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left",
         "--no-ratings", "--rate", "400")
+WINDOW = (80, 24)
+
+
+def given_back(term: Terminal) -> None:
+    """The terminal as the coach found it: its own screen, the cursor shown, echo and line mode on."""
+    assert not term.screen.alternate, "\n".join(term.screen.display)
+    assert not term.screen.cursor.hidden
+    assert term.modes & termios.ECHO and term.modes & termios.ICANON
 
 
 def test_pause_resume_inside_a_hold_keeps_it_exact_then_quit(pulse):
     screened_today()
     recorder = pulse.recorder().start()
-    term = Terminal(pulse.env, "start", *ARGS)
-    term.wait_for("Keys: space pause/resume")
-    term.wait_for("(tone: hold starts)")
+    term = Terminal(pulse.env, "start", *ARGS, size=WINDOW)
+    term.wait_shown("seconds left · hold 1 of 2")
+    assert term.screen.cursor.hidden and term.shows("q quit")
     term.read(4.0)
     paused = term.press(" ")
-    term.wait_for("Paused.")
+    term.wait_shown("PAUSED: press space to go on")
     term.read(2.0)
     resumed = term.press(" ")
-    term.wait_for("(tone: hold ends)")
-    term.wait_for("(tone: hold starts)", count=2)
+    term.wait_shown("seconds left · hold 2 of 2")
     term.read(2.0)
     term.press("q")
-    term.wait_for("Press q again to quit")
+    term.wait_shown("Press q again to quit")
     term.press("q")
     code = term.finish()
     recording = recorder.stop()
-    text = term.out.decode(errors="replace")
-    assert code == 0, text[-800:]
-    assert "the session is recorded as quit" in text
-    assert term.modes & termios.ECHO and term.modes & termios.ICANON  # echo and line mode back on
+    assert code == 0, "\n".join(term.screen.display)
+    assert term.shows("the session is recorded as quit")
+    given_back(term)
 
     # the hold a person did, on the recording: from the start cue to the pause, then from the end
     # of the spoken count-in ("Resuming. Three, two, one.") to the end cue
@@ -61,10 +70,46 @@ def test_pause_resume_inside_a_hold_keeps_it_exact_then_quit(pulse):
     assert (s["outcome"], s["step"]) == ("quit", "figure-four, left side")
 
 
+NPR = ("start", "--flexion", "--only", "knees-to-chest", "--only", "figure-four", "--reps", "2",
+       "--side", "left", "--no-ratings", "--rate", "400")
+
+
 def test_next_previous_and_repeat_land_on_the_right_exercise(pulse):
     screened_today()
-    term = Terminal(pulse.env, "start", "--flexion", "--only", "knees-to-chest", "--only", "figure-four", "--reps", "2",
-                    "--side", "left", "--no-ratings", "--rate", "400")
+    term = Terminal(pulse.env, *NPR, size=WINDOW)
+    term.wait_shown(" Knees to chest.")  # the sentence said last, under the large type
+    assert term.shows("exercise 1 of 2")
+    term.read(1.0)
+    term.press("n")
+    term.wait_shown(" Figure four stretch.")
+    assert term.shows("exercise 2 of 2") and term.shows("left side")
+    term.read(1.0)
+    term.press("p")
+    term.wait_shown(" Knees to chest.")
+    assert term.shows("exercise 1 of 2") and term.shows("Next: Figure four stretch")
+    term.read(1.5)
+    term.press("r")
+    term.wait_shown(" Knees to chest.")
+    term.read(0.5)
+    term.press("q")
+    term.wait_shown("Press q again to quit")
+    term.press("x")  # anything else: go on
+    term.wait_shown(" Knees to chest.")
+    term.press("q")
+    term.wait_shown("Press q again to quit")
+    term.press("q")
+    assert term.finish() == 0
+    given_back(term)
+    with History.open() as h:
+        [s] = h.table("sessions")
+    assert (s["outcome"], s["step"]) == ("quit", "knees-to-chest")
+
+
+def test_keys_with_plain_lines(pulse):
+    """--plain in a terminal: the keys work the same, and each event is a line."""
+    screened_today()
+    term = Terminal(pulse.env, *NPR, "--plain", size=WINDOW)
+    term.wait_for("Keys: space pause/resume")
     term.wait_for("Knees to chest.")
     term.read(1.0)
     term.press("n")
@@ -72,24 +117,74 @@ def test_next_previous_and_repeat_land_on_the_right_exercise(pulse):
     term.read(1.0)
     term.press("p")
     term.wait_for("Knees to chest.", count=2)
-    term.read(1.0)
-    term.press("r")
-    term.wait_for("Knees to chest.", count=3)
-    term.read(0.5)
     term.press("q")
     term.wait_for("Press q again to quit")
-    term.press("x")  # anything else: go on
-    term.wait_for("Resuming.")
-    term.press("q")
-    term.wait_for("Press q again to quit", count=2)
     term.press("q")
     assert term.finish() == 0
     text = term.out.decode(errors="replace")
     jumps = text.split("(continuing here)")
-    assert len(jumps) == 5  # next, previous, repeat, and the resume after the first q
+    assert len(jumps) == 3  # next, previous
     assert jumps[1].splitlines()[1].endswith("Figure four stretch.")
     assert jumps[2].splitlines()[1].endswith("Knees to chest.")
-    assert jumps[3].splitlines()[1].endswith("Knees to chest.")
+    assert not term.screen.alternate and b"\x1b[?1049h" not in term.out
+
+
+@pytest.mark.parametrize("how, code", [("ctrl-c", 130), ("sigterm", 143)])
+def test_the_terminal_is_given_back_after_ctrl_c_or_a_signal(pulse, how, code):
+    screened_today()
+    term = Terminal(pulse.env, *NPR, size=WINDOW)
+    term.wait_shown("exercise 1 of 2")
+    if how == "ctrl-c":
+        term.press("\x03")  # the terminal turns it into SIGINT, as a person's Ctrl-C
+    else:
+        import os
+
+        os.kill(term.pid, signal.SIGTERM)
+    assert term.finish() == code
+    given_back(term)
+    assert term.shows("Stopped.")
     with History.open() as h:
         [s] = h.table("sessions")
-    assert (s["outcome"], s["step"]) == ("quit", "knees-to-chest")
+    assert s["outcome"] == "interrupted"
+
+
+def test_the_terminal_is_given_back_after_an_error(tmp_path):
+    """The audio output lost in the middle of the board: one error line, on the terminal's own screen."""
+    from tests.audio_server import PulseServer
+
+    screened_today()
+    server = PulseServer().start()  # its own server: this test stops it mid-session
+    try:
+        term = Terminal(server.env, *NPR, size=WINDOW)
+        term.wait_shown("exercise 1 of 2")
+        term.read(1.0)
+    finally:
+        server.stop()
+    assert term.finish() == 1
+    given_back(term)
+    assert term.shows("Error: the audio output stopped in the middle of the session.")
+    assert "Traceback" not in term.out.decode(errors="replace")
+
+
+def test_the_board_follows_the_terminal_size(pulse):
+    screened_today()
+    term = Terminal(pulse.env, *ARGS, size=WINDOW)
+    term.wait_shown("seconds left · hold 1 of 2")
+    digits = _digit_rows(term)
+    term.resize(120, 40)
+    term.read(1.5)
+    assert term.shows("seconds left · hold 1 of 2")
+    assert _digit_rows(term) > digits  # larger digits in a larger window
+    assert max(len(row.rstrip()) for row in term.screen.display) > 80
+    term.resize(40, 12)
+    term.read(1.5)
+    assert term.shows("seconds left · hold 1 of 2") or term.shows("hold 1 of 2")
+    term.press("q")
+    term.wait_shown("Press q again")
+    term.press("q")
+    assert term.finish() == 0
+    given_back(term)
+
+
+def _digit_rows(term: Terminal) -> int:
+    return sum("██" in row for row in term.screen.display)
