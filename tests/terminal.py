@@ -71,6 +71,15 @@ class Terminal:
     def shows(self, text: str) -> bool:
         return any(text in row for row in self.screen.display)
 
+    def wait_gone(self, text: str, timeout: float = 120) -> float:
+        """Until `text` is no longer on the screen."""
+        deadline = time.monotonic() + timeout
+        while self.shows(text):
+            assert time.monotonic() < deadline, f"{text!r} stayed:\n" + "\n".join(self.screen.display)
+            if not self.read(0.02):
+                break
+        return time.monotonic()
+
     def wait_shown(self, text: str, timeout: float = 120) -> float:
         """Until `text` is on the screen (not merely in the output): the time it appeared."""
         deadline = time.monotonic() + timeout
