@@ -94,7 +94,9 @@ def test_next_previous_and_repeat_land_on_the_right_exercise(pulse):
     term.press("q")
     term.wait_shown("Press q again to quit")
     term.press("x")  # anything else: go on
-    term.wait_shown(" Knees to chest.")
+    term.wait_gone("Press q again to quit")
+    term.wait_gone("PAUSED")
+    term.read(1.5)
     term.press("q")
     term.wait_shown("Press q again to quit")
     term.press("q")
