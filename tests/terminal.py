@@ -85,8 +85,7 @@ class Terminal:
         deadline = time.monotonic() + timeout
         while not self.shows(text):
             assert time.monotonic() < deadline, f"never showed {text!r}:\n" + "\n".join(self.screen.display)
-            if not self.read(0.02):
-                break
+            assert self.read(0.02), f"ended before showing {text!r}:\n" + "\n".join(self.screen.display)
         return time.monotonic()
 
     def read(self, seconds: float) -> bool:

@@ -170,12 +170,12 @@ def test_the_terminal_is_given_back_after_an_error(tmp_path):
 
 def test_the_board_follows_the_terminal_size(pulse):
     screened_today()
-    term = Terminal(pulse.env, *ARGS[:4], "--hold", "30", *ARGS[6:], size=WINDOW)
+    term = Terminal(pulse.env, "start", *ARGS[:3], "--hold", "30", *ARGS[5:], size=WINDOW)
     term.wait_shown("seconds left · hold 1 of 2")
     digits = _digit_rows(term)
     term.resize(120, 40)
     term.read(1.5)
-    assert term.shows("seconds left · hold 1 of 2")
+    assert term.shows("seconds left · hold 1 of 2"), "\n".join(term.screen.display)
     assert _digit_rows(term) > digits  # larger digits in a larger window
     assert max(len(row.rstrip()) for row in term.screen.display) > 80
     term.resize(40, 12)
