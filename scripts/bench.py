@@ -262,6 +262,7 @@ def pause_figures(server: PulseServer, home: Path) -> None:
         resumes.append(term.press(" "))
         term.wait_gone("PAUSED")
     term.wait_gone("seconds left")
+    term.read(2.0)  # the board moves on with the cursor, a little before the end cue is heard
     term.press("q")
     term.wait_shown("Press q again")
     term.press("q")
