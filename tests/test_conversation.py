@@ -197,7 +197,7 @@ def test_single_keys_in_a_terminal_end_to_end(pulse):
         term.wait_for(question)
         term.press(key)
     term.wait_shown("Compared with before")  # on the board, under the exercise
-    assert term.screen.alternate and term.shows("exercise 1 of 1")
+    assert term.screen.alternate and term.shows("[b better, s same, w worse]")
     term.press("b")
     for question, key in [("How much pain is in your leg", "t"), ("How far down", "t")]:  # ten; thigh
         term.wait_for(question, count=2)
