@@ -24,6 +24,7 @@ from typing import Callable, Mapping
 
 from coach.control import spans
 from coach.script import CUE, SPEECH, Script, steps
+from coach.session import clock  # 12:05, as the session's length is printed
 from coach.words import words
 
 CUE_WORDS = {
@@ -37,11 +38,6 @@ CUE_WORDS = {
 def stamp(position: int, sample_rate: int) -> str:
     s = position // sample_rate
     return f"{s // 60:02d}:{s % 60:02d}"
-
-
-def clock(seconds: int) -> str:
-    m, s = divmod(max(0, seconds), 60)
-    return f"{m:d}:{s:02d}"
 
 
 class Lines:
