@@ -138,14 +138,16 @@ class Board:
         return [s if s.counted else _Span(s.start, s.end, False, holds[self._where(s.start)], s.hold)
                 for s in out]
 
+    def _step(self, position: int) -> int:
+        return max(0, bisect_right(self.step_starts, position) - 1)
+
     def _where(self, position: int) -> tuple[str | None, str | None]:
-        i = max(0, bisect_right(self.step_starts, position) - 1)
-        return self.steps[i][2], self.steps[i][3]
+        return self.steps[self._step(position)][2:]
 
     def state(self, position: int, paused: bool = False, message: str = "", volume: int = 100) -> State:
         w = words().screen
         position = max(0, min(position, self.script.total))
-        i = max(0, bisect_right(self.step_starts, position) - 1)
+        i = self._step(position)
         _, _, exercise, side = self.steps[i] if self.steps else (0, 0, None, None)
         if exercise is None:
             name, step = w["introduction"] if i == 0 else w["closing"], ""
