@@ -6,6 +6,7 @@ sounddevice and pyttsx3 are imported by the commands that use them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import traceback
@@ -136,7 +137,7 @@ def _request(flexion, extension, only, hold, reps, side, voice, rate, volume, **
 
 @cli.command()
 @session_options
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.wav", help="Write the session to a WAV file instead of playing it.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Write the session to a file instead of playing it (.wav, .mp3, .ogg, .opus, .flac; see 'coach export').")
 @click.option("--check-in", is_flag=True, help="Ask 'better, same or worse?' after each exercise; worse stops the session.")
 @click.option("--no-ratings", is_flag=True, help="Skip the pain questions before and after the session.")
 @click.option("--plain", is_flag=True, help="Print one line per spoken phrase and tone instead of the full-screen view (for screen readers and logs).")
@@ -173,15 +174,14 @@ def start(output: Path | None, check_in: bool, no_ratings: bool, plain: bool, **
         screening.refuse_if_stopped_today(history, _print)
         if player is None:
             assert output is not None
-            sink.check_writable(output)
-            _render(sessions.compose(request, screening.screening().recording_preamble()), output)
+            _export(request, output)
             return
         try:
             player.ready()
         except NoOutputDevice:
             output = sessions.fallback_path(request.routine)
             click.echo(f"No audio output device: saving the session to a file instead: {output}", err=True)
-            _render(sessions.compose(request, screening.screening().recording_preamble()), output)
+            _export(request, output)
             return
         answers = from_stdin()
         clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
@@ -221,11 +221,50 @@ def _print(*lines: str) -> None:
         click.echo(line)
 
 
-def _render(session, output: Path) -> None:
-    from coach import sink
+def _export(request, output: Path | None, split: Path | None = None, fmt: str = "mp3") -> None:
+    """The session as a file (its format from its name), or one file per part into `split`.
 
-    sink.write_wav(session.renderer(), output)
-    click.echo(str(output))
+    A file cannot ask the safety questions, so it opens with them spoken."""
+    from coach import export, screening
+    from coach import session as sessions
+    from coach.exercise import catalog
+    from coach.routine import routines
+    from coach.words import words
+
+    chosen = export.named(fmt) if split is not None else export.check_writable(output)  # type: ignore[arg-type]
+    if split is not None:
+        export.check_folder(split.parent, split)
+    sessions.check(request)
+    session = sessions.compose(request, screening.screening().recording_preamble(),
+                               sample_rate=export.sample_rate(chosen))
+    script, w = session.script, words()
+    names = {k: v.name for k, v in catalog().items()}
+    name = routines()[request.routine].name
+    album = w.file["album"].format(routine=name)
+    with _progress(script.total) as progress:
+        if split is None:
+            assert output is not None
+            tags = export.Tags(title=w.file["title"].format(routine=name, length=sessions.clock(script.seconds)),
+                               album=album, comment=w.file["comment"])
+            export.write(session.renderer(), output, tags, export.chapters(script, names, w), progress)
+            written = [output]
+        else:
+            parts = export.chapters(script, names, w, by_side=False)
+            written = export.write_split(session.renderer(), split, chosen, album, parts,
+                                         export.chapters(script, names, w), name, progress)
+    for path in written:
+        click.echo(str(path))
+
+
+@contextlib.contextmanager
+def _progress(total: int):
+    """A progress bar on a terminal (stderr), for a render that takes seconds; nothing elsewhere."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label="Rendering", file=sys.stderr, show_percent=True,
+                           show_eta=True, width=30) as bar:
+        yield bar.update
 
 
 def _guide(player, clips, answers, volume):
@@ -240,6 +279,33 @@ def _options(request, check_in: bool, no_ratings: bool) -> dict:
         "voice": request.voice.voice, "rate": request.voice.rate, "volume": request.volume,
         "check_in": check_in, "ratings": not no_ratings,
     }
+
+
+@cli.command()
+@session_options
+@click.argument("output", required=False, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
+@click.option("--split", type=click.Path(file_okay=False, path_type=Path), metavar="DIR", help="Write one numbered file per part of the session into DIR, with an .m3u playlist.")
+@click.option("--format", "fmt", type=click.Choice(["mp3", "ogg", "opus", "flac", "wav"]), metavar="FORMAT", help="With --split: the files' format, mp3 (default), ogg, opus, flac or wav.")
+def export(output: Path | None, split: Path | None, fmt: str | None, **options) -> None:
+    """Write the session to a file to play on a phone: FILE.mp3, .ogg, .opus, .flac or .wav.
+
+    The format is chosen by FILE's extension. The file is tagged with the routine's name and has
+    one chapter per exercise and side, which a podcast player shows and can skip to. The file
+    opens with the safety questions, spoken, since a recording cannot ask them.
+    """
+    from coach import screening
+    from coach.history import History
+
+    if (output is None) == (split is None):
+        raise click.UsageError("give a FILE to write, or --split DIR, but not both.")
+    if fmt is not None and split is None:
+        raise click.UsageError("--format goes with --split; a FILE's format comes from its extension.")
+    request = _request(**options)
+    with History.open() as history:
+        if history.notice:
+            click.echo(history.notice, err=True)
+        screening.refuse_if_stopped_today(history, _print)
+    _export(request, output, split, fmt or "mp3")
 
 
 @cli.command("test")

@@ -75,7 +75,8 @@ class Renderer:
         self.read_into(memoryview(out), pos)
         return out
 
-    def blocks(self, block: int = 65536) -> Iterator[array]:
-        """The whole session, block by block."""
-        for pos in range(0, self.total, block):
-            yield self.read(pos, min(block, self.total - pos))
+    def blocks(self, block: int = 65536, start: int = 0, end: int | None = None) -> Iterator[array]:
+        """Samples [start, end) of the session (all of it by default), block by block."""
+        end = self.total if end is None else end
+        for pos in range(start, end, block):
+            yield self.read(pos, min(block, end - pos))

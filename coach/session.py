@@ -53,11 +53,12 @@ def check(request: Request) -> tuple[Routine, tuple[Dose, ...]]:
     return routine, plan(routine, request.only, request.hold, request.reps, request.side)
 
 
-def compose(request: Request, preamble: tuple[str, ...] = (), clips: Clips | None = None) -> Session:
+def compose(request: Request, preamble: tuple[str, ...] = (), clips: Clips | None = None,
+            sample_rate: int = SAMPLE_RATE) -> Session:
     """Check the options, then build the script with each phrase's real spoken length."""
     routine, doses = check(request)
-    clips = clips or Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
-    script = build(routine, doses, words(), clips.length, SAMPLE_RATE, preamble)
+    clips = clips or Clips(request.voice, paths.cache_dir(), sample_rate)
+    script = build(routine, doses, words(), clips.length, clips.sample_rate, preamble)
     return Session(script, clips, request.volume)
 
 

@@ -1,47 +1,17 @@
-"""Where samples go: a WAV file (streamed, atomic) or a live output stream."""
+"""Where samples go live: one output stream, fed from a cursor. (Files: coach/export.py.)"""
 
 from __future__ import annotations
 
 import collections
 import contextlib
-import tempfile
 import threading
 import time
-from pathlib import Path
 from typing import Callable
 
-from coach import wav
-from coach.errors import CoachError, InputError, NoOutputDevice
+from coach.errors import CoachError, NoOutputDevice
 from coach.render import Renderer
 
-BLOCK = 65536  # samples per block written to a file
 PORTAUDIO_HINT = "install PortAudio with: sudo apt-get install libportaudio2"
-
-
-def check_writable(path: Path) -> None:
-    """Fail before any work if the output file could not be written."""
-    if path.is_dir():
-        raise InputError(f"cannot write {path}: it is a directory. Give a file name ending in .wav.")
-    if path.suffix.lower() != ".wav":
-        raise InputError(f"cannot write {path}: only .wav files are written. Use a name ending in .wav.")
-    parent = path.parent  # Path("x.wav").parent is Path(".")
-    if not parent.is_dir():
-        raise InputError(f"cannot write {path}: the folder {parent} does not exist.")
-    try:  # really try: permissions, read-only file systems and root all answer the same way
-        with tempfile.TemporaryFile(dir=parent):
-            pass
-    except OSError as e:
-        raise InputError(f"cannot write {path}: the folder {parent} is not writable ({e.strerror}).") from e
-
-
-def write_wav(renderer: Renderer, path: Path) -> None:
-    """Write the session to `path` block by block (never the whole session in memory); on any
-    failure no file, and no part of one, is left."""
-    check_writable(path)
-    try:
-        wav.write_blocks(path, renderer.blocks(BLOCK), renderer.script.sample_rate)
-    except OSError as e:
-        raise CoachError(f"writing {path} failed: {e.strerror or e}. Nothing was written.") from e
 
 
 _alsa_handler = None

@@ -185,7 +185,7 @@ from coach.script import build, SAMPLE_RATE
 from coach.session import Session
 from coach.speech import Clips, VoiceSettings
 from coach.words import words
-from coach import paths, sink
+from coach import export, paths
 flexion = routines()["flexion"]
 long = Routine("flexion", "long", flexion.intro, flexion.exercises * 4)
 clips = Clips(VoiceSettings(), paths.cache_dir(), SAMPLE_RATE)
@@ -193,7 +193,7 @@ script = build(long, plan(long), words(), clips.length, SAMPLE_RATE)
 session = Session(script, clips, 1.0)
 out = Path(sys.argv[2])
 if sys.argv[1] == "ours":
-    sink.write_wav(session.renderer(), out)
+    export.write(session.renderer(), out)
 else:  # naive: the whole session in memory, then written
     import numpy as np, wave
     whole = np.frombuffer(session.renderer().read(0, script.total), dtype=np.int16).astype(np.float32) / 32768

@@ -29,6 +29,17 @@ def coach_home(shared_cache, tmp_path_factory, monkeypatch) -> Path:
     return home
 
 
+@pytest.fixture(scope="module")
+def module_home(shared_cache, tmp_path_factory):
+    """A COACH_HOME for a module-scoped fixture: those are made before any test's own home, and
+    would otherwise write to the real user's directories."""
+    home = tmp_path_factory.mktemp("coach-module-home")
+    (home / "cache").symlink_to(shared_cache)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COACH_HOME", str(home))
+        yield home
+
+
 @pytest.fixture
 def fresh_home(tmp_path, monkeypatch) -> Path:
     """An empty COACH_HOME: a cold speech cache."""

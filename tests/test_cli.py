@@ -44,7 +44,7 @@ def error_line(result) -> str:
         (["script", "--flexion", "--voice", "no-such-voice"], 2, "unknown voice 'no-such-voice': see 'coach voices'"),
         (["start", "--flexion", "--output", "/nonexistent/dir/s.wav"], 2, "the folder /nonexistent/dir does not exist"),
         (["start", "--flexion", "--output", "/proc/s.wav"], 2, "cannot write /proc/s.wav: the folder /proc is not writable"),
-        (["start", "--flexion", "--output", "session.mp3"], 2, "only .wav files are written"),
+        (["start", "--flexion", "--output", "session.aiff"], 2, "the name must end in one of .mp3, .ogg, .opus, .flac, .wav"),
         (["nonsense"], 2, "No such command 'nonsense'"),
     ],
 )

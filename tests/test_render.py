@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach import cue, paths, sink
+from coach import cue, export, paths
 from coach.errors import CoachError
 from coach.render import Renderer
 from coach.screening import screening
@@ -29,10 +29,10 @@ def read_back(path: Path) -> tuple[np.ndarray, int]:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
+def rendered(tmp_path_factory, module_home):
     session = compose(SHORT)
     path = tmp_path_factory.mktemp("render") / "short.wav"
-    sink.write_wav(session.renderer(), path)
+    export.write(session.renderer(), path)
     pcm, rate = read_back(path)
     return session, pcm, rate
 
@@ -105,13 +105,13 @@ def test_a_failed_render_leaves_no_file(tmp_path, monkeypatch):
     renderer = session.renderer()
     target = tmp_path / "out.wav"
 
-    def broken(block=65536):
+    def broken(block=65536, start=0, end=None):
         yield renderer.read(0, block)
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(renderer, "blocks", broken)
     with pytest.raises(CoachError, match="No space left on device"):
-        sink.write_wav(renderer, target)
+        export.write(renderer, target)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -120,9 +120,9 @@ def test_an_existing_file_survives_a_failed_render(tmp_path, monkeypatch):
     renderer = session.renderer()
     target = tmp_path / "out.wav"
     target.write_bytes(b"keep me")
-    monkeypatch.setattr(renderer, "blocks", lambda block=65536: iter([1 / 0]))
+    monkeypatch.setattr(renderer, "blocks", lambda *a, **k: iter([1 / 0]))
     with pytest.raises(ZeroDivisionError):
-        sink.write_wav(renderer, target)
+        export.write(renderer, target)
     assert target.read_bytes() == b"keep me"
     assert [p.name for p in tmp_path.iterdir()] == ["out.wav"]
 

@@ -1,0 +1,282 @@
+"""Sessions as files a phone plays: WAV, FLAC, Ogg Vorbis, Opus or MP3, tagged, one chapter per
+exercise and side; or one numbered file per part with an .m3u playlist.
+
+Encoding is libsndfile's, through soundfile (LAME for MP3, libvorbis, libopus, libFLAC). Tags
+and chapters are mutagen's: ID3 CHAP and CTOC frames in an MP3, CHAPTERnnn Vorbis comments in the
+Ogg and FLAC files, which podcast players and ffmpeg read. Samples are encoded block by block as
+the renderer makes them, so memory does not grow with the session's length.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from coach.atomic import atomic_path
+from coach.errors import CoachError, InputError
+from coach.render import Renderer
+from coach.script import SAMPLE_RATE, Script, steps
+from coach.words import Words
+
+BLOCK = 65536  # samples per block handed to the encoder
+
+
+@dataclass(frozen=True)
+class Format:
+    suffix: str
+    major: str  # libsndfile's container
+    subtype: str  # and codec
+    rate: int | None = None  # a rate the codec requires
+    level: float | None = None  # libsndfile's compression level, where its default is a poor fit
+
+
+FORMATS = {
+    f.suffix: f
+    for f in (
+        Format(".mp3", "MP3", "MPEG_LAYER_III"),
+        Format(".ogg", "OGG", "VORBIS"),
+        # Opus takes 8, 12, 16, 24 or 48 kHz only. Level 0.8 is about 19 kbit/s, plenty for speech:
+        # measured on the default session, 2.2 MB in 4 s, against libsndfile's default 2.5 MB in 18 s.
+        Format(".opus", "OGG", "OPUS", 24000, 0.8),
+        Format(".flac", "FLAC", "PCM_16"),
+        Format(".wav", "WAV", "PCM_16"),
+    )
+}
+NAMES = ", ".join(FORMATS)
+
+
+def format_of(path: Path) -> Format:
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise InputError(f"cannot write {path}: the name must end in one of {NAMES}.") from None
+
+
+def named(fmt: str) -> Format:
+    """A format by its name, as --format gives it (mp3, ogg, opus, flac, wav)."""
+    try:
+        return FORMATS["." + fmt.lower().lstrip(".")]
+    except KeyError:
+        raise InputError(f"unknown format '{fmt}': choose one of {NAMES}.") from None
+
+
+def sample_rate(fmt: Format) -> int:
+    """The rate to build the session at for this format: the codec's own where it insists."""
+    return fmt.rate or SAMPLE_RATE
+
+
+def check_folder(folder: Path, what: Path) -> None:
+    if not folder.is_dir():
+        raise InputError(f"cannot write {what}: the folder {folder} does not exist.")
+    try:  # really try: permissions, read-only file systems and root all answer the same way
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        raise InputError(f"cannot write {what}: the folder {folder} is not writable ({e.strerror}).") from e
+
+
+def check_writable(path: Path) -> Format:
+    """Fail before any work if the output file could not be written; its format."""
+    if path.is_dir():
+        raise InputError(f"cannot write {path}: it is a directory. Give a file name ending in one of {NAMES}.")
+    fmt = format_of(path)
+    check_folder(path.parent, path)  # Path("x.mp3").parent is Path(".")
+    return fmt
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: int  # sample
+    end: int
+    title: str
+    exercise: str | None = None
+    side: str | None = None
+
+
+def chapters(script: Script, names: Mapping[str, str], words: Words, by_side: bool = True) -> list[Chapter]:
+    """The script's parts: its introduction, each exercise (and side, `by_side`), and the closing
+    words. An exercise's chapter starts at its name; a change of position between two exercises
+    stays with the exercise before it."""
+    screen, spoken = words.screen, words.file
+
+    def title(exercise: str | None, side: str | None, first: bool) -> str:
+        if exercise is None:
+            return screen["introduction"] if first else screen["closing"]
+        name = names.get(exercise, exercise)
+        return spoken["chapter_side"].format(name=name, side=words.side(side)) if side else name
+
+    out: list[Chapter] = []
+    parts = steps(script)
+    for i, (start, end, exercise, side) in enumerate(parts):
+        last = out[-1] if out else None
+        if last is not None and exercise is None and i < len(parts) - 1:
+            out[-1] = Chapter(last.start, end, last.title, last.exercise, last.side)
+            continue
+        side = side if by_side else None
+        if last is not None and exercise is not None and last.exercise == exercise and last.side in (None, side):
+            # the exercise's name and its first side, or (not by side) all its sides: one chapter
+            out[-1] = Chapter(last.start, end, title(exercise, side, False), exercise, side)
+            continue
+        out.append(Chapter(start, end, title(exercise, side, i == 0), exercise, side))
+    return out
+
+
+@dataclass(frozen=True)
+class Tags:
+    title: str
+    album: str
+    artist: str = "coach"
+    comment: str = ""
+    track: tuple[int, int] | None = None  # (n, of)
+
+
+Progress = Callable[[int], None]  # called with how many samples were just encoded
+
+
+def _encode(renderer: Renderer, path: Path, fmt: Format, start: int, end: int, progress: Progress | None) -> None:
+    import soundfile as sf
+
+    rate = renderer.script.sample_rate
+    with sf.SoundFile(str(path), "w", samplerate=rate, channels=1, format=fmt.major, subtype=fmt.subtype,
+                      compression_level=fmt.level) as f:
+        for block in renderer.blocks(BLOCK, start, end):
+            f.buffer_write(block, dtype="int16")  # array('h') is native int16, as soundfile expects
+            if progress is not None:
+                progress(len(block))
+
+
+def _ms(samples: int, rate: int) -> int:
+    return round(samples * 1000 / rate)
+
+
+def _stamp(ms: int) -> str:
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+def _id3_frames(tags: Tags, marks: list[Chapter], rate: int) -> list:
+    from mutagen.id3 import CHAP, COMM, CTOC, TALB, TIT2, TPE1, TRCK, CTOCFlags
+
+    frames = [TIT2(encoding=3, text=[tags.title]), TPE1(encoding=3, text=[tags.artist]),
+              TALB(encoding=3, text=[tags.album])]
+    if tags.comment:
+        frames.append(COMM(encoding=3, lang="eng", desc="", text=[tags.comment]))
+    if tags.track:
+        frames.append(TRCK(encoding=3, text=[f"{tags.track[0]}/{tags.track[1]}"]))
+    if marks:
+        ids = [f"ch{i:03d}" for i in range(len(marks))]  # mutagen stores frames sorted by id
+        frames.append(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                           child_element_ids=ids, sub_frames=[TIT2(encoding=3, text=[tags.title])]))
+        for cid, c in zip(ids, marks):
+            frames.append(CHAP(element_id=cid, start_time=_ms(c.start, rate), end_time=_ms(c.end, rate),
+                               start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,  # times, not byte offsets
+                               sub_frames=[TIT2(encoding=3, text=[c.title])]))
+    return frames
+
+
+def _tag(path: Path, fmt: Format, tags: Tags, marks: list[Chapter], rate: int) -> None:
+    if fmt.suffix in (".mp3", ".wav"):  # ID3: at the head of an MP3, in an "id3 " chunk of a WAV
+        from mutagen.id3 import ID3
+        from mutagen.wave import WAVE
+
+        if fmt.suffix == ".mp3":
+            id3 = ID3()
+        else:
+            wave = WAVE(str(path))
+            wave.add_tags()
+            id3 = wave.tags
+        for frame in _id3_frames(tags, marks, rate):
+            id3.add(frame)
+        if fmt.suffix == ".mp3":
+            id3.save(str(path))
+        else:
+            wave.save()
+        return
+    from mutagen.flac import FLAC
+    from mutagen.oggopus import OggOpus
+    from mutagen.oggvorbis import OggVorbis
+
+    f = {".flac": FLAC, ".ogg": OggVorbis, ".opus": OggOpus}[fmt.suffix](str(path))
+    f["TITLE"], f["ARTIST"], f["ALBUM"] = tags.title, tags.artist, tags.album
+    if tags.comment:
+        f["COMMENT"] = tags.comment
+    if tags.track:
+        f["TRACKNUMBER"], f["TRACKTOTAL"] = str(tags.track[0]), str(tags.track[1])
+    for i, c in enumerate(marks, 1):  # the Vorbis comment chapter extension
+        f[f"CHAPTER{i:03d}"] = _stamp(_ms(c.start, rate))
+        f[f"CHAPTER{i:03d}NAME"] = c.title
+    f.save()
+
+
+def _write(renderer: Renderer, path: Path, fmt: Format, tags: Tags | None, marks: Sequence[Chapter],
+           start: int, end: int, progress: Progress | None) -> None:
+    rate = renderer.script.sample_rate
+    if fmt.rate and rate != fmt.rate:
+        raise ValueError(f"{fmt.suffix} needs a script at {fmt.rate} Hz, not {rate}")
+    shifted = [replace(c, start=c.start - start, end=c.end - start) for c in marks]
+    _encode(renderer, path, fmt, start, end, progress)
+    if tags is not None:
+        _tag(path, fmt, tags, shifted, rate)
+
+
+def _failed(what: Path, e: Exception) -> CoachError:
+    if isinstance(e, OSError):
+        return CoachError(f"writing {what} failed: {e.strerror or e}. Nothing was written.")
+    return CoachError(f"encoding {what} failed ({e}). Nothing was written.")
+
+
+def write(renderer: Renderer, path: Path, tags: Tags | None = None, marks: Sequence[Chapter] = (),
+          progress: Progress | None = None) -> None:
+    """The whole session as one file, chosen by its extension; atomically (on any failure no file,
+    and no part of one, is left)."""
+    fmt = check_writable(path)
+    try:
+        with atomic_path(path) as tmp:
+            _write(renderer, tmp, fmt, tags, marks, 0, renderer.total, progress)
+    except (OSError, RuntimeError) as e:  # soundfile raises LibsndfileError, a RuntimeError
+        raise _failed(path, e) from e
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "part"
+
+
+def write_split(renderer: Renderer, folder: Path, fmt: Format, album: str, parts: list[Chapter],
+                inner: list[Chapter], playlist: str, progress: Progress | None = None) -> list[Path]:
+    """One numbered file per part (each with its own chapters from `inner`), and an .m3u playlist.
+
+    Every file is made in a temporary folder beside `folder` and moved in only when all are whole,
+    so a failure leaves what was there before."""
+    check_folder(folder.parent, folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"cannot write into {folder}: it is a file, not a folder.")
+    rate = renderer.script.sample_rate
+    names = [f"{n:02d}-{_slug(p.exercise or p.title)}{fmt.suffix}" for n, p in enumerate(parts, 1)]
+    list_name = f"{_slug(playlist)}.m3u"
+    try:
+        with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}.") as tmp:
+            work = Path(tmp)
+            for n, (part, name) in enumerate(zip(parts, names), 1):
+                marks = [c for c in inner if part.start <= c.start < part.end]
+                tags = Tags(title=part.title, album=album, track=(n, len(parts)))
+                _write(renderer, work / name, fmt, tags, marks if len(marks) > 1 else [], part.start, part.end, progress)
+            lines = ["#EXTM3U", f"#PLAYLIST:{album}"]
+            for part, name in zip(parts, names):
+                lines += [f"#EXTINF:{round((part.end - part.start) / rate)},{part.title}", name]
+            (work / list_name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+            folder.mkdir(exist_ok=True)
+            written = []
+            for name in [*names, list_name]:  # the same file system: each file moves in whole
+                with open(work / name, "rb") as f:
+                    os.fsync(f.fileno())
+                os.replace(work / name, folder / name)
+                written.append(folder / name)
+            return written
+    except (OSError, RuntimeError) as e:
+        raise _failed(folder, e) from e
