@@ -186,33 +186,61 @@ from coach.session import Session
 from coach.speech import Clips, VoiceSettings
 from coach.words import words
 from coach import export, paths
+way, out, times = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 flexion = routines()["flexion"]
-long = Routine("flexion", "long", flexion.intro, flexion.exercises * 4)
+long = Routine("flexion", "long", flexion.intro, flexion.exercises * times)
 clips = Clips(VoiceSettings(), paths.cache_dir(), SAMPLE_RATE)
 script = build(long, plan(long), words(), clips.length, SAMPLE_RATE)
 session = Session(script, clips, 1.0)
-out = Path(sys.argv[2])
-if sys.argv[1] == "ours":
+if way == "ours":
     export.write(session.renderer(), out)
-else:  # naive: the whole session in memory, then written
-    import numpy as np, wave
+else:  # naive: the whole session in memory as floats, then encoded in one call
+    import numpy as np, soundfile as sf
     whole = np.frombuffer(session.renderer().read(0, script.total), dtype=np.int16).astype(np.float32) / 32768
-    with wave.open(str(out), "wb") as w:
-        w.setnchannels(1); w.setsampwidth(2); w.setframerate(SAMPLE_RATE)
-        w.writeframes((np.clip(whole, -1, 1) * 32767).astype("<i2").tobytes())
+    sf.write(str(out), whole, SAMPLE_RATE)
 print(script.seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 
 
+def _peak(home: Path, way: str, suffix: str, times: int) -> tuple[float, float]:
+    result = subprocess.run([PY, "-c", MEMORY, way, str(home / f"long-{way}{suffix}"), str(times)],
+                            env=home_env(home), capture_output=True, text=True, check=True)
+    seconds, mb = map(float, result.stdout.split())
+    return seconds, mb
+
+
 def peak_memory(home: Path) -> None:
-    out = {}
-    for way in ("ours", "naive"):
-        result = subprocess.run([PY, "-c", MEMORY, way, str(home / f"long-{way}.wav")], env=home_env(home),
-                                capture_output=True, text=True, check=True)
-        seconds, mb = map(float, result.stdout.split())
-        out[way] = mb
+    seconds, ours = _peak(home, "ours", ".wav", 4)
+    _, naive = _peak(home, "naive", ".wav", 4)
     row(f"peak memory rendering a {seconds / 60:.0f}-minute session to WAV",
-        f"{out['ours']:.0f} MB", f"{out['naive']:.0f} MB (whole session in memory)", "<= 150 MB")
+        f"{ours:.0f} MB", f"{naive:.0f} MB (whole session in memory)", "<= 150 MB")
+
+
+def export_figures(home: Path) -> None:
+    """`coach export` of the default flexion session to MP3 with a warm speech cache, and peak
+    memory exporting sessions of one and four times its length."""
+    script = json.loads(coach("script", "--flexion", "--recording", "--json", env=home_env(home)).stdout)
+    seconds = script["total_seconds"]
+    out = home / "flexion.mp3"
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        coach("export", "--flexion", str(out), env=home_env(home))
+        times.append(time.perf_counter() - t)
+    w = min(times)
+    t = time.perf_counter()
+    subprocess.run([PY, "-c", MEMORY, "naive", str(home / "naive.mp3"), "1"], env=home_env(home), check=True,
+                   capture_output=True)
+    naive = time.perf_counter() - t
+    row(f"MP3 export, default flexion ({seconds / 60:.1f} min, {out.stat().st_size / 1e6:.1f} MB), whole command, warm",
+        f"{seconds / w:.0f}x real time ({w:.2f} s)", f"{seconds / naive:.0f}x ({naive:.2f} s, whole session then one encode)",
+        ">= 100x")
+    peaks = {(way, n): _peak(home, way, ".mp3", n) for way in ("ours", "naive") for n in (1, 4)}
+    short, long = peaks[("ours", 1)][0] / 60, peaks[("ours", 4)][0] / 60
+    row(f"peak memory, MP3 export of a {short:.0f}-minute and a {long:.0f}-minute session",
+        f"{peaks[('ours', 1)][1]:.0f} MB and {peaks[('ours', 4)][1]:.0f} MB",
+        f"{peaks[('naive', 1)][1]:.0f} MB and {peaks[('naive', 4)][1]:.0f} MB (whole session in memory)",
+        "independent of length")
 
 
 def help_time() -> None:
@@ -386,6 +414,7 @@ def main() -> None:
             render_speed(home)
             help_time()
             peak_memory(home)
+            export_figures(home)
             time_to_first_sound(server, home)
             live_cue_error(server, home)
             pause_figures(server, home)
