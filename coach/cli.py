@@ -85,6 +85,7 @@ def session_options(f):
     options = [
         click.option("--flexion", is_flag=True, help="The flexion routine: for leg pain that eases with knees to chest."),
         click.option("--extension", is_flag=True, help="The extension routine: for leg pain that eases lying on the stomach."),
+        click.option("--routine", "routine_spec", metavar="NAME|FILE", help="A routine by name (see 'coach routines') or a routine file (.toml)."),
         click.option("--only", multiple=True, metavar="EXERCISE_ID", help="Only this exercise of the routine (repeatable). See 'coach exercises'."),
         click.option("--hold", type=int, metavar="SECONDS", help="Seconds per hold, within each chosen exercise's range."),
         click.option("--reps", type=int, metavar="N", help="Holds per side for a held exercise, reps per side for a moving one."),
@@ -98,10 +99,12 @@ def session_options(f):
     return f
 
 
-def _routine(flexion: bool, extension: bool) -> tuple[str, str | None]:
+def _routine(flexion: bool, extension: bool, spec: str | None) -> tuple[str, str | None]:
     """The routine a flag chose, or the one the recorded tests point to, and why."""
-    if flexion and extension:
-        raise click.UsageError("choose one routine: --flexion or --extension, not both.")
+    if flexion + extension + (spec is not None) > 1:
+        raise click.UsageError("choose one routine: --flexion, --extension or --routine.")
+    if spec is not None:
+        return spec, None
     if flexion or extension:
         return ("flexion" if flexion else "extension"), None
     from coach.history import History
@@ -117,11 +120,11 @@ def _routine(flexion: bool, extension: bool) -> tuple[str, str | None]:
     )
 
 
-def _request(flexion, extension, only, hold, reps, side, voice, rate, volume, **_):
+def _request(flexion, extension, routine_spec, only, hold, reps, side, voice, rate, volume, **_):
     from coach.session import Request
     from coach.speech import VoiceSettings
 
-    routine, why = _routine(flexion, extension)
+    routine, why = _routine(flexion, extension, routine_spec)
     if why:
         click.echo(f"Using the {routine} routine: {why} (--flexion or --extension overrides).", err=True)
     return Request(
@@ -162,7 +165,7 @@ def start(output: Path | None, check_in: bool, no_ratings: bool, plain: bool, **
     from coach.speech import Clips
 
     request = _request(**options)
-    sessions.check(request)  # bad options fail before anything is opened or asked
+    routine, _ = sessions.check(request)  # bad options fail before anything is opened or asked
     player = None
     if output is None:
         player = sink.Player(SAMPLE_RATE)
@@ -179,7 +182,7 @@ def start(output: Path | None, check_in: bool, no_ratings: bool, plain: bool, **
         try:
             player.ready()
         except NoOutputDevice:
-            output = sessions.fallback_path(request.routine)
+            output = sessions.fallback_path(routine.id)
             click.echo(f"No audio output device: saving the session to a file instead: {output}", err=True)
             _export(request, output)
             return
@@ -190,24 +193,24 @@ def start(output: Path | None, check_in: bool, no_ratings: bool, plain: bool, **
         def prepare():
             """The session, built after the first questions: they need none of it."""
             session = sessions.compose(request, clips=clips)
-            click.echo(f"{request.routine.capitalize()} routine, {sessions.clock(session.script.seconds)}. "
+            click.echo(f"{routine.name}, {sessions.clock(session.script.seconds)}. "
                        "Lie down and follow the voice; Ctrl-C stops.")
             click.echo(DISCLAIMER)
-            if not (options["flexion"] or options["extension"]):
+            if not (options["flexion"] or options["extension"] or options["routine_spec"]):
                 from coach.words import words
 
                 guide.speak(words().preferred.format(direction=request.routine))
             return session
 
-        def show(script, keys: bool):
+        def show(session, keys: bool):
             from coach import view
 
-            return view.choose(script, click.echo, plain=plain, keys=keys, volume=lambda: player.gain,
-                               title=f"coach · {request.routine} routine")
+            return view.choose(session.script, click.echo, plain=plain, keys=keys, volume=lambda: player.gain,
+                               title=f"coach · {routine.name}", names=session.routine.names)
 
         with answers.session(), live.interruptible():
             screening.daily(guide, history)
-            live.run(guide, history, request.routine, prepare, _options(request, check_in, no_ratings),
+            live.run(guide, history, routine.id, prepare, _options(request, check_in, no_ratings),
                      check_in, not no_ratings, show)
         click.echo("Session complete.")
     finally:
@@ -227,19 +230,15 @@ def _export(request, output: Path | None, split: Path | None = None, fmt: str = 
     A file cannot ask the safety questions, so it opens with them spoken."""
     from coach import export, screening
     from coach import session as sessions
-    from coach.exercise import catalog
-    from coach.routine import routines
     from coach.words import words
 
     chosen = export.named(fmt) if split is not None else export.check_writable(output)  # type: ignore[arg-type]
     if split is not None:
         export.check_folder(split.parent, split)
     sessions.check(request)
-    session = sessions.compose(request, screening.screening().recording_preamble(),
-                               sample_rate=export.sample_rate(chosen))
+    session = sessions.compose(request, screening.screening().recording_preamble())
     script, w = session.script, words()
-    names = {k: v.name for k, v in catalog().items()}
-    name = routines()[request.routine].name
+    names, name = session.routine.names, session.routine.name
     album = w.file["album"].format(routine=name)
     with _progress(script.total) as progress:
         if split is None:
@@ -458,6 +457,59 @@ def exercises(as_json: bool) -> None:
         else:
             dose = f"{ex.reps.default} reps{side}, {ex.seconds_per_rep:g} s each ({ex.reps} reps)"
         click.echo(f"{ex.id:<27} {ex.name:<26} on the {ex.position:<8} {dose}  [{', '.join(row['routines'])}]")
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def routines(ctx: click.Context) -> None:
+    """List the built-in routines and your own, with their length.
+
+    Your own routines are TOML files in your routines folder, found by name with
+    'coach start --routine NAME'. 'coach routines new NAME' starts one.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from coach import routine as routine_files
+    from coach import session as sessions
+
+    rows = []
+    for name, path in [*((n, None) for n in routine_files.routines()), *routine_files.user_routines().items()]:
+        try:
+            s = sessions.compose(sessions.Request(routine=str(path) if path else name))
+            rows.append((name, s.routine.name, sessions.clock(s.script.seconds), str(path) if path else "built-in"))
+        except InputError as e:
+            problems = len(getattr(e, "problems", [])) or 1
+            rows.append((name, f"({problems} problem{'s' if problems > 1 else ''}: see 'coach script --routine {name}')",
+                         "-", str(path)))
+    width = max(len(r[0]) for r in rows)
+    title = max(len(r[1]) for r in rows)
+    for r in rows:
+        click.echo(f"{r[0]:<{width}}  {r[1]:<{title}}  {r[2]:>7}  {r[3]}")
+    click.echo(f"\nYour routines folder: {routine_files.user_dir()}")
+
+
+@routines.command("new")
+@click.argument("name")
+def routines_new(name: str) -> None:
+    """Write a commented routine file to start from, in your routines folder."""
+    from coach import data
+    from coach.atomic import atomic_write
+    from coach.routine import NAME, user_dir
+
+    if not NAME.match(name):
+        raise InputError(f"'{name}' cannot be a routine name: use lowercase letters, digits and hyphens "
+                         "(like my-morning), at most 40.")
+    path = user_dir() / f"{name}.toml"
+    if path.exists():
+        raise InputError(f"{path} already exists: edit it, or choose another name.")
+    text = data.text("routine-template.toml").replace("{id}", name).replace("{name}", name.replace("-", " ").capitalize())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(path) as f:
+            f.write(text.encode("utf-8"))
+    except OSError as e:
+        raise CoachError(f"cannot write {path}: {e.strerror or e}.") from e
+    click.echo(str(path))
 
 
 @cli.command()

@@ -11,9 +11,14 @@ def _root():
     return resources.files("coach") / "data"
 
 
+def text(name: str) -> str:
+    """One file's text, by its path inside coach/data."""
+    return (_root() / name).read_text(encoding="utf-8")
+
+
 def read(name: str) -> dict[str, Any]:
-    """One file, by its path inside coach/data."""
-    return tomllib.loads((_root() / name).read_text(encoding="utf-8"))
+    """One TOML file, by its path inside coach/data."""
+    return tomllib.loads(text(name))
 
 
 def read_all(folder: str) -> list[tuple[str, dict[str, Any]]]:

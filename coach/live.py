@@ -163,10 +163,10 @@ def step_name(exercise: str | None, side: str | None, position: int) -> str:
 
 def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Session],
         options: dict[str, Any], check_in: bool, ratings: bool,
-        show: Callable[[Script, bool], Any] | None = None) -> None:
+        show: Callable[[Session, bool], Any] | None = None) -> None:
     """The session, from the first rating to the last; raises SymptomStop when a check-in is worse.
     `prepare` builds the session after the first questions, which need none of it. `show` makes
-    the view of the session (coach/view.py) from its script and whether keys work; by default,
+    the view of the session (coach/view.py) from the session and whether keys work; by default,
     plain lines."""
     w = words()
     sid = history.start_session(routine, options)
@@ -187,7 +187,7 @@ def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Sess
         stops.append(script.total)
 
         keys = guide.keys()
-        view = show(script, keys is not None) if show is not None else Lines(script, guide.echo)
+        view = show(session, keys is not None) if show is not None else Lines(script, guide.echo)
         if keys is not None and isinstance(view, Lines):
             guide.echo(HELP)
 

@@ -190,6 +190,13 @@ def _rep_set(t: _Timeline, words: Words, count: int, seconds_per_rep: float) -> 
     t.cue("hold-end")
 
 
+def instructions(ex: Exercise, words: Words) -> tuple[str, ...]:
+    """What is said to set up an exercise. A person's own exercise may leave out how it should
+    feel; its caution, when left out, is the coach's own."""
+    say = ex.say
+    return tuple(line for line in (say.setup, say.movement, say.feel, say.caution or words.own_caution) if line)
+
+
 def _side(t: _Timeline, words: Words, dose: Dose) -> None:
     ex = dose.exercise
     t.say(words.get_ready, pause=GET_READY)
@@ -219,7 +226,7 @@ def build(
         t.say(line)
     if t.pos:
         t.rest(SECTION - PAUSE)
-    t.say(routine.intro, pause=SECTION)
+    t.say(routine.intro or words.own_routine.format(name=routine.name), pause=SECTION)
     for line in words.disclaimer:
         t.say(line)
     t.rest(SECTION - PAUSE)
@@ -238,7 +245,7 @@ def build(
             if i == 0:
                 if side:
                     t.say(words.first_side_of(side))
-                for line in ex.say.all():
+                for line in instructions(ex, words):
                     t.say(line)
                 t.rest(SECTION - PAUSE)
             else:
@@ -246,6 +253,7 @@ def build(
                 t.say(words.next_side_of(side), pause=SWITCH)
                 t.say(ex.say.movement, pause=SECTION)
             _side(t, words, dose)
+        t.rest(dose.rest)
         t.meta = {}
 
     for line in words.close:
@@ -270,7 +278,7 @@ def test_position(exercise: Exercise, seconds: int, words: Words, length_of: Len
     t = _Timeline(sample_rate, length_of)
     t.meta = {"exercise": exercise.id}
     t.say(words.exercise_named(exercise.name), pause=SECTION - PAUSE)
-    for line in exercise.say.all():
+    for line in instructions(exercise, words):
         t.say(line)
     t.say(words.get_ready, pause=GET_READY)
     t.say(words.hold_once, pause=SETTLE, rep=1)

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach import cue, paths
-from coach.errors import InputError
 from coach.render import Renderer
-from coach.routine import Dose, Routine, plan, routines
+from coach.routine import Dose, Routine, find, plan
 from coach.script import SAMPLE_RATE, Script, build
 from coach.speech import Clips, VoiceSettings
 from coach.words import words
@@ -17,13 +16,14 @@ from coach.words import words
 
 @dataclass(frozen=True)
 class Request:
-    routine: str
+    routine: str  # a routine's name (built-in or the user's own) or a routine file
     only: tuple[str, ...] = ()
     hold: int | None = None
     reps: int | None = None
     side: str = "both"
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     volume: float = 1.0
+    first: str | None = None  # the leg that hurts: per-side exercises start on it
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Session:
     script: Script
     clips: Clips
     volume: float
+    routine: Routine
 
     def renderer(self) -> Renderer:
         return renderer_for(self.script, self.clips, self.volume)
@@ -44,22 +45,16 @@ def renderer_for(script: Script, clips: Clips, volume: float = 1.0) -> Renderer:
 def check(request: Request) -> tuple[Routine, tuple[Dose, ...]]:
     """The routine and its dose plan, or one InputError: fast, so bad options fail before anything
     is asked or synthesized."""
-    try:
-        routine = routines()[request.routine]
-    except KeyError:
-        raise InputError(
-            f"unknown routine '{request.routine}'. Known: {', '.join(routines())}."
-        ) from None
-    return routine, plan(routine, request.only, request.hold, request.reps, request.side)
+    routine = find(request.routine)
+    return routine, plan(routine, request.only, request.hold, request.reps, request.side, request.first)
 
 
-def compose(request: Request, preamble: tuple[str, ...] = (), clips: Clips | None = None,
-            sample_rate: int = SAMPLE_RATE) -> Session:
+def compose(request: Request, preamble: tuple[str, ...] = (), clips: Clips | None = None) -> Session:
     """Check the options, then build the script with each phrase's real spoken length."""
     routine, doses = check(request)
-    clips = clips or Clips(request.voice, paths.cache_dir(), sample_rate)
+    clips = clips or Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
     script = build(routine, doses, words(), clips.length, clips.sample_rate, preamble)
-    return Session(script, clips, request.volume)
+    return Session(script, clips, request.volume, routine)
 
 
 def fallback_path(routine: str, now: dt.datetime | None = None) -> Path:

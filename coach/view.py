@@ -447,7 +447,7 @@ MIN_SIZE = (30, 8)  # columns, lines: below this the board cannot say enough
 
 
 def choose(script: Script, echo: Callable[[str], None], *, plain: bool, keys: bool, title: str,
-           volume: Callable[[], float], out=None):
+           volume: Callable[[], float], names: Mapping[str, str] | None = None, out=None):
     """The full-terminal board when the output is a capable terminal of a useful size, else lines."""
     out = out or sys.stdout
     if plain:
@@ -463,8 +463,9 @@ def choose(script: Script, echo: Callable[[str], None], *, plain: bool, keys: bo
     caps = capabilities(fd)
     if caps is None:
         return Lines(script, echo)
-    from coach.exercise import catalog
+    if names is None:
+        from coach.exercise import catalog
 
-    names = {k: v.name for k, v in catalog().items()}
+        names = {k: v.name for k, v in catalog().items()}
     out.flush()
     return Screen(Board(script, names, title, keys), fd, caps, volume)

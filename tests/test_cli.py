@@ -28,7 +28,7 @@ def error_line(result) -> str:
     [
         (["start"], 2, "no direction to follow yet (no test recorded yet: run 'coach test'). Run 'coach test' first"),
         (["script"], 2, "Run 'coach test' first to find the direction that eases your leg pain, or choose --flexion or --extension."),
-        (["start", "--flexion", "--extension"], 2, "choose one routine: --flexion or --extension, not both."),
+        (["start", "--flexion", "--extension"], 2, "choose one routine: --flexion, --extension or --routine."),
         (["test", "--hold", "20"], 2, "--hold 20 is outside the test's range of 30-60 seconds"),
         (["history", "--png", "chart.jpg"], 2, "give a file name ending in .png"),
         (["script", "--flexion", "--only", "nope"], 2, "unknown exercise 'nope'. Known: knees-to-chest"),
