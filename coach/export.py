@@ -145,8 +145,10 @@ def _encode(renderer: Renderer, path: Path, fmt: Format, start: int, end: int, p
 
         stream = soxr.ResampleStream(rate, out_rate, 1, dtype="int16")
 
-        def resample(block, last=False):
+        def resampled(block, last=False):
             return stream.resample_chunk(np.frombuffer(block, dtype=np.int16), last=last)
+
+        resample = resampled
 
     with sf.SoundFile(str(path), "w", samplerate=out_rate, channels=1, format=fmt.major, subtype=fmt.subtype,
                       compression_level=fmt.level) as f:
