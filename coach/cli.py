@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from coach import __version__
+from coach.config import SETTINGS
 from coach.errors import CoachError, InputError, Interrupted, NoOutputDevice
 
 DISCLAIMER = (
@@ -76,9 +77,37 @@ def _debug(ctx: click.Context) -> bool:
 def cli(ctx: click.Context, debug: bool) -> None:
     """A voice-guided coach for sciatica exercises, for use lying on the floor.
 
-    General information, not medical advice.
+    General information, not medical advice. Settings a person sets once (voice, rate, volume,
+    the leg that hurts, language...) go in a config file: see 'coach config'.
     """
     ctx.obj = {"debug": debug}
+    if ctx.invoked_subcommand in SETTING_COMMANDS:  # the file's values become the command's defaults
+        from coach import config
+
+        ctx.default_map = {ctx.invoked_subcommand: config.load()}
+
+
+SETTING_COMMANDS = ("start", "export", "script", "test")
+
+
+def setting_options(*keys: str):
+    """Flags for settings of the config file (coach/config.py): each also read from COACH_<KEY>."""
+
+    def decorate(f):
+        for key in reversed(keys):
+            s = SETTINGS[key]
+            if s.type is bool:
+                f = click.option(s.option, s.key, default=s.default, envvar=s.env, show_envvar=True, help=s.help)(f)
+            else:
+                f = click.option(s.option, s.key, type=s.type, default=s.default, envvar=s.env, show_envvar=True,
+                                 show_default=s.default is not None, help=s.help,
+                                 metavar=None if isinstance(s.type, click.Choice) else s.key.split("_")[-1].upper())(f)
+        return f
+
+    return decorate
+
+
+VOICE = ("voice", "rate", "volume", "cue_volume", "cue_pitch", "lang")
 
 
 def session_options(f):
@@ -89,11 +118,9 @@ def session_options(f):
         click.option("--only", multiple=True, metavar="EXERCISE_ID", help="Only this exercise of the routine (repeatable). See 'coach exercises'."),
         click.option("--hold", type=int, metavar="SECONDS", help="Seconds per hold, within each chosen exercise's range."),
         click.option("--reps", type=int, metavar="N", help="Holds per side for a held exercise, reps per side for a moving one."),
-        click.option("--side", type=click.Choice(["left", "right", "both"]), default="both", show_default=True, help="Which leg, for exercises done per side."),
-        click.option("--voice", metavar="VOICE", help="A voice id or name from 'coach voices'."),
-        click.option("--rate", type=click.IntRange(80, 400), default=150, show_default=True, metavar="WPM", help="Speaking rate, words per minute (80-400)."),
-        click.option("--volume", type=click.FloatRange(0.0, 1.0), default=1.0, show_default=True, metavar="0-1", help="Output volume, 0 to 1."),
+        click.option("--side", type=click.Choice(["left", "right", "both"]), default="both", show_default=True, help="Which leg, for exercises done per side (this session only; see --leg)."),
     ]
+    f = setting_options(*VOICE, "leg", "leg_only")(f)
     for option in reversed(options):
         f = option(f)
     return f
@@ -120,10 +147,26 @@ def _routine(flexion: bool, extension: bool, spec: str | None) -> tuple[str, str
     )
 
 
-def _request(flexion, extension, routine_spec, only, hold, reps, side, voice, rate, volume, **_):
-    from coach.session import Request
+def _voice(voice, rate, lang):
+    """The voice settings, in the language chosen (which every phrase comes from from now on)."""
     from coach.speech import VoiceSettings
+    from coach.words import use, words
 
+    use(lang)
+    return VoiceSettings(voice=voice or words().raw.get("voice"), rate=rate)
+
+
+def _request(flexion, extension, routine_spec, only, hold, reps, side, voice, rate, volume, cue_volume,
+             cue_pitch, leg, leg_only, lang, **_):
+    from coach.cue import Tone
+    from coach.session import Request
+
+    voice_settings = _voice(voice, rate, lang)
+    if leg_only and side == "both":
+        if leg is None:
+            raise InputError("--leg-only needs the leg that hurts: set it with --leg left or right "
+                             "(or 'coach config set leg left').")
+        side = leg
     routine, why = _routine(flexion, extension, routine_spec)
     if why:
         click.echo(f"Using the {routine} routine: {why} (--flexion or --extension overrides).", err=True)
@@ -133,18 +176,20 @@ def _request(flexion, extension, routine_spec, only, hold, reps, side, voice, ra
         hold=hold,
         reps=reps,
         side=side,
-        voice=VoiceSettings(voice=voice, rate=rate),
+        voice=voice_settings,
         volume=volume,
+        first=leg,
+        tone=Tone(cue_volume, cue_pitch),
     )
 
 
 @cli.command()
 @session_options
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Write the session to a file instead of playing it (.wav, .mp3, .ogg, .opus, .flac; see 'coach export').")
-@click.option("--check-in", is_flag=True, help="Ask 'better, same or worse?' after each exercise; worse stops the session.")
+@setting_options("check_ins")
 @click.option("--no-ratings", is_flag=True, help="Skip the pain questions before and after the session.")
 @click.option("--plain", is_flag=True, help="Print one line per spoken phrase and tone instead of the full-screen view (for screen readers and logs).")
-def start(output: Path | None, check_in: bool, no_ratings: bool, plain: bool, **options) -> None:
+def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, **options) -> None:
     """Start a guided session: speaks, beeps and counts, hands-free.
 
     With no --flexion or --extension, the direction your tests found ('coach test') is used.
@@ -188,7 +233,7 @@ def start(output: Path | None, check_in: bool, no_ratings: bool, plain: bool, **
             return
         answers = from_stdin()
         clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
-        guide = _guide(player, clips, answers, request.volume)
+        guide = _guide(player, clips, answers, request.volume, request.tone)
 
         def prepare():
             """The session, built after the first questions: they need none of it."""
@@ -210,8 +255,8 @@ def start(output: Path | None, check_in: bool, no_ratings: bool, plain: bool, **
 
         with answers.session(), live.interruptible():
             screening.daily(guide, history)
-            live.run(guide, history, routine.id, prepare, _options(request, check_in, no_ratings),
-                     check_in, not no_ratings, show)
+            live.run(guide, history, routine.id, prepare, _options(request, check_ins, no_ratings),
+                     check_ins, not no_ratings, show)
         click.echo("Session complete.")
     finally:
         if player is not None:
@@ -266,17 +311,20 @@ def _progress(total: int):
         yield bar.update
 
 
-def _guide(player, clips, answers, volume):
+def _guide(player, clips, answers, volume, tone):
     from coach.guide import Guide
 
-    return Guide(player, clips, answers, click.echo, volume)
+    return Guide(player, clips, answers, click.echo, volume, tone)
 
 
 def _options(request, check_in: bool, no_ratings: bool) -> dict:
+    from coach.words import language
+
     return {
         "only": list(request.only), "hold": request.hold, "reps": request.reps, "side": request.side,
         "voice": request.voice.voice, "rate": request.voice.rate, "volume": request.volume,
-        "check_in": check_in, "ratings": not no_ratings,
+        "check_in": check_in, "ratings": not no_ratings, "leg": request.first, "lang": language(),
+        "cue_volume": request.tone.volume, "cue_pitch": request.tone.pitch,
     }
 
 
@@ -309,10 +357,9 @@ def export(output: Path | None, split: Path | None, fmt: str | None, **options) 
 
 @cli.command("test")
 @click.option("--hold", type=int, default=30, show_default=True, metavar="SECONDS", help="Seconds to hold each test position (30-60).")
-@click.option("--voice", metavar="VOICE", help="A voice id or name from 'coach voices'.")
-@click.option("--rate", type=click.IntRange(80, 400), default=150, show_default=True, metavar="WPM", help="Speaking rate, words per minute (80-400).")
-@click.option("--volume", type=click.FloatRange(0.0, 1.0), default=1.0, show_default=True, metavar="0-1", help="Output volume, 0 to 1.")
-def test_command(hold: int, voice: str | None, rate: int, volume: float) -> None:
+@setting_options(*VOICE)
+def test_command(hold: int, voice: str | None, rate: int, volume: float, cue_volume: float, cue_pitch: float,
+                 lang: str) -> None:
     """Find the direction that eases your leg pain: the article's test, guided by voice.
 
     Knees to chest first; if that does not ease the leg pain, lying on the stomach, then
@@ -325,8 +372,10 @@ def test_command(hold: int, voice: str | None, rate: int, volume: float) -> None
     from coach.answers import from_stdin
     from coach.history import History
     from coach.script import SAMPLE_RATE
-    from coach.speech import Clips, VoiceSettings
+    from coach.cue import Tone
+    from coach.speech import Clips
 
+    settings = _voice(voice, rate, lang)
     trial.check_hold(hold)
     history = History.open()
     player = sink.Player(SAMPLE_RATE)
@@ -334,13 +383,13 @@ def test_command(hold: int, voice: str | None, rate: int, volume: float) -> None
     try:
         if history.notice:
             click.echo(history.notice, err=True)
-        clips = Clips(VoiceSettings(voice=voice, rate=rate), paths.cache_dir(), SAMPLE_RATE)
+        clips = Clips(settings, paths.cache_dir(), SAMPLE_RATE)
         try:
             player.ready()
         except NoOutputDevice as e:
             raise CoachError(f"{e} The test is guided by voice and needs one: see 'coach doctor'.") from None
         answers = from_stdin()
-        guide = _guide(player, clips, answers, volume)
+        guide = _guide(player, clips, answers, volume, Tone(cue_volume, cue_pitch))
         with answers.session(), live.interruptible():
             click.echo(DISCLAIMER)
             screening.refuse_if_stopped_today(history, guide.say)
@@ -510,6 +559,67 @@ def routines_new(name: str) -> None:
     except OSError as e:
         raise CoachError(f"cannot write {path}: {e.strerror or e}.") from e
     click.echo(str(path))
+
+
+@cli.group(name="config")
+@click.pass_context
+def config_group(ctx: click.Context) -> None:
+    """Settings you set once: voice, rate, volume, tones, the leg that hurts, check-ins, language.
+
+    They live in a TOML file in your config folder. A setting's environment variable
+    (COACH_RATE, ...) wins over the file, and a flag (--rate) wins over both.
+    """
+    from coach import config
+
+    if ctx.invoked_subcommand == "show":
+        ctx.default_map = {"show": config.load()}
+
+
+@config_group.command("show")
+@setting_options(*SETTINGS)
+@click.pass_context
+def config_show(ctx: click.Context, **values) -> None:
+    """Print the settings in effect, and where each comes from (default, file, environment, flag).
+
+    Give flags as for 'coach start' to see what a command line would use."""
+    from click.core import ParameterSource
+
+    from coach import config
+
+    where = {
+        ParameterSource.DEFAULT: lambda s: "default",
+        ParameterSource.DEFAULT_MAP: lambda s: f"file ({config.file()})",
+        ParameterSource.ENVIRONMENT: lambda s: f"environment ({s.env})",
+        ParameterSource.COMMANDLINE: lambda s: f"flag ({s.option.split('/')[0] if values[s.key] else '--' + s.option.split('/--')[-1]})",
+    }
+    width = max(map(len, config.SETTINGS))
+    for key, s in config.SETTINGS.items():
+        value = values[key]
+        shown = "(not set)" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+        source = ctx.get_parameter_source(key)
+        click.echo(f"{key:<{width}}  {shown:<12}  {where.get(source, lambda s: 'default')(s)}")
+
+
+@config_group.command("set")
+@click.argument("key")
+@click.argument("value")
+def config_set(key: str, value: str) -> None:
+    """Check VALUE for the setting KEY and write it to the config file."""
+    from coach import config
+
+    path = config.write(key, config.parse(key, value))
+    click.echo(f"{key} = {value} in {path}")
+
+
+@config_group.command("unset")
+@click.argument("key")
+def config_unset(key: str) -> None:
+    """Remove the setting KEY from the config file: its default applies again."""
+    from coach import config
+
+    if key not in config.SETTINGS:
+        raise InputError(f"unknown setting '{key}': expected one of {', '.join(config.SETTINGS)}.")
+    click.echo(f"{key} removed from {config.write(key, None)}")
 
 
 @cli.command()

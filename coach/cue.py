@@ -60,6 +60,14 @@ CUES: dict[str, Cue] = {
     )
 }
 
+@dataclass(frozen=True)
+class Tone:
+    """The person's settings for every cue: its volume beside the voice, and its pitch."""
+
+    volume: float = 1.0  # times the cue's own level
+    pitch: float = 1.0  # times every note's frequency
+
+
 ATTACK = 0.008  # seconds
 RELEASE = 0.04  # seconds
 
@@ -69,8 +77,9 @@ def length(name: str, sample_rate: int) -> int:
     return sum(round(n.seconds * sample_rate) for n in CUES[name].notes)
 
 
-def render(name: str, sample_rate: int):
-    """The cue's samples: a float32 numpy array in -1..1."""
+def render(name: str, sample_rate: int, tone: Tone = Tone()):
+    """The cue's samples: a float32 numpy array in -1..1. The tone changes pitch and level, never
+    length, so the script places a cue the same whatever the settings."""
     import numpy as np
 
     cue = CUES[name]
@@ -78,7 +87,8 @@ def render(name: str, sample_rate: int):
     for note in cue.notes:
         n = round(note.seconds * sample_rate)
         t = np.arange(n) / sample_rate
-        wave = np.sin(2 * np.pi * note.hz * t) + 0.25 * np.sin(4 * np.pi * note.hz * t)
+        hz = note.hz * tone.pitch
+        wave = np.sin(2 * np.pi * hz * t) + 0.25 * np.sin(4 * np.pi * hz * t)
         wave /= 1.25
         env = np.ones(n)
         a = min(n // 2, round(ATTACK * sample_rate))
@@ -88,10 +98,10 @@ def render(name: str, sample_rate: int):
         if cue.decay:
             env *= np.exp(-cue.decay * t)
         parts.append(wave * env)
-    return (cue.level * np.concatenate(parts)).astype(np.float32)
+    return (cue.level * tone.volume * np.concatenate(parts)).astype(np.float32)
 
 
-def pcm(name: str, sample_rate: int, cache_dir):
+def pcm(name: str, sample_rate: int, cache_dir, tone: Tone = Tone()):
     """The cue as int16 PCM (`array('h')`), rendered once and then read from the cache.
 
     The cache key is the cue's whole definition, so changing a cue renders it anew."""
@@ -99,6 +109,6 @@ def pcm(name: str, sample_rate: int, cache_dir):
 
     from coach import wav
 
-    ident = repr((CUES[name], ATTACK, RELEASE, sample_rate)).encode()
+    ident = repr((CUES[name], ATTACK, RELEASE, sample_rate) + ((tone,) if tone != Tone() else ())).encode()
     path = cache_dir / "cues" / f"{name}-{hashlib.sha256(ident).hexdigest()[:16]}.wav"
-    return wav.cached(path, lambda: wav.from_float(render(name, sample_rate)), sample_rate)
+    return wav.cached(path, lambda: wav.from_float(render(name, sample_rate, tone)), sample_rate)

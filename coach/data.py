@@ -21,6 +21,11 @@ def read(name: str) -> dict[str, Any]:
     return tomllib.loads(text(name))
 
 
+def names(folder: str) -> list[str]:
+    """The TOML files' names in a folder inside coach/data, sorted (none is read)."""
+    return sorted(f.name for f in (_root() / folder).iterdir() if f.name.endswith(".toml"))
+
+
 def read_all(folder: str) -> list[tuple[str, dict[str, Any]]]:
     """Every TOML file in a folder inside coach/data, sorted by name."""
     files = sorted(

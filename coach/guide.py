@@ -12,6 +12,7 @@ from typing import Callable, Iterator
 from coach.answers import REPEAT_AFTER, Answers, KeyAnswers, Question
 from coach.render import Renderer
 from coach.script import Script, spoken
+from coach.cue import Tone
 from coach.session import renderer_for
 from coach.sink import Player
 from coach.speech import Clips
@@ -21,16 +22,17 @@ Echo = Callable[[str], None]
 
 class Guide:
     def __init__(self, player: Player, clips: Clips, answers: Answers, echo: Echo,
-                 volume: float = 1.0):
+                 volume: float = 1.0, tone: Tone = Tone()):
         self.player = player
         self.clips = clips
         self.answers = answers
         self.echo = echo
         self.volume = volume
+        self.tone = tone
         self.sample_rate = player.sample_rate
 
     def renderer(self, script: Script) -> Renderer:
-        return renderer_for(script, self.clips, self.volume)
+        return renderer_for(script, self.clips, self.volume, self.tone)
 
     def play(self, script: Script | Renderer, start: int = 0, end: int | None = None,
              every: Callable[[int], None] | None = None, interrupt=None,

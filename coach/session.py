@@ -24,6 +24,7 @@ class Request:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     volume: float = 1.0
     first: str | None = None  # the leg that hurts: per-side exercises start on it
+    tone: cue.Tone = field(default_factory=cue.Tone)
 
 
 @dataclass
@@ -32,14 +33,15 @@ class Session:
     clips: Clips
     volume: float
     routine: Routine
+    tone: cue.Tone = field(default_factory=cue.Tone)
 
     def renderer(self) -> Renderer:
-        return renderer_for(self.script, self.clips, self.volume)
+        return renderer_for(self.script, self.clips, self.volume, self.tone)
 
 
-def renderer_for(script: Script, clips: Clips, volume: float = 1.0) -> Renderer:
+def renderer_for(script: Script, clips: Clips, volume: float = 1.0, tone: cue.Tone = cue.Tone()) -> Renderer:
     sr, where = script.sample_rate, paths.cache_dir()
-    return Renderer(script, clips.get, lambda name: cue.pcm(name, sr, where), volume)
+    return Renderer(script, clips.get, lambda name: cue.pcm(name, sr, where, tone), volume)
 
 
 def check(request: Request) -> tuple[Routine, tuple[Dose, ...]]:
@@ -54,7 +56,7 @@ def compose(request: Request, preamble: tuple[str, ...] = (), clips: Clips | Non
     routine, doses = check(request)
     clips = clips or Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
     script = build(routine, doses, words(), clips.length, clips.sample_rate, preamble)
-    return Session(script, clips, request.volume, routine)
+    return Session(script, clips, request.volume, routine, request.tone)
 
 
 def fallback_path(routine: str, now: dt.datetime | None = None) -> Path:

@@ -1,4 +1,7 @@
-"""The coach's spoken phrases, from coach/data/phrases.toml."""
+"""The coach's words: one catalog per language, coach/data/lang/<code>.toml.
+
+The session's language is chosen once, at the start of a command (`use`); every phrase after that
+comes from its catalog. Adding a language is adding a catalog file."""
 
 from __future__ import annotations
 
@@ -46,6 +49,34 @@ class Words:
         return self.raw[f"to_{position}"]
 
 
+DEFAULT = "en"
+_current = DEFAULT
+
+
+def languages() -> list[str]:
+    """The language codes that have a catalog."""
+    return sorted(name.removesuffix(".toml") for name in data.names("lang"))
+
+
+def use(lang: str) -> None:
+    """Speak and print in `lang` from now on (a code from `languages()`)."""
+    global _current
+    if lang not in languages():
+        from coach.errors import InputError
+
+        raise InputError(f"no catalog for the language '{lang}': choose one of {', '.join(languages())}.")
+    _current = lang
+
+
+def language() -> str:
+    return _current
+
+
 @cache
+def catalog(lang: str) -> Words:
+    return Words(data.read(f"lang/{lang}.toml"))
+
+
 def words() -> Words:
-    return Words(data.read("phrases.toml"))
+    """The current language's catalog."""
+    return catalog(_current)

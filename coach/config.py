@@ -1,0 +1,194 @@
+"""Preferences a person sets once: a TOML file in the user's config folder.
+
+Each setting is also an environment variable (COACH_<KEY>) and a command-line flag. Click decides
+which wins (flag > environment > file > default) and says where each value came from; this module
+says what each setting may be, checks the file, and writes it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from coach import paths
+from coach.errors import CoachError, InputError
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: click.ParamType | type
+    default: Any
+    expected: str  # what a value must be, as an error message says it
+    help: str
+    flag: str = ""  # the command-line flag, when not --key
+
+    @property
+    def env(self) -> str:
+        return "COACH_" + self.key.upper()
+
+    @property
+    def option(self) -> str:
+        return self.flag or "--" + self.key.replace("_", "-")
+
+    def check(self, value: Any) -> Any:
+        """The value if it is valid for this setting, else ValueError."""
+        kind = bool if self.type is bool else int if isinstance(self.type, click.IntRange) else \
+            float if isinstance(self.type, click.FloatRange) else str
+        ok = isinstance(value, bool) if kind is bool else \
+            isinstance(value, int) and not isinstance(value, bool) if kind is int else \
+            isinstance(value, (int, float)) and not isinstance(value, bool) if kind is float else \
+            isinstance(value, str)
+        if not ok:
+            raise ValueError(value)
+        if isinstance(self.type, click.ParamType):
+            try:
+                value = self.type.convert(value, None, None)
+            except click.BadParameter:
+                raise ValueError(value) from None
+        return float(value) if kind is float else value
+
+
+def _languages() -> list[str]:
+    from coach.words import languages
+
+    return languages()
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting("voice", str, None, "a voice id or name from 'coach voices'",
+                "A voice id or name from 'coach voices' (default: the language's own voice)."),
+        Setting("rate", click.IntRange(80, 400), 150, "a whole number of words a minute from 80 to 400",
+                "Speaking rate, words per minute (80-400)."),
+        Setting("volume", click.FloatRange(0.0, 1.0), 1.0, "a number from 0 to 1", "Output volume, 0 to 1."),
+        Setting("cue_volume", click.FloatRange(0.0, 1.0), 1.0, "a number from 0 to 1",
+                "The tones' volume beside the voice, 0 to 1."),
+        Setting("cue_pitch", click.FloatRange(0.5, 2.0), 1.0, "a number from 0.5 to 2",
+                "The tones' pitch: 1 as made, 0.5 an octave lower, 2 an octave higher."),
+        Setting("leg", click.Choice(["left", "right"]), None, '"left" or "right"',
+                "The leg that hurts: exercises done one leg at a time start on it."),
+        Setting("leg_only", bool, False, "true or false",
+                "Do one-leg exercises on the leg that hurts only.", "--leg-only/--both-legs"),
+        Setting("check_ins", bool, False, "true or false",
+                "Ask 'better, same or worse?' after each exercise; worse stops the session.", "--check-in/--no-check-in"),
+        Setting("lang", click.Choice(_languages()), "en", f"a language with a catalog ({', '.join(_languages())})",
+                "The session's language: a catalog's code (en English, es Spanish)."),
+    )
+}
+
+
+def file() -> Path:
+    return paths.config_dir() / "config.toml"
+
+
+class ConfigError(InputError):
+    def __init__(self, where: Path, problems: list[str], how: str = "or change a value with 'coach config set'"):
+        self.problems = problems
+        n = len(problems)
+        super().__init__("\n".join([f"{where} has {n} problem{'s' if n > 1 else ''}; fix it in a text editor, "
+                                    f"{how}:", *(f"  {p}" for p in problems)]))
+
+
+def _line(text: str, key: str) -> int | None:
+    for n, line in enumerate(text.splitlines(), 1):
+        if re.match(rf"""^\s*("?){re.escape(key)}\1\s*=""", line):
+            return n
+    return None
+
+
+def _found(value: Any) -> str:
+    from coach.routine import _kind
+
+    return _kind(value)
+
+
+def load(path: Path | None = None) -> dict[str, Any]:
+    """The settings the file sets, checked; {} when there is no file. ConfigError lists every problem."""
+    import tomllib
+
+    path = path or file()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read the config file {path}: {getattr(e, 'strerror', None) or e}.") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
+        what = re.sub(r"\s*\(at line.*\)$", "", str(e))
+        at = f"{path}:{m.group(1)}" if m else str(path)
+        raise ConfigError(path, [f"{at}: not valid TOML: {what}"], "or remove it") from None
+    values, problems = {}, []
+    for key, value in raw.items():
+        line = _line(text, key)
+        at = f"{path}:{line}" if line else str(path)
+        setting = SETTINGS.get(key)
+        if setting is None:
+            problems.append(f"{at}: {key}: unknown setting: expected one of {', '.join(SETTINGS)}, found {key}")
+            continue
+        try:
+            values[key] = setting.check(value)
+        except ValueError:
+            problems.append(f"{at}: {key}: expected {setting.expected}, found {_found(value)}")
+    if problems:
+        raise ConfigError(path, problems)
+    return values
+
+
+def parse(key: str, text: str) -> Any:
+    """A value typed on the command line (`coach config set KEY VALUE`), checked for its setting."""
+    setting = SETTINGS.get(key)
+    if setting is None:
+        raise InputError(f"unknown setting '{key}': expected one of {', '.join(SETTINGS)}.")
+    value: Any = text
+    if setting.type is bool:
+        words = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
+        value = words.get(text.strip().lower(), text)
+    elif isinstance(setting.type, click.IntRange):
+        value = int(text) if re.fullmatch(r"[+-]?\d+", text.strip()) else text
+    elif isinstance(setting.type, click.FloatRange):
+        try:
+            value = float(text)
+        except ValueError:
+            pass
+    try:
+        return setting.check(value)
+    except ValueError:
+        raise InputError(f"{key}: expected {setting.expected}, found {text!r}.") from None
+
+
+def write(key: str, value: Any | None) -> Path:
+    """Set (or, with None, remove) one setting in the file, keeping its comments; atomically."""
+    import tomlkit
+    from tomlkit.exceptions import ParseError
+
+    from coach.atomic import atomic_write
+
+    path = file()
+    try:
+        doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    except ParseError as e:
+        raise ConfigError(path, [f"{path}:{e.line}: not valid TOML: {e}"], "or remove it") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read the config file {path}: {getattr(e, 'strerror', None) or e}.") from None
+    if not path.exists():
+        doc.add(tomlkit.comment("coach's settings: 'coach config show' lists them, 'coach config set' changes them."))
+    if value is None:
+        doc.pop(key, None)
+    else:
+        doc[key] = value
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(path) as f:
+            f.write(tomlkit.dumps(doc).encode("utf-8"))
+    except OSError as e:
+        raise CoachError(f"cannot write {path}: {e.strerror or e}.") from e
+    return path
