@@ -22,12 +22,18 @@ from coach.errors import InputError
 REPEAT_AFTER = 20.0  # seconds of silence before a question is asked again
 SKIP = "x"
 
-KINDS: dict[str, dict[str, str]] = {  # key → answer, for each kind of question
-    "pain": {**{str(n): str(n) for n in range(10)}, "t": "10"},
-    "reach": {"n": "none", "l": "low back", "b": "buttock", "t": "thigh", "k": "knee", "c": "calf", "f": "foot"},
-    "compared": {"b": "better", "s": "same", "w": "worse"},
-    "yes-no": {"y": "yes", "n": "no"},
-}
+KINDS = ("pain", "reach", "compared", "yes-no")
+
+
+def _keys(kind: str) -> dict[str, tuple[str, str]]:
+    """key → (the answer recorded, the word for it), in the session's language. The answers
+    recorded are the same in every language; the keys and words are the catalog's."""
+    from coach.words import words
+
+    keys = {k: (v[0], v[1]) for k, v in words().answers[kind].items()}
+    if kind == "pain":
+        keys = {**{str(n): (str(n), str(n)) for n in range(10)}, **keys}
+    return keys
 
 
 class NoMoreAnswers(InputError):
@@ -46,19 +52,19 @@ class Question:
 
     @property
     def keys(self) -> dict[str, str]:
-        keys = dict(KINDS[self.kind])
+        keys = {k: answer for k, (answer, _) in _keys(self.kind).items()}
         if self.skippable:
             keys[SKIP] = ""
         return keys
 
     def hint(self) -> str:
         """The keys, printed after the question: [y yes, n no]."""
-        if self.kind == "pain":
-            parts = ["0-9", "t ten"]
-        else:
-            parts = [f"{k} {v}" for k, v in KINDS[self.kind].items()]
+        from coach.words import words
+
+        shown = [(k, word) for k, (_, word) in _keys(self.kind).items() if not k.isdigit()]
+        parts = (["0-9"] if self.kind == "pain" else []) + [f"{k} {word}" for k, word in shown]
         if self.skippable:
-            parts.append(f"{SKIP} skip")
+            parts.append(f"{SKIP} {words().answers['skip']}")
         return "[" + ", ".join(parts) + "]"
 
     def parse(self, raw: str) -> str | None:
@@ -66,13 +72,14 @@ class Question:
         said = " ".join(raw.strip().lower().split())
         if not said:
             return None
+        from coach.words import words as catalog
+
         keys = self.keys
         if said in keys:
             return keys[said]
-        words = {v: v for v in keys.values() if v}
-        words.update({"skip": ""} if self.skippable else {})
-        if self.kind == "pain":
-            words.update({"ten": "10"})
+        words = {v: v for v in keys.values() if v}  # the recorded answers, as words
+        words.update({word.lower(): answer for answer, word in _keys(self.kind).values()})
+        words.update({"skip": "", catalog().answers["skip"]: ""} if self.skippable else {})
         if self.kind == "compared":
             words.update({"the same": "same"})
         return words.get(said)
@@ -81,9 +88,19 @@ class Question:
         return Question(self.id, text, self.kind, self.skippable)
 
 
-@cache
 def questions() -> dict[str, Question]:
-    return {qid: Question(qid, raw["text"], raw["kind"]) for qid, raw in data.read("questions.toml").items()}
+    """The questions about pain, with their words in the session's language."""
+    from coach.words import language
+
+    return _questions(language())
+
+
+@cache
+def _questions(lang: str) -> dict[str, Question]:
+    from coach.words import words
+
+    texts = words().questions
+    return {qid: Question(qid, texts[qid], raw["kind"]) for qid, raw in data.read("questions.toml").items()}
 
 
 class Answers(Protocol):

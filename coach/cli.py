@@ -18,12 +18,6 @@ from coach import __version__
 from coach.config import SETTINGS
 from coach.errors import CoachError, InputError, Interrupted, NoOutputDevice
 
-DISCLAIMER = (
-    "General information, not medical advice. Go gently; stop if pain spreads down your leg "
-    "or gets worse and stays worse."
-)
-
-
 class CoachFailure(click.ClickException):
     """A domain error shown as one line ("Error: ...") with its own exit code."""
 
@@ -208,6 +202,7 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
     from coach.history import History
     from coach.script import SAMPLE_RATE
     from coach.speech import Clips
+    from coach.words import words
 
     request = _request(**options)
     routine, _ = sessions.check(request)  # bad options fail before anything is opened or asked
@@ -238,13 +233,11 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
         def prepare():
             """The session, built after the first questions: they need none of it."""
             session = sessions.compose(request, clips=clips)
-            click.echo(f"{routine.name}, {sessions.clock(session.script.seconds)}. "
-                       "Lie down and follow the voice; Ctrl-C stops.")
-            click.echo(DISCLAIMER)
+            printed = words().printed
+            click.echo(printed["start"].format(routine=routine.name, length=sessions.clock(session.script.seconds)))
+            click.echo(printed["disclaimer"])
             if not (options["flexion"] or options["extension"] or options["routine_spec"]):
-                from coach.words import words
-
-                guide.speak(words().preferred.format(direction=request.routine))
+                guide.speak(words().preferred.format(direction=words().directions[request.routine]))
             return session
 
         def show(session, keys: bool):
@@ -257,7 +250,7 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
             screening.daily(guide, history)
             live.run(guide, history, routine.id, prepare, _options(request, check_ins, no_ratings),
                      check_ins, not no_ratings, show)
-        click.echo("Session complete.")
+        click.echo(words().printed["complete"])
     finally:
         if player is not None:
             player.close()
@@ -374,6 +367,7 @@ def test_command(hold: int, voice: str | None, rate: int, volume: float, cue_vol
     from coach.script import SAMPLE_RATE
     from coach.cue import Tone
     from coach.speech import Clips
+    from coach.words import words
 
     settings = _voice(voice, rate, lang)
     trial.check_hold(hold)
@@ -391,7 +385,7 @@ def test_command(hold: int, voice: str | None, rate: int, volume: float, cue_vol
         answers = from_stdin()
         guide = _guide(player, clips, answers, volume, Tone(cue_volume, cue_pitch))
         with answers.session(), live.interruptible():
-            click.echo(DISCLAIMER)
+            click.echo(words().printed["disclaimer"])
             screening.refuse_if_stopped_today(history, guide.say)
             screening.screen(guide, history, "test")
             trial.run(guide, history, hold)

@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from coach import data
+from coach.words import language, words
 
 POSITIONS = ("back", "stomach")
 
@@ -68,13 +69,14 @@ def _range(raw: dict[str, Any], where: str) -> Range:
     return r
 
 
-def from_dict(raw: dict[str, Any], where: str) -> Exercise:
-    """Build an exercise from its TOML table, with a clear error naming the file."""
+def from_dict(raw: dict[str, Any], where: str, words: dict[str, str]) -> Exercise:
+    """Build an exercise from its TOML table (the dose) and its words in the session's language,
+    with a clear error naming the file."""
     try:
-        say = Instructions(**raw["say"])
+        say = Instructions(words["setup"], words["movement"], words["feel"], words["caution"])
         ex = Exercise(
             id=raw["id"],
-            name=raw["name"],
+            name=words["name"],
             position=raw["position"],
             per_side=bool(raw["per_side"]),
             rest_seconds=int(raw.get("rest_seconds", 10)),
@@ -93,10 +95,19 @@ def from_dict(raw: dict[str, Any], where: str) -> Exercise:
     return ex
 
 
-@cache
 def catalog() -> dict[str, Exercise]:
-    """Every built-in exercise by id, in the order a person meets them (each file's `order`)."""
+    """Every built-in exercise by id, in the order a person meets them (each file's `order`), with
+    its words in the session's language."""
+    return _catalog(language())
+
+
+@cache
+def _catalog(lang: str) -> dict[str, Exercise]:
+    texts = words().exercises
     loaded = []
     for name, raw in data.read_all("exercises"):
-        loaded.append((raw.get("order", 0), from_dict(raw, f"exercises/{name}")))
+        where = f"exercises/{name}"
+        if raw.get("id") not in texts:
+            raise ValueError(f"{where}: the catalog for '{lang}' has no words for {raw.get('id')!r}")
+        loaded.append((raw.get("order", 0), from_dict(raw, where, texts[raw["id"]])))
     return {ex.id: ex for _, ex in sorted(loaded, key=lambda pair: pair[0])}

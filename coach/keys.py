@@ -11,7 +11,6 @@ import threading
 
 COMMANDS = {" ": "pause", "n": "next", "p": "previous", "r": "repeat", "q": "quit",
             "+": "louder", "=": "louder", "-": "softer"}
-HELP = "Keys: space pause/resume, n next, p previous, r repeat, + - volume, q quit."
 STEP = 1.25  # volume factor per + or -
 
 

@@ -12,7 +12,6 @@ from typing import Any, Callable, Iterator
 from coach.answers import NoMoreAnswers, questions
 from coach import control
 from coach.errors import Interrupted, Quit, SymptomStop
-from coach.keys import HELP
 from coach.guide import Guide
 from coach.history import History
 from coach.preference import WORSE
@@ -148,11 +147,11 @@ def _command(guide: Guide, keys, session: Session, record: Record, view) -> int:
 def _quit_if_confirmed(guide: Guide, keys, record: Record) -> None:
     """A second q quits (raises Quit); any other key, or none within 10 s, goes on paused."""
     guide.player.resume()
-    guide.echo("Press q again to quit, any other key to go on.")
+    guide.echo(words().printed["quit_confirm"])
     guide.speak(words().quit_confirm)
     guide.player.pause()
     if keys.next_key(10.0) == "q":
-        raise Quit(f"Quit at {record.step}; the session is recorded as quit.")
+        raise Quit(words().printed["quit"].format(step=record.step))
 
 
 def step_name(exercise: str | None, side: str | None, position: int) -> str:
@@ -189,7 +188,7 @@ def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Sess
         keys = guide.keys()
         view = show(session, keys is not None) if show is not None else Lines(script, guide.echo)
         if keys is not None and isinstance(view, Lines):
-            guide.echo(HELP)
+            guide.echo(w.printed["keys"])
 
         def every(position: int) -> None:
             record.at(names[max(0, bisect_right(starts, position) - 1)], round(position / sr, 3))
@@ -201,10 +200,7 @@ def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Sess
             guide.say(*w.symptom_stop)
             if ratings:
                 rate(guide, history, "after", skippable=True, session_id=sid)
-            raise SymptomStop(
-                f"Stopped after {worse} because the pain was worse. Rest; if it does not settle "
-                "within minutes, or keeps spreading down your leg, contact a doctor."
-            )
+            raise SymptomStop(w.printed["worse"].format(step=worse))
         if ratings:
             record.at("rating after", round(script.seconds, 3))
             guide.say(w.after_ratings)

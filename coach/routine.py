@@ -18,6 +18,7 @@ from typing import Any
 from coach import data, paths
 from coach.errors import InputError
 from coach.exercise import POSITIONS, Exercise, Instructions, Range, catalog
+from coach.words import language, words
 
 SIDES = ("left", "right")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -260,8 +261,9 @@ def _own(c: _Checker, raw: dict, i: int, ex_id: str) -> Exercise | None:
     )
 
 
-def parse(text: str, where: str, id: str, source: str = "built-in") -> Routine:
-    """A routine from the text of its file, or RoutineError with every problem in it."""
+def parse(text: str, where: str, id: str, source: str = "built-in", words: dict | None = None) -> Routine:
+    """A routine from the text of its file, or RoutineError with every problem in it. A built-in
+    routine's name and introduction are `words`, from the session language's catalog."""
     c = _Checker(where, text)
     try:
         raw = tomllib.loads(text)
@@ -272,6 +274,8 @@ def parse(text: str, where: str, id: str, source: str = "built-in") -> Routine:
         col = f" (column {m.group(2)})" if m else ""
         raise RoutineError(where, [f"{at}: not valid TOML: {what}{col}"]) from None
     c.unknown(raw, None, TOP, "a routine")
+    if words is not None:
+        raw = {**raw, **words}
     name = c.text(raw, None, "name", True)
     intro = c.text(raw, None, "intro", False)
     items = raw.get("exercise")
@@ -300,12 +304,17 @@ def user_dir() -> Path:
     return paths.config_dir() / "routines"
 
 
-@cache
 def routines() -> dict[str, Routine]:
-    """The built-in routines, by id."""
+    """The built-in routines, by id, in the session's language."""
+    return _routines(language())
+
+
+@cache
+def _routines(lang: str) -> dict[str, Routine]:
     out = {}
-    for name, _ in data.read_all("routines"):
-        r = parse(data.text(f"routines/{name}"), f"routines/{name}", name.removesuffix(".toml"))
+    for name in data.names("routines"):
+        rid = name.removesuffix(".toml")
+        r = parse(data.text(f"routines/{name}"), f"routines/{name}", rid, words=words().routines[rid])
         out[r.id] = r
     return out
 

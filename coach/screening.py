@@ -14,6 +14,7 @@ from coach.answers import Question
 from coach.errors import ScreeningStop
 from coach.guide import Guide
 from coach.history import History
+from coach.words import language, words
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,20 @@ class Screening:
         return (*self.recording, *(q.text for g in self.groups for q in g.questions), self.recording_end)
 
 
-@cache
 def screening() -> Screening:
-    raw = data.read("screening.toml")
+    """The questions (coach/data/screening.toml) with their words in the session's language."""
+    return _screening(language())
+
+
+@cache
+def _screening(lang: str) -> Screening:
+    raw, w = data.read("screening.toml"), words().screening
     groups = tuple(
-        Group(g["id"], tuple(g["advice"]), tuple(Question(q["id"], q["text"], "yes-no") for q in g["question"]))
+        Group(g["id"], tuple(w["advice"][g["id"]]),
+              tuple(Question(q["id"], w["questions"][q["id"]], "yes-no") for q in g["question"]))
         for g in raw["group"]
     )
-    return Screening(raw["intro"], raw["clear"], tuple(raw["recording"]), raw["recording_end"], groups)
+    return Screening(w["intro"], w["clear"], tuple(w["recording"]), w["recording_end"], groups)
 
 
 def refuse_if_stopped_today(history: History, say: Callable[..., None]) -> dict | None:
@@ -54,9 +61,7 @@ def refuse_if_stopped_today(history: History, say: Callable[..., None]) -> dict 
     today = history.screening_today()
     if today and today["outcome"] != "clear":
         say(*screening().group(today["outcome"]).advice)
-        raise ScreeningStop(
-            "A safety question was answered yes today, so the coach guides no exercise today."
-        )
+        raise ScreeningStop(words().printed["stopped_today"])
     return today
 
 
@@ -73,10 +78,8 @@ def screen(guide: Guide, history: History, purpose: str) -> None:
                 if answer == "yes":
                     history.record_screening(purpose, answers, group.id, " ".join(group.advice))
                     guide.say(*group.advice)
-                    raise ScreeningStop(
-                        "Stopped by the safety questions: no exercise today. "
-                        + ("Get emergency care now." if group.id == "emergency" else "See a doctor first.")
-                    )
+                    printed = words().printed
+                    raise ScreeningStop(f"{printed['screening_stop']} {printed[group.id]}")
     except ScreeningStop:
         raise
     except BaseException:  # cut off (Ctrl-C, no more answers): what was answered is kept

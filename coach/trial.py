@@ -82,7 +82,7 @@ def run(guide: Guide, history: History, hold: int = DEFAULT_HOLD) -> Outcome:
     for reason in found.reasons:
         guide.echo(f"  - {reason}")
     if rec.trials > 1 and rec.direction != UNCLEAR:
-        guide.say(w.test_trials.format(agree=rec.agree, total=rec.trials, direction=rec.direction))
+        guide.say(w.test_trials.format(agree=rec.agree, total=rec.trials, direction=w.directions[rec.direction]))
     else:
         guide.echo(f"Over all your tests: {rec.summary()}.")
     guide.say(w.test_end)

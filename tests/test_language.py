@@ -1,0 +1,165 @@
+"""Catalogs per language: English and Spanish complete, and a Spanish session spoken and shown in Spanish."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import string
+
+import pytest
+
+from coach import data, paths, words
+from coach.answers import questions
+from coach.exercise import catalog
+from coach.routine import HOLDS, REPS, routines
+from coach.screening import screening
+from coach.script import SAMPLE_RATE
+from coach.session import Request, compose
+from coach.speech import Clips, VoiceSettings
+from tests.audio_server import heard_phrase
+from tests.conftest import run_coach, screened_today
+from tests.test_export import probe
+
+
+def flat(tree, prefix="") -> dict[str, object]:
+    """Every leaf of a catalog by its dotted key; a list is one leaf."""
+    out = {}
+    for key, value in tree.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flat(value, path + "."))
+        else:
+            out[path] = value
+    return out
+
+
+def fields(value) -> set[str]:
+    texts = value if isinstance(value, list) else [value]
+    return {f for t in texts if isinstance(t, str) for _, f, _, _ in string.Formatter().parse(t) if f}
+
+
+@pytest.fixture
+def spanish():
+    words.use("es")
+    yield words.words()
+    words.use("en")
+
+
+def test_spanish_is_a_language():
+    assert words.languages() == ["en", "es"]
+
+
+@pytest.mark.parametrize("lang", [lang for lang in words.languages() if lang != "en"])
+def test_a_catalog_misses_no_phrase_english_has(lang):
+    en_raw, other_raw = words.catalog("en").raw, words.catalog(lang).raw
+    # the keys that answer a question are the language's own; the answers they record are not
+    for kind, keys in en_raw["answers"].items():
+        if isinstance(keys, dict):
+            theirs = other_raw.get("answers", {}).get(kind, {})
+            assert sorted(v[0] for v in theirs.values()) == sorted(v[0] for v in keys.values()), kind
+            assert all(len(k) == 1 and k != "x" and not k.isdigit() for k in theirs), kind
+    english = {k: v for k, v in flat(en_raw).items() if k.count(".") < 2 or not k.startswith("answers.")}
+    other = {k: v for k, v in flat(other_raw).items() if k.count(".") < 2 or not k.startswith("answers.")}
+    missing = sorted(set(english) - set(other) - {"voice"})
+    assert not missing, f"{lang}.toml misses: {', '.join(missing)}"
+    extra = sorted(set(other) - set(english) - {"voice"})
+    assert not extra, f"{lang}.toml has keys English does not: {', '.join(extra)}"
+    for key, value in english.items():
+        if key == "voice":
+            continue
+        assert type(other[key]) is type(value), key
+        assert fields(other[key]) == fields(value), f"{lang}.toml {key}: placeholders differ from English"
+        if isinstance(value, list):
+            assert other[key] and all(isinstance(x, str) and x.strip() for x in other[key]), key
+
+
+def test_the_english_catalog_covers_the_data():
+    w = words.catalog("en")
+    for _, raw in data.read_all("exercises"):
+        assert set(w.exercises[raw["id"]]) == {"name", "setup", "movement", "feel", "caution"}
+    assert set(w.routines) == set(routines())
+    for group in data.read("screening.toml")["group"]:
+        assert w.screening["advice"][group["id"]]
+        assert all(q["id"] in w.screening["questions"] for q in group["question"])
+    assert set(w.questions) == set(data.read("questions.toml"))
+    # every count a routine may ask for, and the countdown
+    most = max(REPS.max, HOLDS.max, *(ex.count.max for ex in catalog().values()))
+    assert set(w.numbers) == {str(n) for n in range(1, most + 1)}
+
+
+def test_adding_a_language_is_adding_a_catalog_file(tmp_path, monkeypatch):
+    root = tmp_path / "data"
+    shutil.copytree(data._root(), root)
+    shutil.copy(root / "lang" / "en.toml", root / "lang" / "xx.toml")
+    monkeypatch.setattr(data, "_root", lambda: root)
+    assert "xx" in words.languages()
+    words.use("xx")
+    try:
+        assert compose(Request(routine="flexion", only=("knees-to-chest",), reps=1)).script.total > 0
+    finally:
+        words.use("en")
+
+
+def test_a_spanish_session_speaks_only_spanish_phrases(spanish):
+    script = compose(Request(routine="flexion", voice=VoiceSettings(voice="es"))).script
+    es, en = flat(spanish.raw), flat(words.catalog("en").raw)
+
+    def texts(catalog):
+        out = set()
+        for value in catalog.values():
+            out.update(value if isinstance(value, list) else [value])
+        return {t for t in out if isinstance(t, str)}
+
+    templates = [re.compile("^" + re.sub(r"\\\{\w+\\\}", "(.+)", re.escape(t)) + "$") for t in texts(es) if "{" in t]
+    spanish_texts, english_texts = texts(es), texts(en)
+    spoken = [e.text for e in script.events if e.kind == "speech"]
+    for text in spoken:
+        assert text in spanish_texts or any(t.match(text) for t in templates), text
+        assert text not in english_texts, text
+    # the counts of the nerve glide, in Spanish, one by one
+    glide = [e.text for e in script.events if e.kind == "speech" and e.exercise == "sciatic-nerve-glide" and e.rep]
+    counts = [t for t in glide if t != spanish.and_back]
+    assert counts == ["uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once", "doce"] * 2
+    assert "Mantén, uno de tres." in spoken and "Doce repeticiones lentas. Empieza con el primer número." in spoken
+
+
+def test_spanish_answers(spanish):
+    q = questions()["compared"]
+    assert q.text == "Comparado con antes: ¿mejor, igual, o peor?"
+    assert [q.parse(x) for x in ("m", "mejor", "i", "Igual", "p", "peor", "b")] == ["better", "better", "same", "same", "worse", "worse", None]
+    assert q.hint() == "[m mejor, i igual, p peor]"
+    yes_no = screening().groups[0].questions[0]
+    assert [yes_no.parse(x) for x in ("s", "sí", "n", "no", "y")] == ["yes", "yes", "no", "no", None]
+    pain = questions()["leg"]
+    assert [pain.parse(x) for x in ("0", "7", "d", "diez")] == ["0", "7", "10", "10"]
+
+
+def test_a_spanish_export_has_spanish_chapters_and_tags(tmp_path):
+    out = tmp_path / "s.mp3"
+    result = run_coach("export", "--flexion", "--only", "figure-four", "--reps", "2", "--lang", "es", str(out))
+    assert result.returncode == 0, result.stderr
+    info = probe(out)
+    titles = [c["tags"]["title"] for c in sorted(info["chapters"], key=lambda c: float(c["start_time"]))]
+    assert titles == ["Introducción", "Estiramiento en cuatro, pierna izquierda",
+                      "Estiramiento en cuatro, pierna derecha", "Cierre"]
+    assert info["format"]["tags"]["title"].startswith("Rutina de flexión, ")
+
+
+def test_a_spanish_session_live(pulse):
+    args = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left", "--rate", "300")
+    screened_today()
+    recorder = pulse.recorder().start()
+    result = run_coach("start", "--no-ratings", "--lang", "es", *args, env=pulse.env)
+    recording = recorder.stop()
+    assert result.returncode == 0, result.stderr
+    assert "Rutina de flexión, " in result.stdout and "Sesión terminada." in result.stdout
+    assert "Información general, no consejo médico." in result.stdout
+    spanish = Clips(VoiceSettings(voice="es", rate=300), paths.cache_dir(), SAMPLE_RATE)
+    english = Clips(VoiceSettings(rate=300), paths.cache_dir(), SAMPLE_RATE)
+    for text in ("Mantén, uno de dos.", "tres", "Y relaja."):
+        assert heard_phrase(recording, spanish.get(text), SAMPLE_RATE) > 0.8, text
+    # spoken by the Spanish voice: the English voice saying the same words does not match
+    assert heard_phrase(recording, english.get("Mantén, uno de dos."), SAMPLE_RATE) < 0.6
+    sessions = json.loads(run_coach("history", "--json").stdout)["sessions"]
+    assert json.loads(sessions[0]["options"])["lang"] == "es"
