@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from coach import paths
+from coach import data, paths
 from coach.errors import CoachError, InputError
 
 
@@ -102,12 +102,6 @@ def _line(text: str, key: str) -> int | None:
     return None
 
 
-def _found(value: Any) -> str:
-    from coach.routine import _kind
-
-    return _kind(value)
-
-
 def load(path: Path | None = None) -> dict[str, Any]:
     """The settings the file sets, checked; {} when there is no file. ConfigError lists every problem."""
     import tomllib
@@ -122,10 +116,7 @@ def load(path: Path | None = None) -> dict[str, Any]:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
-        what = re.sub(r"\s*\(at line.*\)$", "", str(e))
-        at = f"{path}:{m.group(1)}" if m else str(path)
-        raise ConfigError(path, [f"{at}: not valid TOML: {what}"], "or remove it") from None
+        raise ConfigError(path, [data.toml_problem(str(path), e)], "or remove it") from None
     values, problems = {}, []
     for key, value in raw.items():
         line = _line(text, key)
@@ -137,7 +128,7 @@ def load(path: Path | None = None) -> dict[str, Any]:
         try:
             values[key] = setting.check(value)
         except ValueError:
-            problems.append(f"{at}: {key}: expected {setting.expected}, found {_found(value)}")
+            problems.append(f"{at}: {key}: expected {setting.expected}, found {data.describe(value)}")
     if problems:
         raise ConfigError(path, problems)
     return values

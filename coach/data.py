@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from importlib import resources
 from typing import Any
@@ -33,3 +34,25 @@ def read_all(folder: str) -> list[tuple[str, dict[str, Any]]]:
         key=lambda f: f.name,
     )
     return [(f.name, tomllib.loads(f.read_text(encoding="utf-8"))) for f in files]
+
+
+def toml_problem(where: str, e: tomllib.TOMLDecodeError) -> str:
+    """tomllib's error as one line that names the file and the line: "f.toml:3: not valid TOML: ..."."""
+    m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
+    what = re.sub(r"\s*\(at line.*\)$", "", str(e))
+    return f"{where}:{m.group(1)}: not valid TOML: {what} (column {m.group(2)})" if m else f"{where}: not valid TOML: {what}"
+
+
+def describe(value: Any) -> str:
+    """A value from a TOML file as an error message shows what was found."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return f'"{value}" (text)' if len(value) < 60 else f'"{value[:57]}..." (text)'
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__

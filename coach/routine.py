@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from coach import data, paths
+from coach.data import describe
 from coach.errors import InputError
 from coach.exercise import POSITIONS, Exercise, Instructions, Range, catalog
 from coach.words import language, words
@@ -109,20 +110,6 @@ def _lines(text: str) -> dict[tuple[int | None, str | None], int]:
     return found
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (true/false)"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return f'"{value}" (text)' if len(value) < 60 else f'"{value[:57]}..." (text)'
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return type(value).__name__
-
-
 class _Checker:
     def __init__(self, where: str, text: str):
         self.where = where
@@ -144,7 +131,7 @@ class _Checker:
             return None
         value = raw[key]
         if not isinstance(value, str) or not value.strip():
-            self.problem(index, key, f"expected text, found {_kind(value) if value != '' else 'empty text'}")
+            self.problem(index, key, f"expected text, found {describe(value) if value != '' else 'empty text'}")
             return None
         if len(value) > TEXT:
             self.problem(index, key, f"expected at most {TEXT} characters, found {len(value)}")
@@ -156,7 +143,7 @@ class _Checker:
             return None
         value = raw[key]
         if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            self.problem(index, key, f"expected a whole number of {what} from {lo} to {hi}, found {_kind(value)}")
+            self.problem(index, key, f"expected a whole number of {what} from {lo} to {hi}, found {describe(value)}")
             return None
         return value
 
@@ -174,12 +161,12 @@ OWN_KEYS = ("id", "name", "position", "per_side", "hold", "holds", "reps", "seco
 
 def _step(c: _Checker, raw: Any, i: int) -> Step | None:
     if not isinstance(raw, dict):
-        c.problem(i, None, f"expected a table of keys, found {_kind(raw)}")
+        c.problem(i, None, f"expected a table of keys, found {describe(raw)}")
         return None
     known = catalog()
     ex_id = raw.get("id")
     if not isinstance(ex_id, str) or not NAME.match(ex_id):
-        found = "nothing" if ex_id is None else _kind(ex_id)
+        found = "nothing" if ex_id is None else describe(ex_id)
         c.problem(i, "id" if "id" in raw else None,
                   f"{'missing id: ' if ex_id is None else ''}expected a built-in exercise id "
                   f"({', '.join(known)}) or a new id of lowercase letters, digits and hyphens, found {found}")
@@ -211,7 +198,7 @@ def _step(c: _Checker, raw: Any, i: int) -> Step | None:
     rest = c.whole(raw, i, "rest", *REST, "seconds")
     sides = raw.get("sides", "both")
     if sides not in ("both", *SIDES):
-        c.problem(i, "sides", f'expected "both", "left" or "right", found {_kind(sides)}')
+        c.problem(i, "sides", f'expected "both", "left" or "right", found {describe(sides)}')
         sides = "both"
     elif sides != "both" and not ex.per_side:
         c.problem(i, "sides", f'{ex_id} is done with both legs at once: expected no sides, found "{sides}"')
@@ -226,10 +213,10 @@ def _own(c: _Checker, raw: dict, i: int, ex_id: str) -> Exercise | None:
     if position not in POSITIONS:
         c.problem(i, "position" if "position" in raw else None,
                   f"{'missing position: ' if position is None else ''}expected "
-                  f'"back" or "stomach", found {"nothing" if position is None else _kind(position)}')
+                  f'"back" or "stomach", found {"nothing" if position is None else describe(position)}')
     per_side = raw.get("per_side", False)
     if not isinstance(per_side, bool):
-        c.problem(i, "per_side", f"expected true or false, found {_kind(per_side)}")
+        c.problem(i, "per_side", f"expected true or false, found {describe(per_side)}")
     say = Instructions(
         setup=c.text(raw, i, "setup", True) or "",
         movement=c.text(raw, i, "movement", True) or "",
@@ -247,7 +234,7 @@ def _own(c: _Checker, raw: dict, i: int, ex_id: str) -> Exercise | None:
         spr = raw.get("seconds_per_rep", 4.0)
         lo, hi = SECONDS_PER_REP
         if isinstance(spr, bool) or not isinstance(spr, (int, float)) or not lo <= spr <= hi:
-            c.problem(i, "seconds_per_rep", f"expected a number of seconds from {lo:g} to {hi:g}, found {_kind(spr)}")
+            c.problem(i, "seconds_per_rep", f"expected a number of seconds from {lo:g} to {hi:g}, found {describe(spr)}")
             spr = 4.0
     elif "seconds_per_rep" in raw:
         c.problem(i, "seconds_per_rep", "a held exercise has no reps: expected hold and holds, found seconds_per_rep")
@@ -268,11 +255,7 @@ def parse(text: str, where: str, id: str, source: str = "built-in", words: dict 
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
-        what = re.sub(r"\s*\(at line.*\)$", "", str(e))
-        at = f"{where}:{m.group(1)}" if m else where
-        col = f" (column {m.group(2)})" if m else ""
-        raise RoutineError(where, [f"{at}: not valid TOML: {what}{col}"]) from None
+        raise RoutineError(where, [data.toml_problem(where, e)]) from None
     c.unknown(raw, None, TOP, "a routine")
     if words is not None:
         raw = {**raw, **words}
@@ -283,7 +266,7 @@ def parse(text: str, where: str, id: str, source: str = "built-in", words: dict 
     if items is None:
         c.problem(None, None, "missing exercises: expected at least one [[exercise]] table with an id")
     elif not isinstance(items, list) or not items:
-        c.problem(None, "exercise", f"expected [[exercise]] tables, found {_kind(items)}")
+        c.problem(None, "exercise", f"expected [[exercise]] tables, found {describe(items)}")
     else:
         for i, item in enumerate(items, 1):
             step = _step(c, item, i)
