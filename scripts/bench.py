@@ -188,7 +188,7 @@ from coach.words import words
 from coach import export, paths
 way, out, times = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 flexion = routines()["flexion"]
-long = Routine("flexion", "long", flexion.intro, flexion.exercises * times)
+long = Routine("flexion", "long", flexion.intro, flexion.steps * times)
 clips = Clips(VoiceSettings(), paths.cache_dir(), SAMPLE_RATE)
 script = build(long, plan(long), words(), clips.length, SAMPLE_RATE)
 session = Session(script, clips, 1.0)
