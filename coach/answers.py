@@ -67,6 +67,16 @@ class Question:
             parts.append(f"{SKIP} {words().answers['skip']}")
         return "[" + ", ".join(parts) + "]"
 
+    def word(self, answer: str) -> str:
+        """An answer as the session's language says it ("" is a skip)."""
+        from coach.words import words
+
+        if not answer:
+            return words().answers["skipped"]
+        if self.kind == "pain":
+            return answer  # a number, as digits
+        return next((w for a, w in _keys(self.kind).values() if a == answer), answer)
+
     def parse(self, raw: str) -> str | None:
         """The answer a key or a line stands for, "" for skip, or None if it answers nothing."""
         said = " ".join(raw.strip().lower().split())

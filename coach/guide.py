@@ -79,7 +79,7 @@ class Guide:
             raw = self.answers.read(question, REPEAT_AFTER)
             answer = None if raw is None else question.parse(raw)
             if answer is not None:
-                self.echo(f"  > {answer or 'skipped'}")
+                self.echo(f"  > {question.word(answer)}")
                 return answer
             if raw is None:
                 self.echo(f"(again) {question.text} {question.hint()}")

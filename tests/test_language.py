@@ -131,6 +131,7 @@ def test_spanish_answers(spanish):
     assert q.hint() == "[m mejor, i igual, p peor]"
     yes_no = screening().groups[0].questions[0]
     assert [yes_no.parse(x) for x in ("s", "sí", "n", "no", "y")] == ["yes", "yes", "no", "no", None]
+    assert (q.word("better"), yes_no.word("no"), q.word("")) == ("mejor", "no", "saltada")  # as echoed
     pain = questions()["leg"]
     assert [pain.parse(x) for x in ("0", "7", "d", "diez")] == ["0", "7", "10", "10"]
 
