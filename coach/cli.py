@@ -163,7 +163,9 @@ def _request(flexion, extension, routine_spec, only, hold, reps, side, voice, ra
         side = leg
     routine, why = _routine(flexion, extension, routine_spec)
     if why:
-        click.echo(f"Using the {routine} routine: {why} (--flexion or --extension overrides).", err=True)
+        from coach.words import words
+
+        click.echo(words().printed["using"].format(direction=words().directions[routine], why=why), err=True)
     return Request(
         routine=routine,
         only=tuple(only),

@@ -37,29 +37,61 @@ class Verdict:
     reasons: tuple[str, ...]
 
 
+def _(key: str, **fields) -> str:
+    """A reason in the session's language (coach/data/lang, [reasons])."""
+    from coach.words import words
+
+    return words().reasons[key].format(**fields)
+
+
+def _reach(reach: str) -> str:
+    from coach.words import words
+
+    return next((word for answer, word in words().answers["reach"].values() if answer == reach), reach)
+
+
+def _change(change: str) -> str:
+    from coach.words import words
+
+    return next((word for answer, word in words().answers["compared"].values() if answer == change), change)
+
+
+def _direction(direction: str) -> str:
+    from coach.words import words
+
+    return words().directions.get(direction, direction)
+
+
+def _exercise(exercise: str) -> str:
+    from coach.exercise import catalog
+
+    ex = catalog().get(exercise)
+    return ex.name.lower() if ex else exercise.replace("-", " ")
+
+
 def compare(before: Rating, after: Rating, felt: str | None = None) -> Verdict:
     """Better, same or worse, with the reasons, from two ratings and what the person felt."""
     down = REACH.index(after.reach) - REACH.index(before.reach)
     leg = after.leg - before.leg
     if down > 0:
-        why = [f"the pain spread farther down, from {before.reach} to {after.reach}"]
+        why = [_("spread", before=_reach(before.reach), after=_reach(after.reach))]
         if leg < 0:
-            why.append("even though the leg pain is less intense, where it reaches counts more")
+            why.append(_("less_intense"))
         return Verdict(WORSE, tuple(why))
     if down < 0:
-        why = [f"the pain moved back up, from {before.reach} to {after.reach}"]
+        why = [_("moved_up", before=_reach(before.reach), after=_reach(after.reach))]
         if after.back > before.back:
-            why.append("more back pain while the leg pain retreats is a good sign")
+            why.append(_("more_back"))
         return Verdict(BETTER, tuple(why))
     if leg >= MEANINGFUL:
-        return Verdict(WORSE, (f"leg pain went up {leg} points, from {before.leg} to {after.leg}",))
+        return Verdict(WORSE, (_("leg_up", n=leg, before=before.leg, after=after.leg),))
     if leg <= -MEANINGFUL:
-        return Verdict(BETTER, (f"leg pain went down {-leg} points, from {before.leg} to {after.leg}",))
+        return Verdict(BETTER, (_("leg_down", n=-leg, before=before.leg, after=after.leg),))
     if felt == WORSE:  # the numbers barely moved, but the person says worse: take them at their word
-        return Verdict(WORSE, ("you said it felt worse",))
-    why = f"the pain reaches the same place and leg pain changed by {abs(leg)} point{'s' if abs(leg) != 1 else ''}"
+        return Verdict(WORSE, (_("felt_worse"),))
+    why = _("same_place", n=abs(leg), points=_("point" if abs(leg) == 1 else "points"))
     if felt == BETTER:
-        why += ": you felt better, but not by a clear change"
+        why += _("felt_better")
     return Verdict(SAME, (why,))
 
 
@@ -82,14 +114,15 @@ def result(positions: Sequence[Position]) -> Result:
     """What one trial found."""
     helped = {p.direction for p in positions if p.verdict.change == BETTER}
     worse = [p for p in positions if p.verdict.change == WORSE]
-    why = [f"{p.exercise.replace('-', ' ')}: {p.verdict.change}, {'; '.join(p.verdict.reasons)}" for p in positions]
+    why = [_("position", exercise=_exercise(p.exercise), change=_change(p.verdict.change),
+             reasons="; ".join(p.verdict.reasons)) for p in positions]
     if len(helped) == 1:
         return Result(helped.pop(), tuple(why))
     if helped:
-        return Result(UNCLEAR, (*why, "both directions helped: repeat the test on another day"))
+        return Result(UNCLEAR, (*why, _("both_helped")))
     if worse:
-        why.append("no position helped, and pain that spreads down the leg means stop that direction")
-    return Result(UNCLEAR, (*why, "no direction helped clearly: repeat the test on another day"))
+        why.append(_("stop_direction"))
+    return Result(UNCLEAR, (*why, _("none_clear")))
 
 
 @dataclass(frozen=True)
@@ -101,10 +134,11 @@ class Recommendation:
 
     def summary(self) -> str:
         if not self.trials:
-            return "no test recorded yet"
+            return _("no_test")
         if self.direction == UNCLEAR:
-            return f"unclear: {self.reasons[0]}"
-        return f"{self.direction}: {self.agree} of {self.trials} test{'s' if self.trials != 1 else ''} found it helped"
+            return _("unclear", reason=self.reasons[0])
+        return _("summary", direction=_direction(self.direction), agree=self.agree, trials=self.trials,
+                 tests=_("test" if self.trials == 1 else "tests"))
 
 
 def recommend(trials: Iterable[tuple[str, frozenset[str]]]) -> Recommendation:
@@ -114,18 +148,19 @@ def recommend(trials: Iterable[tuple[str, frozenset[str]]]) -> Recommendation:
     the pain worse in the newest trial is never recommended, whatever older trials found."""
     trials = list(trials)
     if not trials:
-        return Recommendation(UNCLEAR, 0, 0, ("no test recorded yet: run 'coach test'",))
+        return Recommendation(UNCLEAR, 0, 0, (_("no_test_run"),))
     barred = trials[0][1]
     counts = {d: sum(r == d for r, _ in trials) for d in (FLEXION, EXTENSION)}
     candidates = [d for d in (FLEXION, EXTENSION) if counts[d] and d not in barred]
     if not candidates:
-        why = "no test found a direction that helped" if not any(counts.values()) else (
-            f"the latest test made {' and '.join(sorted(barred))} worse")
-        return Recommendation(UNCLEAR, 0, len(trials), (f"{why}: repeat 'coach test' on another day",))
+        why = _("none_helped") if not any(counts.values()) else _(
+            "made_worse", directions=_("and").join(_direction(d) for d in sorted(barred)))
+        return Recommendation(UNCLEAR, 0, len(trials), (_("repeat", why=why),))
     newest = next((r for r, _ in trials if r in candidates), None)
     best = max(candidates, key=lambda d: (counts[d], d == newest))
-    why = [f"{counts[best]} of {len(trials)} test{'s' if len(trials) != 1 else ''} found {best} helped"]
+    why = [_("found", n=counts[best], total=len(trials), tests=_("test" if len(trials) == 1 else "tests"),
+             direction=_direction(best))]
     other = EXTENSION if best == FLEXION else FLEXION
     if counts[other]:
-        why.append(f"{counts[other]} found {other} helped")
+        why.append(_("also_found", n=counts[other], direction=_direction(other)))
     return Recommendation(best, counts[best], len(trials), tuple(why))

@@ -84,6 +84,6 @@ def run(guide: Guide, history: History, hold: int = DEFAULT_HOLD) -> Outcome:
     if rec.trials > 1 and rec.direction != UNCLEAR:
         guide.say(w.test_trials.format(agree=rec.agree, total=rec.trials, direction=w.directions[rec.direction]))
     else:
-        guide.echo(f"Over all your tests: {rec.summary()}.")
+        guide.echo(w.reasons["over_all"].format(summary=rec.summary()))
     guide.say(w.test_end)
     return Outcome(found, rec)

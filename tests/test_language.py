@@ -164,3 +164,15 @@ def test_a_spanish_session_live(pulse):
     assert heard_phrase(recording, english.get("Mantén, uno de dos."), SAMPLE_RATE) < 0.6
     sessions = json.loads(run_coach("history", "--json").stdout)["sessions"]
     assert json.loads(sessions[0]["options"])["lang"] == "es"
+
+
+def test_the_tests_reasons_in_spanish(spanish):
+    from coach.preference import BETTER, FLEXION, Position, Rating, compare, recommend, result
+
+    verdict = compare(Rating(6, 3, "calf"), Rating(4, 4, "thigh"))
+    assert verdict.reasons == ("el dolor subió, de pantorrilla a muslo",
+                               "más dolor de espalda mientras el de la pierna se retira es buena señal")
+    found = result([Position("knees-to-chest", FLEXION, verdict)])
+    assert found.reasons[0].startswith("rodillas al pecho: mejor, el dolor subió")
+    assert verdict.change == BETTER  # what is recorded is the same in every language
+    assert recommend([(FLEXION, frozenset())]).summary() == "flexión: ayudó en 1 de 1 prueba"
