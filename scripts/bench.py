@@ -191,7 +191,7 @@ flexion = routines()["flexion"]
 long = Routine("flexion", "long", flexion.intro, flexion.steps * times)
 clips = Clips(VoiceSettings(), paths.cache_dir(), SAMPLE_RATE)
 script = build(long, plan(long), words(), clips.length, SAMPLE_RATE)
-session = Session(script, clips, 1.0)
+session = Session(script, clips, 1.0, long)
 if way == "ours":
     export.write(session.renderer(), out)
 else:  # naive: the whole session in memory as floats, then encoded in one call
