@@ -18,6 +18,7 @@ from typing import IO, Iterator, Protocol
 
 from coach import data
 from coach.errors import InputError
+from coach.words import language, words
 
 REPEAT_AFTER = 20.0  # seconds of silence before a question is asked again
 SKIP = "x"
@@ -28,8 +29,6 @@ KINDS = ("pain", "reach", "compared", "yes-no")
 def _keys(kind: str) -> dict[str, tuple[str, str]]:
     """key → (the answer recorded, the word for it), in the session's language. The answers
     recorded are the same in every language; the keys and words are the catalog's."""
-    from coach.words import words
-
     keys = {k: (v[0], v[1]) for k, v in words().answers[kind].items()}
     if kind == "pain":
         keys = {**{str(n): (str(n), str(n)) for n in range(10)}, **keys}
@@ -59,8 +58,6 @@ class Question:
 
     def hint(self) -> str:
         """The keys, printed after the question: [y yes, n no]."""
-        from coach.words import words
-
         shown = [(k, word) for k, (_, word) in _keys(self.kind).items() if not k.isdigit()]
         parts = (["0-9"] if self.kind == "pain" else []) + [f"{k} {word}" for k, word in shown]
         if self.skippable:
@@ -69,8 +66,6 @@ class Question:
 
     def word(self, answer: str) -> str:
         """An answer as the session's language says it ("" is a skip)."""
-        from coach.words import words
-
         if not answer:
             return words().answers["skipped"]
         if self.kind == "pain":
@@ -82,17 +77,15 @@ class Question:
         said = " ".join(raw.strip().lower().split())
         if not said:
             return None
-        from coach.words import words as catalog
-
         keys = self.keys
         if said in keys:
             return keys[said]
-        words = {v: v for v in keys.values() if v}  # the recorded answers, as words
-        words.update({word.lower(): answer for answer, word in _keys(self.kind).values()})
-        words.update({"skip": "", catalog().answers["skip"]: ""} if self.skippable else {})
+        typed = {v: v for v in keys.values() if v}  # the recorded answers, as words
+        typed.update({word.lower(): answer for answer, word in _keys(self.kind).values()})
+        typed.update({"skip": "", words().answers["skip"]: ""} if self.skippable else {})
         if self.kind == "compared":
-            words.update({"the same": "same"})
-        return words.get(said)
+            typed.update({"the same": "same"})
+        return typed.get(said)
 
     def with_text(self, text: str) -> "Question":
         return Question(self.id, text, self.kind, self.skippable)
@@ -100,15 +93,11 @@ class Question:
 
 def questions() -> dict[str, Question]:
     """The questions about pain, with their words in the session's language."""
-    from coach.words import language
-
     return _questions(language())
 
 
 @cache
 def _questions(lang: str) -> dict[str, Question]:
-    from coach.words import words
-
     texts = words().questions
     return {qid: Question(qid, texts[qid], raw["kind"]) for qid, raw in data.read("questions.toml").items()}
 

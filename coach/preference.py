@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from coach.exercise import catalog
+from coach.words import words
+
 REACH = ("none", "low back", "buttock", "thigh", "knee", "calf", "foot")
 MEANINGFUL = 2  # points of leg pain (0-10) that count as a real change
 BETTER, SAME, WORSE = "better", "same", "worse"
@@ -39,32 +42,22 @@ class Verdict:
 
 def _(key: str, **fields) -> str:
     """A reason in the session's language (coach/data/lang, [reasons])."""
-    from coach.words import words
-
     return words().reasons[key].format(**fields)
 
 
 def _reach(reach: str) -> str:
-    from coach.words import words
-
     return next((word for answer, word in words().answers["reach"].values() if answer == reach), reach)
 
 
 def _change(change: str) -> str:
-    from coach.words import words
-
     return next((word for answer, word in words().answers["compared"].values() if answer == change), change)
 
 
 def _direction(direction: str) -> str:
-    from coach.words import words
-
     return words().directions.get(direction, direction)
 
 
 def _exercise(exercise: str) -> str:
-    from coach.exercise import catalog
-
     ex = catalog().get(exercise)
     return ex.name.lower() if ex else exercise.replace("-", " ")
 
