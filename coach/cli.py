@@ -101,7 +101,7 @@ def setting_options(*keys: str):
     return decorate
 
 
-VOICE = ("voice", "rate", "volume", "cue_volume", "cue_pitch", "lang")
+SOUND = ("voice", "rate", "volume", "cue_volume", "cue_pitch", "lang")
 
 
 def session_options(f):
@@ -114,7 +114,7 @@ def session_options(f):
         click.option("--reps", type=int, metavar="N", help="Holds per side for a held exercise, reps per side for a moving one."),
         click.option("--side", type=click.Choice(["left", "right", "both"]), default="both", show_default=True, help="Which leg, for exercises done per side (this session only; see --leg)."),
     ]
-    f = setting_options(*VOICE, "leg", "leg_only")(f)
+    f = setting_options(*SOUND, "leg", "leg_only")(f)
     for option in reversed(options):
         f = option(f)
     return f
@@ -207,7 +207,8 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
     from coach.words import words
 
     request = _request(**options)
-    routine, _ = sessions.check(request)  # bad options fail before anything is opened or asked
+    checked = sessions.check(request)  # bad options fail before anything is opened or asked
+    routine = checked[0]
     player = None
     if output is None:
         player = sink.Player(SAMPLE_RATE)
@@ -219,14 +220,14 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
         screening.refuse_if_stopped_today(history, _print)
         if player is None:
             assert output is not None
-            _export(request, output)
+            _export(request, output, checked=checked)
             return
         try:
             player.ready()
         except NoOutputDevice:
             output = sessions.fallback_path(routine.id)
             click.echo(f"No audio output device: saving the session to a file instead: {output}", err=True)
-            _export(request, output)
+            _export(request, output, checked=checked)
             return
         answers = from_stdin()
         clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
@@ -234,7 +235,7 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
 
         def prepare():
             """The session, built after the first questions: they need none of it."""
-            session = sessions.compose(request, clips=clips)
+            session = sessions.compose(request, clips=clips, checked=checked)
             printed = words().printed
             click.echo(printed["start"].format(routine=routine.name, length=sessions.clock(session.script.seconds)))
             click.echo(printed["disclaimer"])
@@ -264,7 +265,7 @@ def _print(*lines: str) -> None:
         click.echo(line)
 
 
-def _export(request, output: Path | None, split: Path | None = None, fmt: str = "mp3") -> None:
+def _export(request, output: Path | None, split: Path | None = None, fmt: str = "mp3", checked=None) -> None:
     """The session as a file (its format from its name), or one file per part into `split`.
 
     A file cannot ask the safety questions, so it opens with them spoken."""
@@ -275,8 +276,7 @@ def _export(request, output: Path | None, split: Path | None = None, fmt: str = 
     chosen = export.named(fmt) if split is not None else export.check_writable(output)  # type: ignore[arg-type]
     if split is not None:
         export.check_folder(split.parent, split)
-    sessions.check(request)
-    session = sessions.compose(request, screening.screening().recording_preamble())
+    session = sessions.compose(request, screening.screening().recording_preamble(), checked=checked)
     script, w = session.script, words()
     names, name = session.routine.names, session.routine.name
     album = w.file["album"].format(routine=name)
@@ -352,7 +352,7 @@ def export(output: Path | None, split: Path | None, fmt: str | None, **options) 
 
 @cli.command("test")
 @click.option("--hold", type=int, default=30, show_default=True, metavar="SECONDS", help="Seconds to hold each test position (30-60).")
-@setting_options(*VOICE)
+@setting_options(*SOUND)
 def test_command(hold: int, voice: str | None, rate: int, volume: float, cue_volume: float, cue_pitch: float,
                  lang: str) -> None:
     """Find the direction that eases your leg pain: the article's test, guided by voice.

@@ -35,15 +35,19 @@ class Setting:
     def option(self) -> str:
         return self.flag or "--" + self.key.replace("_", "-")
 
+    @property
+    def kind(self) -> type:
+        """What a value is in Python: bool, int, float or str."""
+        if self.type is bool:
+            return bool
+        if isinstance(self.type, click.IntRange):
+            return int
+        return float if isinstance(self.type, click.FloatRange) else str
+
     def check(self, value: Any) -> Any:
         """The value if it is valid for this setting, else ValueError."""
-        kind = bool if self.type is bool else int if isinstance(self.type, click.IntRange) else \
-            float if isinstance(self.type, click.FloatRange) else str
-        ok = isinstance(value, bool) if kind is bool else \
-            isinstance(value, int) and not isinstance(value, bool) if kind is int else \
-            isinstance(value, (int, float)) and not isinstance(value, bool) if kind is float else \
-            isinstance(value, str)
-        if not ok:
+        kind = self.kind
+        if isinstance(value, bool) != (kind is bool) or not isinstance(value, (int, float) if kind is float else kind):
             raise ValueError(value)
         if isinstance(self.type, click.ParamType):
             try:
@@ -140,12 +144,12 @@ def parse(key: str, text: str) -> Any:
     if setting is None:
         raise InputError(f"unknown setting '{key}': expected one of {', '.join(SETTINGS)}.")
     value: Any = text
-    if setting.type is bool:
+    if setting.kind is bool:
         words = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
         value = words.get(text.strip().lower(), text)
-    elif isinstance(setting.type, click.IntRange):
+    elif setting.kind is int:
         value = int(text) if re.fullmatch(r"[+-]?\d+", text.strip()) else text
-    elif isinstance(setting.type, click.FloatRange):
+    elif setting.kind is float:
         try:
             value = float(text)
         except ValueError:

@@ -51,9 +51,11 @@ def check(request: Request) -> tuple[Routine, tuple[Dose, ...]]:
     return routine, plan(routine, request.only, request.hold, request.reps, request.side, request.first)
 
 
-def compose(request: Request, preamble: tuple[str, ...] = (), clips: Clips | None = None) -> Session:
-    """Check the options, then build the script with each phrase's real spoken length."""
-    routine, doses = check(request)
+def compose(request: Request, preamble: tuple[str, ...] = (), clips: Clips | None = None,
+            checked: tuple[Routine, tuple[Dose, ...]] | None = None) -> Session:
+    """Check the options (unless `checked` is what `check` gave), then build the script with each
+    phrase's real spoken length."""
+    routine, doses = checked or check(request)
     clips = clips or Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
     script = build(routine, doses, words(), clips.length, clips.sample_rate, preamble)
     return Session(script, clips, request.volume, routine, request.tone)
