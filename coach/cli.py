@@ -16,7 +16,7 @@ import click
 
 from coach import __version__
 from coach.config import SETTINGS
-from coach.errors import CoachError, InputError, Interrupted, NoOutputDevice
+from coach.errors import CoachError, Declined, InputError, Interrupted, NoOutputDevice
 
 class CoachFailure(click.ClickException):
     """A domain error shown as one line ("Error: ...") with its own exit code."""
@@ -82,6 +82,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 SETTING_COMMANDS = ("start", "export", "script", "test")
+DIRECTIONS = ("flexion", "extension")
 
 
 def setting_options(*keys: str):
@@ -128,15 +129,17 @@ def _routine(flexion: bool, extension: bool, spec: str | None) -> tuple[str, str
         return spec, None
     if flexion or extension:
         return ("flexion" if flexion else "extension"), None
+    from coach import evidence
     from coach.history import History
-    from coach.preference import recommend
+    from coach.words import words
 
     with History.open() as history:
-        rec = recommend(history.trials())
-    if rec.direction in ("flexion", "extension"):
+        rec = evidence.recommendation(history, words())
+    if rec.direction in DIRECTIONS:
         return rec.direction, "; ".join(rec.reasons)
+    bars = "".join(f" {b.text(words())}" for b in rec.barred)
     raise InputError(
-        f"no direction to follow yet ({rec.reasons[0]}). Run 'coach test' first to find the direction "
+        f"no direction to follow yet ({rec.reasons[0]}).{bars} Run 'coach test' first to find the direction "
         "that eases your leg pain, or choose --flexion or --extension."
     )
 
@@ -192,12 +195,18 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
     Before the first session of each day the coach asks the safety questions: answer each
     with one key (y or n), or one line each when the answers are piped in.
 
+    A direction that made your pain worse in the last 14 days is never chosen for you; with
+    its flag, the coach says why it is barred and asks you to confirm. During the session,
+    w means "the pain is spreading": the coach stops at once.
+
     \b
-    Exit codes: 0 done; 1 the machine failed; 2 bad input, or no answer;
-    3 a safety question was answered yes; 4 stopped because the pain got worse;
+    Exit codes: 0 done (or a barred direction declined); 1 the machine failed;
+    2 bad input, or no answer; 3 a safety question was answered yes (or an
+    emergency answer not yet cleared); 4 stopped because the pain got worse,
+    or the pain was worse after the session than before;
     130 Ctrl-C, 143 stopped (SIGTERM), 129 the terminal closed.
     """
-    from coach import live, paths, screening
+    from coach import evidence, live, paths, screening
     from coach import session as sessions
     from coach import sink
     from coach.answers import from_stdin
@@ -217,17 +226,18 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
     try:
         if history.notice:
             click.echo(history.notice, err=True)
-        screening.refuse_if_stopped_today(history, _print)
+        screening.refuse_if_stopped(history, _print)
+        bar = _bar(history, routine.id)
         if player is None:
             assert output is not None
-            _export(request, output, checked=checked)
+            _export(request, output, checked=checked, bar=bar)
             return
         try:
             player.ready()
         except NoOutputDevice:
             output = sessions.fallback_path(routine.id)
             click.echo(f"No audio output device: saving the session to a file instead: {output}", err=True)
-            _export(request, output, checked=checked)
+            _export(request, output, checked=checked, bar=bar)
             return
         answers = from_stdin()
         clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
@@ -241,6 +251,8 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
             click.echo(printed["disclaimer"])
             if not (options["flexion"] or options["extension"] or options["routine_spec"]):
                 guide.speak(words().preferred.format(direction=words().directions[request.routine]))
+                for other in evidence.recommendation(history, words()).barred:
+                    guide.say(other.text(words()))
             return session
 
         def show(session, keys: bool):
@@ -251,8 +263,12 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
 
         with answers.session(), live.interruptible():
             screening.daily(guide, history)
+            for notice in evidence.notices(history):  # when to get seen, before anything else
+                guide.say(notice.text(words()))
+            confirmation = _confirm(guide, history, bar) if bar is not None else None
             live.run(guide, history, routine.id, prepare, _options(request, check_ins, no_ratings),
-                     check_ins, not no_ratings, show)
+                     check_ins, not no_ratings, show, direction=routine.id if routine.id in DIRECTIONS else None,
+                     confirmation=confirmation)
         click.echo(words().printed["complete"])
     finally:
         if player is not None:
@@ -265,10 +281,42 @@ def _print(*lines: str) -> None:
         click.echo(line)
 
 
-def _export(request, output: Path | None, split: Path | None = None, fmt: str = "mp3", checked=None) -> None:
+def _bar(history, routine: str):
+    """Why the routine's direction is barred (coach/preference.py), or None."""
+    if routine not in DIRECTIONS:
+        return None
+    from coach import evidence
+    from coach.words import words
+
+    return evidence.recommendation(history, words()).bar(routine)
+
+
+def _confirm(guide, history, bar) -> int:
+    """A barred direction chosen by its flag: say why, ask to confirm, record the answer; a no
+    ends the command here (exit 0: the person's choice)."""
+    from coach.answers import Question
+    from coach.words import words
+
+    w = words()
+    direction = w.directions[bar.direction]
+    why = bar.text(w)
+    guide.say(why)
+    answer = guide.ask(Question("barred", w.barred_confirm.format(direction=direction), "yes-no"))
+    cid = history.record_confirmation(bar.direction, why, answer)
+    if answer != "yes":
+        guide.say(w.barred_declined)
+        raise Declined(w.printed["declined"].format(direction=direction))
+    return cid
+
+
+def _export(request, output: Path | None, split: Path | None = None, fmt: str = "mp3", checked=None,
+            bar=None) -> None:
     """The session as a file (its format from its name), or one file per part into `split`.
 
-    A file cannot ask the safety questions, so it opens with them spoken."""
+    A file cannot ask the safety questions, so it opens with them spoken, and with the day it was
+    made. A barred direction (`bar`) is warned of, printed and at the file's start."""
+    import datetime as dt
+
     from coach import export, screening
     from coach import session as sessions
     from coach.words import words
@@ -276,7 +324,12 @@ def _export(request, output: Path | None, split: Path | None = None, fmt: str = 
     chosen = export.named(fmt) if split is not None else export.check_writable(output)  # type: ignore[arg-type]
     if split is not None:
         export.check_folder(split.parent, split)
-    session = sessions.compose(request, screening.screening().recording_preamble(), checked=checked)
+    warning: tuple[str, ...] = ()
+    if bar is not None:
+        warning = (bar.text(words()), words().barred_file)
+        click.echo(" ".join(warning), err=True)
+    preamble = (*warning, *screening.screening().recording_preamble(dt.date.today()))
+    session = sessions.compose(request, preamble, checked=checked)
     script, w = session.script, words()
     names, name = session.routine.names, session.routine.name
     album = w.file["album"].format(routine=name)
@@ -346,21 +399,23 @@ def export(output: Path | None, split: Path | None, fmt: str | None, **options) 
     with History.open() as history:
         if history.notice:
             click.echo(history.notice, err=True)
-        screening.refuse_if_stopped_today(history, _print)
-    _export(request, output, split, fmt or "mp3")
+        screening.refuse_if_stopped(history, _print)
+        bar = _bar(history, request.routine)
+    _export(request, output, split, fmt or "mp3", bar=bar)
 
 
 @cli.command("test")
 @click.option("--hold", type=int, default=30, show_default=True, metavar="SECONDS", help="Seconds to hold each test position (30-60).")
-@setting_options(*SOUND)
-def test_command(hold: int, voice: str | None, rate: int, volume: float, cue_volume: float, cue_pitch: float,
-                 lang: str) -> None:
+@setting_options("settle", *SOUND)
+def test_command(hold: int, settle: int, voice: str | None, rate: int, volume: float, cue_volume: float,
+                 cue_pitch: float, lang: str) -> None:
     """Find the direction that eases your leg pain: the article's test, guided by voice.
 
     Knees to chest first; if that does not ease the leg pain, lying on the stomach, then
-    propped on the elbows. You rate your pain before and after each position; the result
-    (flexion, extension or unclear) is kept, and 'coach start' follows it. Several tests, on
-    different days, give a surer answer. Exit codes as for 'coach start'.
+    propped on the elbows. You rate your pain before and after each position; after one that
+    stirred it up, you rest (--settle minutes) and are asked again. The result (flexion,
+    extension or unclear) is kept, and 'coach start' follows it. Several tests, on different
+    days, give a surer answer. Exit codes as for 'coach start'.
     """
     from coach import live, paths, screening, trial
     from coach import sink
@@ -388,9 +443,9 @@ def test_command(hold: int, voice: str | None, rate: int, volume: float, cue_vol
         guide = _guide(player, clips, answers, volume, Tone(cue_volume, cue_pitch))
         with answers.session(), live.interruptible():
             click.echo(words().printed["disclaimer"])
-            screening.refuse_if_stopped_today(history, guide.say)
+            screening.refuse_if_stopped(history, guide.say)
             screening.screen(guide, history, "test")
-            trial.run(guide, history, hold)
+            trial.run(guide, history, hold, settle)
     finally:
         player.close()
         history.close()
@@ -426,9 +481,42 @@ def history(as_json: bool, csv_dir: Path | None, trend: bool, png: Path | None) 
 
                 click.echo(trends.text(t, shutil.get_terminal_size().columns))
         else:
-            from coach import report
+            from coach import evidence, report
+            from coach.words import words
 
             click.echo(report.table(h))
+            notices = evidence.notices(h)
+            if notices:
+                click.echo("\nWhen to get seen:")
+                for notice in notices:
+                    click.echo(f"  - {notice.text(words())}")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["emergency", "cancer"]))
+def cleared(kind: str) -> None:
+    """Record that a clinician has seen you, so the coach guides exercise again.
+
+    \b
+    emergency  a clinician has seen you since a safety answer that needed
+               emergency care (saddle numbness, bladder or bowel, both legs)
+    cancer     a doctor has checked this back pain, given a history of cancer:
+               that safety question is not asked again
+
+    Recorded with today's date. The other safety questions are still asked.
+    """
+    from coach.history import History, today
+
+    with History.open() as h:
+        if h.notice:
+            click.echo(h.notice, err=True)
+        if kind == "emergency" and h.emergency_block() is None:
+            click.echo("No emergency-level safety answer is waiting to be cleared; nothing was recorded.")
+            return
+        h.record_clearance(kind)
+    what = {"emergency": "a clinician has seen you since the emergency-level safety answer",
+            "cancer": "a doctor has checked this back pain; the cancer question is not asked again"}[kind]
+    click.echo(f"Recorded on {today()}: {what}. The other safety questions are still asked before sessions.")
 
 
 def report_png(t, path: Path) -> None:
@@ -456,7 +544,9 @@ def script(as_json: bool, recording: bool, **options) -> None:
     from coach import session as sessions
     from coach.screening import screening
 
-    preamble = screening().recording_preamble() if recording else ()
+    import datetime as dt
+
+    preamble = screening().recording_preamble(dt.date.today()) if recording else ()
     s = sessions.compose(_request(**options), preamble).script
     if as_json:
         click.echo(json.dumps(s.to_dict(), indent=1))

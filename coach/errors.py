@@ -35,6 +35,10 @@ class SymptomStop(SafetyStop):
     exit_code = 4
 
 
+class EndedWorse(SymptomStop):
+    """A session played to its end, and the pain was worse after it than before."""
+
+
 class Interrupted(BaseException):
     """SIGTERM or SIGHUP (a closed terminal) arrived: stop like Ctrl-C, record, and exit."""
 
@@ -44,6 +48,12 @@ class Interrupted(BaseException):
         self.signum = signum
         self.name = signal.Signals(signum).name
         super().__init__(self.name)
+
+
+class Declined(SafetyStop):
+    """The person chose not to do a barred direction today: nothing was played; not a failure."""
+
+    exit_code = 0
 
 
 class Quit(CoachError):

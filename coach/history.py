@@ -32,6 +32,8 @@ OUTCOMES = {  # how a session or test ended, as stored → as shown
     "screening": "stopped by the safety questions",
     "interrupted": "interrupted",
     "no-answer": "stopped: no answer",
+    "worse": "ended worse",  # completed, and the pain was worse after than before
+    "declined": "not started: a barred direction was declined",
 }
 
 # Ordered migrations: the database's user_version is how many have been applied. Never edit
@@ -89,8 +91,31 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE ratings ADD COLUMN verdict TEXT",
         "CREATE INDEX ratings_at ON ratings (at)",
     ),
+    (  # 3: the body's response (issue 12): numbness, reasons as data, settling, bars and clearances
+        "ALTER TABLE ratings ADD COLUMN numbness TEXT CHECK (numbness IN ('yes', 'no'))",
+        "ALTER TABLE ratings ADD COLUMN reasons TEXT",  # the verdict with its reasons, JSON
+        "ALTER TABLE trials ADD COLUMN better TEXT NOT NULL DEFAULT '[]'",  # directions that helped
+        "ALTER TABLE trials ADD COLUMN caution TEXT NOT NULL DEFAULT '[]'",  # flared, then settled
+        "ALTER TABLE trials ADD COLUMN flares TEXT NOT NULL DEFAULT '[]'",  # [{direction, exercise, verdict}]
+        "ALTER TABLE sessions ADD COLUMN direction TEXT",
+        "ALTER TABLE sessions ADD COLUMN response TEXT",  # better | same | worse | mixed
+        "ALTER TABLE sessions ADD COLUMN response_reasons TEXT",  # the verdict with its reasons, JSON
+        """CREATE TABLE confirmations (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            answer TEXT NOT NULL CHECK (answer IN ('yes', 'no')),
+            session_id INTEGER REFERENCES sessions(id))""",
+        """CREATE TABLE clearances (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            day TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('emergency', 'cancer')),
+            note TEXT)""",
+    ),
 )
-TABLES = ("sessions", "ratings", "screenings", "screening_answers", "trials")
+TABLES = ("sessions", "ratings", "screenings", "screening_answers", "trials", "confirmations", "clearances")
 
 
 def now() -> str:
@@ -193,11 +218,17 @@ class History:
 
     # -- sessions and tests ---------------------------------------------------------------------
 
-    def start_session(self, routine: str, options: dict[str, Any]) -> int:
+    def start_session(self, routine: str, options: dict[str, Any], direction: str | None = None) -> int:
         return self._write(
-            "INSERT INTO sessions (routine, options, started, pid) VALUES (?, ?, ?, ?)",
-            (routine, json.dumps(options, sort_keys=True), now(), os.getpid()),
+            "INSERT INTO sessions (routine, options, started, pid, direction) VALUES (?, ?, ?, ?, ?)",
+            (routine, json.dumps(options, sort_keys=True), now(), os.getpid(), direction),
         )
+
+    def update(self, table: str, row_id: int, **fields: Any) -> None:
+        """Set columns of a session or trial as it goes (a flare is kept even if the test is cut off)."""
+        assert table in ("sessions", "trials") and fields
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self._write(f"UPDATE {table} SET {sets} WHERE id = ?", (*fields.values(), row_id))
 
     def start_trial(self) -> int:
         return self._write("INSERT INTO trials (started, pid) VALUES (?, ?)", (now(), os.getpid()))
@@ -223,11 +254,13 @@ class History:
     def add_rating(self, moment: str, *, leg: int | None = None, back: int | None = None,
                    reach: str | None = None, compared: str | None = None, exercise: str | None = None,
                    session_id: int | None = None, trial_id: int | None = None,
-                   verdict: str | None = None, at: str | None = None) -> int:
+                   verdict: str | None = None, at: str | None = None, numbness: str | None = None,
+                   reasons: str | None = None) -> int:
         return self._write(
-            "INSERT INTO ratings (at, session_id, trial_id, moment, exercise, leg, back, reach, compared, verdict) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (at or now(), session_id, trial_id, moment, exercise, leg, back, reach, compared, verdict),
+            "INSERT INTO ratings (at, session_id, trial_id, moment, exercise, leg, back, reach, compared, verdict, "
+            "numbness, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (at or now(), session_id, trial_id, moment, exercise, leg, back, reach, compared, verdict,
+             numbness or None, reasons),
         )
 
     # -- screening ------------------------------------------------------------------------------
@@ -249,6 +282,39 @@ class History:
             raise CoachError(f"writing the history failed ({e}); {self.path}") from e
         return sid or 0
 
+    def emergency_block(self) -> dict[str, Any] | None:
+        """The newest emergency-level screening no clearance has come after: it blocks every
+        session, whatever the day, until the person records that a clinician has seen them."""
+        rows = self._rows("SELECT * FROM screenings WHERE outcome = 'emergency' ORDER BY id DESC LIMIT 1")
+        if not rows:
+            return None
+        seen = self.cleared("emergency")
+        return None if seen is not None and seen["at"] >= rows[0]["at"] else rows[0]
+
+    def record_clearance(self, kind: str, note: str | None = None) -> int:
+        """A clinician has seen the person (after an emergency-level answer), or a doctor has
+        checked this back pain (given a history of cancer): recorded with the date."""
+        return self._write("INSERT INTO clearances (at, day, kind, note) VALUES (?, ?, ?, ?)",
+                           (now(), today(), kind, note))
+
+    def cleared(self, kind: str) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * FROM clearances WHERE kind = ? ORDER BY id DESC LIMIT 1", (kind,))
+        return rows[0] if rows else None
+
+    def record_confirmation(self, direction: str, reason: str, answer: str) -> int:
+        """A person chose a barred direction with its flag, and was asked to confirm."""
+        return self._write("INSERT INTO confirmations (at, direction, reason, answer) VALUES (?, ?, ?, ?)",
+                           (now(), direction, reason, answer))
+
+    def link_confirmation(self, confirmation_id: int, session_id: int) -> None:
+        self._write("UPDATE confirmations SET session_id = ? WHERE id = ?", (session_id, confirmation_id))
+
+    def yes_answer(self, screening_id: int) -> str | None:
+        """The question a screening stopped on."""
+        rows = self._rows("SELECT question FROM screening_answers WHERE screening_id = ? AND answer = 'yes' "
+                          "ORDER BY id LIMIT 1", (screening_id,))
+        return rows[0]["question"] if rows else None
+
     def screening_today(self) -> dict[str, Any] | None:
         """Today's screening that reached an outcome: a stop outranks a clear one."""
         rows = self._rows(
@@ -260,13 +326,13 @@ class History:
 
     # -- reading --------------------------------------------------------------------------------
 
-    def trials(self) -> list[tuple[str, frozenset[str]]]:
-        """Completed test trials, newest first: (result, directions that made the pain worse)."""
-        return [
-            (r["result"], frozenset(json.loads(r["worse"])))
-            for r in self._rows("SELECT result, worse FROM trials WHERE outcome = 'completed' "
-                                "AND result IS NOT NULL ORDER BY started DESC, id DESC")
-        ]
+    def trials(self) -> list[dict[str, Any]]:
+        """Every test trial, newest first (cut-off ones too: a flare they recorded still counts)."""
+        return self._rows("SELECT * FROM trials ORDER BY started DESC, id DESC")
+
+    def sessions_since(self, started: str) -> list[dict[str, Any]]:
+        """Sessions started on or after `started` (an ISO date or time), newest first."""
+        return self._rows("SELECT * FROM sessions WHERE started >= ? ORDER BY started DESC, id DESC", (started,))
 
     def latest_trial(self) -> dict[str, Any] | None:
         rows = self._rows("SELECT * FROM trials WHERE outcome = 'completed' ORDER BY id DESC LIMIT 1")

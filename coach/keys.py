@@ -10,7 +10,8 @@ import select
 import threading
 
 COMMANDS = {" ": "pause", "n": "next", "p": "previous", "r": "repeat", "q": "quit",
-            "+": "louder", "=": "louder", "-": "softer"}
+            "+": "louder", "=": "louder", "-": "softer",
+            "w": "worse"}  # the standing stop rule: the pain is spreading
 STEP = 1.25  # volume factor per + or -
 
 
@@ -49,7 +50,7 @@ class Keys:
                 continue
             if command is None:
                 continue
-            if command == "pause":
+            if command in ("pause", "worse"):
                 self.player.pause()  # here, not in the loop: silence at once
             self.command = command
             self.pressed.set()

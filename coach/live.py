@@ -4,6 +4,7 @@ says how it ended and where, whatever ends it."""
 from __future__ import annotations
 
 import contextlib
+import json
 import signal
 from bisect import bisect_right
 from dataclasses import dataclass, replace
@@ -11,10 +12,10 @@ from typing import Any, Callable, Iterator
 
 from coach.answers import NoMoreAnswers, questions
 from coach import control
-from coach.errors import Interrupted, Quit, SymptomStop
+from coach.errors import EndedWorse, Interrupted, Quit, SymptomStop
 from coach.guide import Guide
 from coach.history import History
-from coach.preference import WORSE
+from coach.response import MIXED, WORSE, Rating, Reason, Verdict, compare, explain, reach_word
 from coach.script import Script, steps
 from coach.session import Session
 from coach.sink import AudioLost
@@ -68,6 +69,8 @@ class Record:
 def _ending(e: BaseException) -> tuple[str, str]:
     if isinstance(e, Quit):
         return "quit", "q"
+    if isinstance(e, EndedWorse):
+        return "worse", str(e)
     if isinstance(e, SymptomStop):
         return "symptoms", str(e)
     if isinstance(e, NoMoreAnswers):
@@ -99,22 +102,36 @@ def recorded(history: History, table: str, row_id: int) -> Iterator[Record]:
 
 
 def rate(guide: Guide, history: History, moment: str, *, back: bool = False, compared: bool = False,
-         skippable: bool = False, save: bool = True, **where: Any) -> dict[str, Any]:
-    """Ask the pain questions and record the answers as one rating row (unless not `save`)."""
-    qs = questions()
-    chosen = ["leg", *(["back"] if back else []), "reach", *(["compared"] if compared else [])]
-    answers: dict[str, Any] = {}
-    for qid in chosen:
-        q = qs[qid]
-        answer = guide.ask(replace(q, skippable=skippable))
-        answers[qid] = (int(answer) if q.kind == "pain" else answer) if answer != "" else None
+         numbness: bool = False, skippable: bool = False, save: bool = True, **where: Any) -> dict[str, Any]:
+    """Ask the pain questions and record the answers as one rating row (unless not `save`).
+    Answers that contradict each other (pain that reaches nowhere with leg pain 6) are asked
+    again, once, in plain words; what the person says then is kept as said."""
+    w = words()
+    answers = _ask(guide, ["leg", *(["back"] if back else []), "reach"], skippable)
+    why = Rating.of(answers).contradiction()
+    if why is not None:
+        guide.say(w.raw[f"recheck_{why}"].format(leg=answers["leg"], reach=reach_word(answers["reach"], w)))
+        answers.update(_ask(guide, ["leg", "reach"], skippable))
+    answers.update(_ask(guide, [*(["numbness"] if numbness else []), *(["compared"] if compared else [])],
+                        skippable))
     if save:
         history.add_rating(moment, **answers, **where)
     return answers
 
 
-def _command(guide: Guide, keys, session: Session, record: Record, view) -> int:
-    """Carry out a key pressed during the session; the position to play from next."""
+def _ask(guide: Guide, chosen: list[str], skippable: bool) -> dict[str, Any]:
+    qs = questions()
+    answers: dict[str, Any] = {}
+    for qid in chosen:
+        q = qs[qid]
+        answer = guide.ask(replace(q, skippable=skippable))
+        answers[qid] = (int(answer) if q.kind == "pain" else answer) if answer != "" else None
+    return answers
+
+
+def _command(guide: Guide, keys, session: Session, record: Record, view) -> int | None:
+    """Carry out a key pressed during the session; the position to play from next, or None when
+    the stop key was pressed while paused."""
     w = words()
     script, player = session.script, guide.player
     here = player.position
@@ -125,10 +142,14 @@ def _command(guide: Guide, keys, session: Session, record: Record, view) -> int:
             here = player.pause()
             _quit_if_confirmed(guide, keys, record)
         else:
-            guide.echo("Paused. Press space to go on (q to quit).")
+            guide.echo(w.printed["paused"])
             while (key := keys.next_key()) != " ":
                 if key == "q":
                     _quit_if_confirmed(guide, keys, record)
+                if key == "w":  # the stop rule stands while paused too
+                    player.resume()
+                    view.pause(False)
+                    return None
         player.resume()
         view.pause(False)
         if control.in_hold(script, here):
@@ -162,18 +183,26 @@ def step_name(exercise: str | None, side: str | None, position: int) -> str:
 
 def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Session],
         options: dict[str, Any], check_in: bool, ratings: bool,
-        show: Callable[[Session, bool], Any] | None = None) -> None:
-    """The session, from the first rating to the last; raises SymptomStop when a check-in is worse.
-    `prepare` builds the session after the first questions, which need none of it. `show` makes
-    the view of the session (coach/view.py) from the session and whether keys work; by default,
-    plain lines."""
+        show: Callable[[Session, bool], Any] | None = None, direction: str | None = None,
+        confirmation: int | None = None) -> None:
+    """The session, from the first rating to the last. `prepare` builds the session after the
+    first questions, which need none of it. `show` makes the view of the session (coach/view.py)
+    from the session and whether keys work; by default, plain lines.
+
+    The after-rating is compared with the before-rating by the response rule: worse raises
+    EndedWorse (recorded as ended worse, exit 4); a check-in answered worse, or the stop key,
+    raises SymptomStop after the advice and the after-rating. `direction` (flexion, extension)
+    is recorded so that a worse response bars it (coach/preference.py)."""
     w = words()
-    sid = history.start_session(routine, options)
+    sid = history.start_session(routine, options, direction)
+    if confirmation is not None:
+        history.link_confirmation(confirmation, sid)
     with recorded(history, "sessions", sid) as record:
+        before: dict[str, Any] = {}
         if ratings:
             record.at("rating before")
             guide.say(w.before_ratings, w.ratings_skip)
-            rate(guide, history, "before", skippable=True, session_id=sid)
+            before = rate(guide, history, "before", skippable=True, session_id=sid)
         session = prepare()
         script: Script = session.script
         sr = script.sample_rate
@@ -187,31 +216,57 @@ def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Sess
 
         keys = guide.keys()
         view = show(session, keys is not None) if show is not None else Lines(script, guide.echo)
-        if keys is not None and isinstance(view, Lines):
-            guide.echo(w.printed["keys"])
+        if keys is not None:
+            if isinstance(view, Lines):
+                guide.echo(w.printed["keys"])
+            guide.say(w.stop_key)
 
         def every(position: int) -> None:
             record.at(names[max(0, bisect_right(starts, position) - 1)], round(position / sr, 3))
             view.show(position)
 
         with view, guide.echoing(view.echo):
-            worse = _play(guide, history, session, record, view, keys, every, stops, parts, sid)
-        if worse is not None:
+            stopped = _play(guide, history, session, record, view, keys, every, stops, parts, sid)
+        if stopped is not None:  # a check-in said worse, or the stop key: the pain is spreading
+            how, where = stopped
             guide.say(*w.symptom_stop)
+            felt = Verdict(WORSE, (Reason("stopped" if how == "spreading" else "felt_worse"),))
             if ratings:
-                rate(guide, history, "after", skippable=True, session_id=sid)
-            raise SymptomStop(w.printed["worse"].format(step=worse))
+                after = rate(guide, history, "after", numbness=True, skippable=True, session_id=sid)
+                measured = compare(Rating.of(before), Rating.of(after))
+                if measured is not None and measured.change in (WORSE, MIXED):
+                    felt = Verdict(WORSE, felt.reasons + measured.reasons)
+            history.update("sessions", sid, response=WORSE, response_reasons=json.dumps(felt.to_dict()))
+            raise SymptomStop(w.printed[how].format(step=where))
         if ratings:
             record.at("rating after", round(script.seconds, 3))
             guide.say(w.after_ratings)
-            rate(guide, history, "after", skippable=True, session_id=sid)
+            after = rate(guide, history, "after", numbness=True, skippable=True, session_id=sid)
+            _respond(guide, history, sid, compare(Rating.of(before), Rating.of(after)))
         record.done(step="end", at_seconds=round(script.seconds, 3))
 
 
+def _respond(guide: Guide, history: History, sid: int, verdict: Verdict | None) -> None:
+    """Say and record how the body responded to the whole session; worse raises EndedWorse."""
+    if verdict is None:  # every rating skipped: nothing to compare
+        return
+    w = words()
+    history.update("sessions", sid, response=verdict.change, response_reasons=json.dumps(verdict.to_dict()))
+    said = explain(verdict, w.this_session, w)
+    said = said[:1].upper() + said[1:]
+    guide.say(said)
+    if verdict.change == WORSE:
+        guide.say(*w.after_worse)
+        raise EndedWorse(w.printed["session_worse"].format(why=said))
+    if verdict.change == MIXED:
+        guide.say(w.after_mixed)
+
+
 def _play(guide: Guide, history: History, session: Session, record: Record, view, keys,
-          every: Callable[[int], None], stops: list[int], parts, sid: int) -> str | None:
-    """The script from its start to its end, stopping for keys and check-ins: the exercise after
-    which the pain was worse, or None."""
+          every: Callable[[int], None], stops: list[int], parts, sid: int) -> tuple[str, str] | None:
+    """The script from its start to its end, stopping for keys and check-ins. None when it
+    played to the end; ("worse", exercise) when a check-in after it said worse; ("spreading",
+    step) when the stop key was pressed."""
     w = words()
     script, renderer, sr = session.script, session.renderer(), session.script.sample_rate
     starts = [p[0] for p in parts]
@@ -227,7 +282,14 @@ def _play(guide: Guide, history: History, session: Session, record: Record, view
                 keys.stop()
         if not reached:
             assert keys is not None
-            pos = _command(guide, keys, session, record, view)
+            if keys.command == "worse":  # the output is already silent (coach/keys.py)
+                guide.player.resume()
+                view.pause(False)
+                return "spreading", record.step
+            after_key = _command(guide, keys, session, record, view)
+            if after_key is None:
+                return "spreading", record.step
+            pos = after_key
             lead = control.count_in(w, session.clips.length, sr) if control.in_hold(script, pos) \
                 and keys.command in ("pause", "quit") else None
             view.jump(pos)
@@ -243,4 +305,4 @@ def _play(guide: Guide, history: History, session: Session, record: Record, view
         answer = guide.ask(questions()["compared"])
         history.add_rating("check-in", compared=answer, exercise=exercise, session_id=sid)
         if answer == WORSE:
-            return exercise
+            return "worse", exercise

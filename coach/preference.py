@@ -1,91 +1,31 @@
-"""The directional-preference rule (clinical notes, section 2): pure, so every case is tested.
+"""The directional preference: what one test found, and which direction to follow over all the
+tests and sessions recorded (clinical notes, sections 2 and 6). Pure, so every case is tested;
+the history hands it plain values and `today`.
 
-Where the pain reaches counts more than how much it hurts: pain that retreats up the leg
-(centralizes) is better even if the back hurts more; pain that spreads down (peripheralizes) is
-worse even if it is less intense. Only when the reach is unchanged does the leg pain's number
-decide, and only by 2 points or more.
+- A test position is judged by the response rule (coach/response.py). Only a better response
+  helps a direction; mixed is a caution, never a help.
+- **Barred**: a direction that made the pain worse, in any test or session of the last 14 days,
+  is not followed until a later test finds it better. The newest test's "worse" also bars,
+  however old that test is, since nothing newer has been learnt.
+- **Recency**: each test that found a direction counts with a weight that halves every 14 days
+  of age (today 1, two weeks ago 1/2, four weeks ago 1/4). The direction with the larger weighted
+  count wins; an exact tie goes to the one the newest test found.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Sequence
 
-from coach.exercise import catalog
-from coach.words import words
+from coach.response import BETTER, MIXED, SAME, WORSE, Verdict, change_word, explain, reasons_text
 
-REACH = ("none", "low back", "buttock", "thigh", "knee", "calf", "foot")
-MEANINGFUL = 2  # points of leg pain (0-10) that count as a real change
-BETTER, SAME, WORSE = "better", "same", "worse"
 FLEXION, EXTENSION, UNCLEAR = "flexion", "extension", "unclear"
-
-
-@dataclass(frozen=True)
-class Rating:
-    leg: int  # 0-10
-    back: int  # 0-10
-    reach: str  # one of REACH
-
-    def __post_init__(self) -> None:
-        if self.reach not in REACH:
-            raise ValueError(f"unknown reach {self.reach!r}")
-        for value in (self.leg, self.back):
-            if not 0 <= value <= 10:
-                raise ValueError(f"pain {value} is outside 0-10")
-
-
-@dataclass(frozen=True)
-class Verdict:
-    change: str  # better | same | worse
-    reasons: tuple[str, ...]
-
-
-def _(key: str, **fields) -> str:
-    """A reason in the session's language (coach/data/lang, [reasons])."""
-    return words().reasons[key].format(**fields)
-
-
-def _reach(reach: str) -> str:
-    return next((word for answer, word in words().answers["reach"].values() if answer == reach), reach)
-
-
-def _change(change: str) -> str:
-    return next((word for answer, word in words().answers["compared"].values() if answer == change), change)
-
-
-def _direction(direction: str) -> str:
-    return words().directions.get(direction, direction)
-
-
-def _exercise(exercise: str) -> str:
-    ex = catalog().get(exercise)
-    return ex.name.lower() if ex else exercise.replace("-", " ")
-
-
-def compare(before: Rating, after: Rating, felt: str | None = None) -> Verdict:
-    """Better, same or worse, with the reasons, from two ratings and what the person felt."""
-    down = REACH.index(after.reach) - REACH.index(before.reach)
-    leg = after.leg - before.leg
-    if down > 0:
-        why = [_("spread", before=_reach(before.reach), after=_reach(after.reach))]
-        if leg < 0:
-            why.append(_("less_intense"))
-        return Verdict(WORSE, tuple(why))
-    if down < 0:
-        why = [_("moved_up", before=_reach(before.reach), after=_reach(after.reach))]
-        if after.back > before.back:
-            why.append(_("more_back"))
-        return Verdict(BETTER, tuple(why))
-    if leg >= MEANINGFUL:
-        return Verdict(WORSE, (_("leg_up", n=leg, before=before.leg, after=after.leg),))
-    if leg <= -MEANINGFUL:
-        return Verdict(BETTER, (_("leg_down", n=-leg, before=before.leg, after=after.leg),))
-    if felt == WORSE:  # the numbers barely moved, but the person says worse: take them at their word
-        return Verdict(WORSE, (_("felt_worse"),))
-    why = _("same_place", n=abs(leg), points=_("point" if abs(leg) == 1 else "points"))
-    if felt == BETTER:
-        why += _("felt_better")
-    return Verdict(SAME, (why,))
+DIRECTIONS = (FLEXION, EXTENSION)
+BAR_DAYS = 14  # a direction that made the pain worse this recently is barred
+HALF_LIFE = 14.0  # days over which a test's weight halves
+# what a test position did after a worse or mixed response and a rest
+CAUTION, STOP = "caution", "stop"  # it settled back to baseline | it stayed worse
 
 
 @dataclass(frozen=True)
@@ -95,27 +35,76 @@ class Position:
     exercise: str  # knees-to-chest | prone-lying | prone-on-elbows
     direction: str  # flexion | extension
     verdict: Verdict
+    settled: str | None = None  # caution | stop, after a worse or mixed response and a rest
+
+    @property
+    def helped(self) -> bool:
+        return self.verdict.change == BETTER
+
+    @property
+    def stopped(self) -> bool:
+        """It made the pain worse, and that did not settle: this direction ends here."""
+        return self.settled == STOP or (self.settled is None and self.verdict.change == WORSE)
 
 
 @dataclass(frozen=True)
 class Result:
     direction: str  # flexion | extension | unclear
     reasons: tuple[str, ...]
+    helped: tuple[Position, ...] = ()  # the positions that found the direction
 
 
-def result(positions: Sequence[Position]) -> Result:
-    """What one trial found."""
-    helped = {p.direction for p in positions if p.verdict.change == BETTER}
-    worse = [p for p in positions if p.verdict.change == WORSE]
-    why = [_("position", exercise=_exercise(p.exercise), change=_change(p.verdict.change),
-             reasons="; ".join(p.verdict.reasons)) for p in positions]
-    if len(helped) == 1:
-        return Result(helped.pop(), tuple(why))
-    if helped:
-        return Result(UNCLEAR, (*why, _("both_helped")))
-    if worse:
-        why.append(_("stop_direction"))
-    return Result(UNCLEAR, (*why, _("none_clear")))
+def result(positions: Sequence[Position], w, names: dict[str, str]) -> Result:
+    """What one trial found. `names` gives each exercise's name as a phrase ("knees to chest")."""
+    helped = [p for p in positions if p.helped]
+    directions = {p.direction for p in helped}
+    why = [w.reasons["position"].format(exercise=names.get(p.exercise, p.exercise),
+                                        change=change_word(p.verdict.change, w), reasons=reasons_text(p.verdict, w))
+           + (" " + w.reasons[f"settled_{p.settled}"] if p.settled else "") for p in positions]
+    if len(directions) == 1:
+        return Result(directions.pop(), tuple(why), tuple(helped))
+    if directions:
+        return Result(UNCLEAR, (*why, w.reasons["both_helped"]))
+    if any(p.stopped for p in positions):
+        why.append(w.reasons["stop_direction"])
+    return Result(UNCLEAR, (*why, w.reasons["none_clear"]))
+
+
+@dataclass(frozen=True)
+class Trial:
+    """A recorded test, as the recommendation weighs it."""
+
+    day: dt.date
+    result: str  # flexion | extension | unclear
+    better: frozenset[str] = frozenset()  # directions a position of it helped
+    worse: frozenset[str] = frozenset()  # directions that made the pain worse and did not settle
+
+
+@dataclass(frozen=True)
+class Flare:
+    """A time a direction made the pain worse: a test position that did not settle, or a session
+    that ended worse or was stopped for symptoms."""
+
+    day: dt.date
+    direction: str
+    what: str  # the position or routine, as a phrase ("lying on your stomach", "the extension routine")
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class Bar:
+    direction: str
+    flare: Flare | None  # None: barred by the newest test, whose own words say why
+
+    def text(self, w) -> str:
+        """'Avoid extension for now: on 28 November, with lying on your stomach, the pain spread
+        farther down, from calf to foot.'"""
+        direction = w.directions[self.direction]
+        if self.flare is None:
+            return w.reasons["avoid_latest"].format(direction=direction)
+        f = self.flare
+        return w.reasons["avoid"].format(direction=direction, date=day_words(f.day, w),
+                                         why=explain(f.verdict, f.what, w))
 
 
 @dataclass(frozen=True)
@@ -124,36 +113,76 @@ class Recommendation:
     agree: int  # trials that found this direction
     trials: int  # trials weighed
     reasons: tuple[str, ...]
+    barred: tuple[Bar, ...] = field(default=())
 
-    def summary(self) -> str:
+    def summary(self, w) -> str:
         if not self.trials:
-            return _("no_test")
+            return w.reasons["no_test"]
         if self.direction == UNCLEAR:
-            return _("unclear", reason=self.reasons[0])
-        return _("summary", direction=_direction(self.direction), agree=self.agree, trials=self.trials,
-                 tests=_("test" if self.trials == 1 else "tests"))
+            return w.reasons["unclear"].format(reason=self.reasons[0])
+        return w.reasons["summary"].format(direction=w.directions[self.direction], agree=self.agree,
+                                           trials=self.trials, tests=_tests(self.trials, w))
+
+    def bar(self, direction: str) -> Bar | None:
+        return next((b for b in self.barred if b.direction == direction), None)
 
 
-def recommend(trials: Iterable[tuple[str, frozenset[str]]]) -> Recommendation:
-    """Weigh every trial, newest first: each is (result, directions that made the pain worse).
+def _tests(n: int, w) -> str:
+    return w.reasons["test" if n == 1 else "tests"]
 
-    The direction found by the most trials wins, a tie going to the newest; a direction that made
-    the pain worse in the newest trial is never recommended, whatever older trials found."""
+
+def weight(day: dt.date, today: dt.date) -> float:
+    return 0.5 ** (max(0, (today - day).days) / HALF_LIFE)
+
+
+def barred(trials: Sequence[Trial], flares: Sequence[Flare], today: dt.date) -> tuple[Bar, ...]:
+    """The directions not to follow, each with the newest reason (trials newest first)."""
+    bars: list[Bar] = []
+    for d in DIRECTIONS:
+        recent = sorted((f for f in flares if f.direction == d and (today - f.day).days < BAR_DAYS),
+                        key=lambda f: f.day, reverse=True)
+        # a later test that found it better lifts a bar (a test the same day comes after its flare
+        # only if it is newer, which the day alone cannot tell: the bar stays, the careful way)
+        lifted = [f for f in recent if any(t.day > f.day and d in t.better for t in trials)]
+        standing = [f for f in recent if f not in lifted]
+        if standing:
+            bars.append(Bar(d, standing[0]))
+        elif trials and d in trials[0].worse:
+            bars.append(Bar(d, None))
+    return tuple(bars)
+
+
+def recommend(trials: Sequence[Trial], flares: Sequence[Flare], today: dt.date, w) -> Recommendation:
+    """Weigh every trial (newest first) and every flare: see the module's docstring."""
     trials = list(trials)
+    bars = barred(trials, flares, today)
     if not trials:
-        return Recommendation(UNCLEAR, 0, 0, (_("no_test_run"),))
-    barred = trials[0][1]
-    counts = {d: sum(r == d for r, _ in trials) for d in (FLEXION, EXTENSION)}
-    candidates = [d for d in (FLEXION, EXTENSION) if counts[d] and d not in barred]
+        return Recommendation(UNCLEAR, 0, 0, (w.reasons["no_test_run"],), bars)
+    counts = {d: sum(t.result == d for t in trials) for d in DIRECTIONS}
+    score = {d: sum(weight(t.day, today) for t in trials if t.result == d) for d in DIRECTIONS}
+    shut = {b.direction for b in bars}
+    candidates = [d for d in DIRECTIONS if counts[d] and d not in shut]
     if not candidates:
-        why = _("none_helped") if not any(counts.values()) else _(
-            "made_worse", directions=_("and").join(_direction(d) for d in sorted(barred)))
-        return Recommendation(UNCLEAR, 0, len(trials), (_("repeat", why=why),))
-    newest = next((r for r, _ in trials if r in candidates), None)
-    best = max(candidates, key=lambda d: (counts[d], d == newest))
-    why = [_("found", n=counts[best], total=len(trials), tests=_("test" if len(trials) == 1 else "tests"),
-             direction=_direction(best))]
+        why = w.reasons["none_helped"] if not any(counts.values()) else w.reasons["made_worse"].format(
+            directions=w.reasons["and"].join(w.directions[d] for d in sorted(shut)))
+        return Recommendation(UNCLEAR, 0, len(trials), (w.reasons["repeat"].format(why=why),), bars)
+    newest = next((t.result for t in trials if t.result in candidates), None)
+    best = max(candidates, key=lambda d: (round(score[d], 9), d == newest))
+    why = [w.reasons["found"].format(n=counts[best], total=len(trials), tests=_tests(len(trials), w),
+                                     direction=w.directions[best])]
     other = EXTENSION if best == FLEXION else FLEXION
     if counts[other]:
-        why.append(_("also_found", n=counts[other], direction=_direction(other)))
-    return Recommendation(best, counts[best], len(trials), tuple(why))
+        why.append(w.reasons["also_found"].format(n=counts[other], direction=w.directions[other]))
+    return Recommendation(best, counts[best], len(trials), tuple(why), bars)
+
+
+def day_words(day: dt.date, w, year: bool = False) -> str:
+    """'28 November' (or '28 November 2026') in the catalog's words. A bar is at most 14 days
+    old, so its day needs no year."""
+    key = "date_year" if year else "date"
+    return w.reasons[key].format(day=day.day, month=w.months[day.month - 1], year=day.year)
+
+
+__all__ = ["BETTER", "SAME", "WORSE", "MIXED", "FLEXION", "EXTENSION", "UNCLEAR", "CAUTION", "STOP",
+           "Position", "Result", "Trial", "Flare", "Bar", "Recommendation", "result", "recommend", "barred",
+           "weight", "day_words"]

@@ -1,10 +1,18 @@
-"""The safety questions (clinical notes, section 3), from coach/data/screening.toml.
+"""The safety questions (clinical notes, sections 3 and 6), from coach/data/screening.toml.
 
-Asked before the first live session of each day and before every test. Any yes stops the
-coach with that group's advice, and no exercise is guided for the rest of the day."""
+- All nine before the first live session of each day and before every test; the three
+  emergency questions again, briefly, before every later live session that day.
+- An emergency-level yes blocks every session until the person records that a clinician has
+  seen them (`coach cleared emergency`), not until midnight: those signs do not expire.
+- An urgent-level yes blocks for the rest of the day. New or worsening leg weakness says "see a
+  doctor today". A history of cancer says "see your doctor about this back pain before your
+  first session"; once the person records that a doctor has checked it (`coach cleared
+  cancer`), that question is not asked again, so it never locks a survivor out for ever.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from typing import Callable
@@ -15,6 +23,9 @@ from coach.errors import ScreeningStop
 from coach.guide import Guide
 from coach.history import History
 from coach.words import language, words
+
+EMERGENCY, URGENT = "emergency", "urgent"
+CANCER = "cancer"
 
 
 @dataclass(frozen=True)
@@ -27,17 +38,31 @@ class Group:
 @dataclass(frozen=True)
 class Screening:
     intro: str
+    brief: str
     clear: str
     recording: tuple[str, ...]
     recording_end: str
+    recording_emergency: str
+    recording_date: str
     groups: tuple[Group, ...]
+    own_advice: dict[str, tuple[str, ...]]  # a question's advice where it differs from its group's
 
     def group(self, gid: str) -> Group:
         return next(g for g in self.groups if g.id == gid)
 
-    def recording_preamble(self) -> tuple[str, ...]:
-        """For a rendered file, which cannot ask: every question, and what to do if one applies."""
-        return (*self.recording, *(q.text for g in self.groups for q in g.questions), self.recording_end)
+    def group_of(self, qid: str) -> Group:
+        return next(g for g in self.groups if any(q.id == qid for q in g.questions))
+
+    def advice(self, qid: str) -> tuple[str, ...]:
+        return self.own_advice.get(qid) or self.group_of(qid).advice
+
+    def recording_preamble(self, made: dt.date) -> tuple[str, ...]:
+        """For a rendered file, which cannot ask: the day it was made, the emergency signs, every
+        question, and what to do if one applies."""
+        from coach.preference import day_words
+
+        return (self.recording_date.format(date=day_words(made, words(), year=True)), self.recording_emergency,
+                *self.recording, *(q.text for g in self.groups for q in g.questions), self.recording_end)
 
 
 def screening() -> Screening:
@@ -53,43 +78,68 @@ def _screening(lang: str) -> Screening:
               tuple(Question(q["id"], w["questions"][q["id"]], "yes-no") for q in g["question"]))
         for g in raw["group"]
     )
-    return Screening(w["intro"], w["clear"], tuple(w["recording"]), w["recording_end"], groups)
+    own = {q.id: tuple(w["advice"][q.id]) for g in groups for q in g.questions if q.id in w["advice"]}
+    return Screening(w["intro"], w["brief"], w["clear"], tuple(w["recording"]), w["recording_end"],
+                     w["recording_emergency"], w["recording_date"], groups, own)
 
 
-def refuse_if_stopped_today(history: History, say: Callable[..., None]) -> dict | None:
-    """Today's screening, if any; a stop today means no exercise, with the advice again."""
+def _printed(qid: str, group: str) -> str:
+    printed = words().printed
+    return f"{printed['screening_stop']} {printed.get(qid) or printed[group]}"
+
+
+def refuse_if_stopped(history: History, say: Callable[..., None]) -> dict | None:
+    """Raise ScreeningStop, with the advice again, while an emergency answer has not been seen by
+    a clinician or an urgent answer was given today; else today's screening, if any."""
+    from coach.preference import day_words
+
+    s = screening()
+    block = history.emergency_block()
+    if block is not None:
+        say(*s.group(EMERGENCY).advice)
+        when = day_words(dt.date.fromisoformat(block["day"]), words(), year=True)
+        raise ScreeningStop(words().printed["emergency_block"].format(date=when))
     today = history.screening_today()
     if today and today["outcome"] != "clear":
-        say(*screening().group(today["outcome"]).advice)
+        qid = history.yes_answer(today["id"])
+        say(*(s.advice(qid) if qid else s.group(today["outcome"]).advice))
         raise ScreeningStop(words().printed["stopped_today"])
     return today
 
 
-def screen(guide: Guide, history: History, purpose: str) -> None:
-    """Ask every question, one at a time, and record the answers; any yes raises ScreeningStop."""
+def screen(guide: Guide, history: History, purpose: str, brief: bool = False) -> None:
+    """Ask the questions one at a time and record the answers; any yes raises ScreeningStop.
+    `brief`: the three emergency questions only. The cancer question is left out once a doctor
+    has checked this back pain."""
     s = screening()
+    cleared = history.cleared(CANCER) is not None
+    groups = [g for g in s.groups if not brief or g.id == EMERGENCY]
     answers: list[tuple[str, str, str]] = []
-    guide.say(s.intro)
+    guide.say(s.brief if brief else s.intro)
     try:
-        for group in s.groups:
+        for group in groups:
             for q in group.questions:
+                if q.id == CANCER and cleared:
+                    continue
                 answer = guide.ask(q)
                 answers.append((q.id, q.text, answer))
                 if answer == "yes":
-                    history.record_screening(purpose, answers, group.id, " ".join(group.advice))
-                    guide.say(*group.advice)
-                    printed = words().printed
-                    raise ScreeningStop(f"{printed['screening_stop']} {printed[group.id]}")
+                    advice = s.advice(q.id)
+                    history.record_screening(purpose, answers, group.id, " ".join(advice))
+                    guide.say(*advice)
+                    raise ScreeningStop(_printed(q.id, group.id))
     except ScreeningStop:
         raise
     except BaseException:  # cut off (Ctrl-C, no more answers): what was answered is kept
         history.record_screening(purpose, answers, "incomplete")
         raise
     history.record_screening(purpose, answers, "clear")
-    guide.say(s.clear)
+    if not brief:
+        guide.say(s.clear)
 
 
 def daily(guide: Guide, history: History) -> None:
-    """Before a live session: ask unless today's answers were all no."""
-    if refuse_if_stopped_today(history, guide.say) is None:
-        screen(guide, history, "session")
+    """Before a live session: all nine questions unless today's were all no; then the three
+    emergency ones, briefly."""
+    today = refuse_if_stopped(history, guide.say)
+    screen(guide, history, "session-brief" if today else "session", brief=today is not None)

@@ -271,6 +271,20 @@ def spoken(lines: Iterable[str], length_of: LengthOf, sample_rate: int = SAMPLE_
     return Script(name, sample_rate, tuple(t.events))
 
 
+def rest_period(lines: Iterable[str], seconds: float, halfway: str, length_of: LengthOf,
+                sample_rate: int = SAMPLE_RATE) -> Script:
+    """A rest after a flare: the lines, then exactly `seconds` from the end of the last line to the
+    end of the script, with one quiet reminder halfway (left out if it would not fit)."""
+    t = _Timeline(sample_rate, length_of)
+    for line in lines:
+        t.say(line, pause=0)
+    start = t.pos
+    end = start + t.samples(seconds)
+    t.place(start + (end - start) // 2, end, halfway)
+    t.fill_to(end)
+    return Script("rest", sample_rate, tuple(t.events))
+
+
 def test_position(exercise: Exercise, seconds: int, words: Words, length_of: LengthOf,
                   sample_rate: int = SAMPLE_RATE) -> Script:
     """One position of the directional-preference test: its instructions, then one hold of

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from coach.preference import REACH
+from coach.response import REACH
 
 FIRST_WEEK = 7  # days
 POINTS, SHARE = 2, 0.30

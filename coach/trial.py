@@ -1,9 +1,18 @@
 """`coach test`: the article's directional-preference test, guided hands-free.
 
 Knees to chest first. If the leg pain eases, flexion may be the direction. If not, lying on the
-stomach with a gentle arch; if that does not ease it either, propped on the elbows. A position
-that makes the pain spread down the leg, or 2 points worse, ends that direction at once. Every
-position is compared with the baseline before the test, by the rule in coach/preference.py.
+stomach with a gentle arch; if that does not ease it either, propped on the elbows. After each
+position the pain questions are asked again, with new numbness or tingling, and compared with the
+baseline by the response rule (coach/response.py).
+
+After a position that was worse or mixed, the person rests, lying comfortably, for a few minutes
+(`settle`, 1-5, default 2: the traffic light's CAUTION is a flare that settles within about 5),
+and is asked again before anything else is tried:
+- settled back (same or better than the baseline): a CAUTION, recorded as such; the next
+  position starts from the settled rating, and the test goes on;
+- still worse or mixed: a STOP for that direction, recorded at once as a flare (so it bars the
+  direction even if the test is then cut off); the other direction may still be tried, from the
+  rating as it is now.
 """
 
 from __future__ import annotations
@@ -11,20 +20,22 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from coach.exercise import catalog
+from coach import evidence
 from coach.errors import InputError
+from coach.exercise import catalog
 from coach.guide import Guide
 from coach.history import History
 from coach.live import rate, recorded
 from coach.preference import (
-    BETTER, EXTENSION, FLEXION, UNCLEAR, WORSE, Position, Rating, Recommendation, Result, compare,
-    recommend, result,
+    CAUTION, EXTENSION, FLEXION, STOP, UNCLEAR, Position, Recommendation, Result, result,
 )
-from coach.script import test_position
+from coach.response import BETTER, MIXED, WORSE, Rating, compare, explain, Verdict, SAME
+from coach.script import rest_period, test_position
 from coach.words import words
 
 DEFAULT_HOLD = 30  # seconds; the article says 30-60
 HOLD_RANGE = (30, 60)
+SETTLE_RANGE = (1, 5)  # minutes of rest after a flare
 
 
 @dataclass(frozen=True)
@@ -40,50 +51,95 @@ def check_hold(hold: int) -> int:
     return hold
 
 
-def run(guide: Guide, history: History, hold: int = DEFAULT_HOLD) -> Outcome:
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def run(guide: Guide, history: History, hold: int = DEFAULT_HOLD, settle: int = 2) -> Outcome:
     w = words()
     exercises = catalog()
+    names = {eid: evidence.position_name(eid, w) for eid in exercises}
     tid = history.start_trial()
     with recorded(history, "trials", tid) as record:
         record.at("baseline")
         guide.say(*w.test_intro)
         answers = rate(guide, history, "baseline", back=True, trial_id=tid)
-        baseline = Rating(answers["leg"], answers["back"], answers["reach"])
+        baseline = Rating.of(answers)
         positions: list[Position] = []
+        flares: list[dict] = []
 
-        def test(exercise_id: str, direction: str, move: str | None = None) -> str:
+        def test(exercise_id: str, direction: str, move: str | None = None) -> Position:
+            nonlocal baseline
             record.at(exercise_id)
             if move:
                 guide.say(move)
             guide.play(test_position(exercises[exercise_id], hold, w, guide.clips.length, guide.sample_rate))
             guide.say(w.test_again)
-            after = rate(guide, history, "after", back=True, compared=True, save=False)
-            verdict = compare(baseline, Rating(after["leg"], after["back"], after["reach"]), after["compared"])
-            history.add_rating("after", **after, exercise=exercise_id, trial_id=tid, verdict=verdict.change)
-            positions.append(Position(exercise_id, direction, verdict))
-            if verdict.change == WORSE:
-                guide.say(w.test_stop_direction)
-            return verdict.change
+            after = rate(guide, history, "after", back=True, numbness=True, compared=True, save=False)
+            verdict = compare(baseline, Rating.of(after), after["compared"]) or Verdict(SAME, ())
+            history.add_rating("after", **after, exercise=exercise_id, trial_id=tid, verdict=verdict.change,
+                               reasons=json.dumps(verdict.to_dict()))
+            guide.say(_sentence(explain(verdict, names[exercise_id], w)))
+            settled = None
+            if verdict.change in (WORSE, MIXED):
+                settled, baseline = _settle(guide, history, record, tid, exercise_id, baseline, settle)
+                if settled == STOP:
+                    flares.append({"direction": direction, "exercise": exercise_id, "verdict": verdict.to_dict()})
+                    history.update("trials", tid, flares=json.dumps(flares),
+                                   worse=json.dumps(sorted({f["direction"] for f in flares})))
+                    guide.say(w.test_stop_direction)
+                else:
+                    guide.say(w.test_settled)
+            position = Position(exercise_id, direction, verdict, settled)
+            positions.append(position)
+            return position
 
-        if test("knees-to-chest", FLEXION) != BETTER:
+        first = test("knees-to-chest", FLEXION)
+        if not first.helped:
             lying = test("prone-lying", EXTENSION, move=f"{w.test_to_extension} {w.to_stomach}")
-            if lying == "same":
+            if not lying.helped and not lying.stopped:
                 test("prone-on-elbows", EXTENSION, move=w.test_to_elbows)
 
-        found = result(positions)
-        worse = sorted({p.direction for p in positions if p.verdict.change == WORSE})
+        found = result(positions, w, names)
         record.at("result")
-        record.done(step="result", result=found.direction, worse=json.dumps(worse),
+        record.done(step="result", result=found.direction,
+                    worse=json.dumps(sorted({p.direction for p in positions if p.stopped})),
+                    better=json.dumps(sorted({p.direction for p in positions if p.helped})),
+                    caution=json.dumps(sorted({p.direction for p in positions if p.settled == CAUTION})),
                     reasons=json.dumps(list(found.reasons)))
-    rec = recommend(history.trials())
-    spoken = {FLEXION: w.test_result_flexion, EXTENSION: w.test_result_extension}.get(
-        found.direction, w.test_result_unclear)
-    guide.say(spoken)
+    rec = evidence.recommendation(history, w)
+    if found.direction in (FLEXION, EXTENSION):
+        why = " ".join(_sentence(explain(p.verdict, names[p.exercise], w)) for p in found.helped)
+        guide.say(w.test_result.format(direction=w.directions[found.direction], why=why))
+    else:
+        guide.say(w.test_result_unclear)
     for reason in found.reasons:
         guide.echo(f"  - {reason}")
+    for bar in rec.barred:
+        guide.say(bar.text(w))
     if rec.trials > 1 and rec.direction != UNCLEAR:
         guide.say(w.test_trials.format(agree=rec.agree, total=rec.trials, direction=w.directions[rec.direction]))
     else:
-        guide.echo(w.reasons["over_all"].format(summary=rec.summary()))
+        guide.echo(w.reasons["over_all"].format(summary=rec.summary(w)))
     guide.say(w.test_end)
     return Outcome(found, rec)
+
+
+def _settle(guide: Guide, history: History, record, tid: int, exercise_id: str, baseline: Rating,
+            minutes: int) -> tuple[str, Rating]:
+    """Rest, ask again, and compare with the baseline before the position: CAUTION if it settled
+    back (same or better), else STOP; and the rating the next position starts from."""
+    w = words()
+    record.at(f"rest after {exercise_id}")
+    spoken = w.minute if minutes == 1 else w.minutes.format(n=w.number(minutes))
+    lines = [*w.test_rest[:-1], w.test_rest[-1].format(minutes=spoken)]
+    for line in lines:
+        guide.echo(line)
+    guide.play(rest_period(lines, minutes * 60, w.test_rest_half, guide.clips.length, guide.sample_rate))
+    guide.say(w.test_again)
+    again = rate(guide, history, "settled", back=True, numbness=True, save=False)
+    verdict = compare(baseline, Rating.of(again)) or Verdict(SAME, ())
+    settled = CAUTION if verdict.change in (BETTER, SAME) else STOP
+    history.add_rating("settled", **again, exercise=exercise_id, trial_id=tid, verdict=settled,
+                       reasons=json.dumps(verdict.to_dict()))
+    return settled, Rating.of(again)

@@ -1,46 +1,31 @@
-"""The directional-preference rule, as a table of cases (clinical notes, section 2)."""
+"""What one test found, and which direction to follow over the tests and sessions recorded:
+bars, recency and their words (clinical notes, sections 2 and 6)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from coach.preference import (
-    BETTER, EXTENSION, FLEXION, REACH, SAME, UNCLEAR, WORSE, Position, Rating, Verdict, compare,
-    recommend, result,
+    CAUTION, EXTENSION, FLEXION, STOP, UNCLEAR, Bar, Flare, Position, Trial, barred, recommend, result, weight,
 )
+from coach.response import BETTER, MIXED, SAME, WORSE, Rating, Reason, Verdict, compare
+from coach.words import catalog
+
+EN, ES = catalog("en"), catalog("es")
+NAMES = {"knees-to-chest": "knees to chest", "prone-lying": "lying on your stomach",
+         "prone-on-elbows": "propped on your elbows"}
+TODAY = dt.date(2026, 12, 1)
+SPREAD = Verdict(WORSE, (Reason("spread", "calf", "foot"),))
 
 
-@pytest.mark.parametrize(
-    "before, after, felt, change, reason",
-    [
-        # centralized but more back pain: better
-        ((6, 3, "calf"), (6, 6, "thigh"), SAME, BETTER, "moved back up, from calf to thigh"),
-        ((6, 3, "calf"), (7, 6, "buttock"), WORSE, BETTER, "more back pain while the leg pain retreats"),
-        # peripheralized: worse, even when it hurts less
-        ((6, 2, "thigh"), (3, 2, "knee"), BETTER, WORSE, "even though the leg pain is less intense"),
-        ((2, 2, "none"), (2, 2, "low back"), SAME, WORSE, "spread farther down"),
-        # same reach: the leg pain's number decides, by 2 points or more
-        ((6, 2, "knee"), (4, 2, "knee"), SAME, BETTER, "leg pain went down 2 points"),
-        ((6, 2, "knee"), (8, 2, "knee"), SAME, WORSE, "leg pain went up 2 points"),
-        ((6, 2, "knee"), (5, 2, "knee"), BETTER, SAME, "you felt better, but not by a clear change"),
-        ((6, 2, "knee"), (7, 2, "knee"), SAME, SAME, "changed by 1 point"),
-        ((6, 2, "knee"), (6, 2, "knee"), SAME, SAME, "changed by 0 points"),
-        # the person's own "worse" counts when the numbers barely move
-        ((6, 2, "knee"), (6, 2, "knee"), WORSE, WORSE, "you said it felt worse"),
-        # back pain alone never decides
-        ((4, 1, "thigh"), (4, 8, "thigh"), SAME, SAME, "reaches the same place"),
-    ],
-)
-def test_compare(before, after, felt, change, reason):
-    verdict = compare(Rating(*before), Rating(*after), felt)
-    assert verdict.change == change
-    assert any(reason in r for r in verdict.reasons), verdict.reasons
+def pos(exercise, direction, change, settled=None):
+    return Position(exercise, direction, Verdict(change, (Reason("leg_steady", 5, 5),)), settled)
 
 
-def pos(exercise, direction, change):
-    return Position(exercise, direction, Verdict(change, ("because",)))
+def ago(days: int) -> dt.date:
+    return TODAY - dt.timedelta(days=days)
 
 
 @pytest.mark.parametrize(
@@ -48,68 +33,132 @@ def pos(exercise, direction, change):
     [
         ([pos("knees-to-chest", FLEXION, BETTER)], FLEXION),
         ([pos("knees-to-chest", FLEXION, SAME), pos("prone-lying", EXTENSION, BETTER)], EXTENSION),
-        ([pos("knees-to-chest", FLEXION, WORSE), pos("prone-lying", EXTENSION, SAME),
+        ([pos("knees-to-chest", FLEXION, WORSE, STOP), pos("prone-lying", EXTENSION, SAME),
           pos("prone-on-elbows", EXTENSION, BETTER)], EXTENSION),
         # all same: unclear
         ([pos("knees-to-chest", FLEXION, SAME), pos("prone-lying", EXTENSION, SAME),
           pos("prone-on-elbows", EXTENSION, SAME)], UNCLEAR),
-        ([pos("knees-to-chest", FLEXION, WORSE), pos("prone-lying", EXTENSION, WORSE)], UNCLEAR),
+        ([pos("knees-to-chest", FLEXION, WORSE, STOP), pos("prone-lying", EXTENSION, WORSE, STOP)], UNCLEAR),
         ([pos("knees-to-chest", FLEXION, BETTER), pos("prone-lying", EXTENSION, BETTER)], UNCLEAR),
+        # mixed never helps a direction, settled or not
+        ([pos("knees-to-chest", FLEXION, MIXED, CAUTION), pos("prone-lying", EXTENSION, SAME),
+          pos("prone-on-elbows", EXTENSION, SAME)], UNCLEAR),
         ([], UNCLEAR),
     ],
 )
 def test_one_trial(positions, direction):
-    found = result(positions)
+    found = result(positions, EN, NAMES)
     assert found.direction == direction
     if direction == UNCLEAR:
         assert "repeat the test on another day" in found.reasons[-1]
+    else:
+        assert [p.direction for p in found.helped] == [direction]
 
 
-none = frozenset()
+def test_a_settled_flare_is_a_caution_and_an_unsettled_one_a_stop():
+    assert not pos("knees-to-chest", FLEXION, WORSE, CAUTION).stopped
+    assert pos("knees-to-chest", FLEXION, WORSE, STOP).stopped
+    assert pos("knees-to-chest", FLEXION, MIXED, STOP).stopped
+    found = result([pos("knees-to-chest", FLEXION, WORSE, CAUTION), pos("prone-lying", EXTENSION, BETTER)],
+                   EN, NAMES)
+    assert found.reasons[0] == ("knees to chest: worse, leg pain changed by 0 points, from 5 to 5 "
+                                "(it settled back during the rest: a caution, not a stop)")
+
+
+def test_the_elbows_are_named_when_the_elbows_eased_it():
+    verdict = compare(Rating(6, 3, "calf"), Rating(5, 3, "knee"))
+    found = result([pos("knees-to-chest", FLEXION, SAME), pos("prone-lying", EXTENSION, SAME),
+                    Position("prone-on-elbows", EXTENSION, verdict)], EN, NAMES)
+    assert found.reasons[-1] == "propped on your elbows: better, the pain moved back up, from calf to knee"
+    assert found.helped[0].exercise == "prone-on-elbows"
+
+
+def trial(days, result, better=(), worse=()):
+    return Trial(ago(days), result, frozenset(better or ([result] if result in (FLEXION, EXTENSION) else [])),
+                 frozenset(worse))
 
 
 @pytest.mark.parametrize(
     "trials, direction, agree",
     [
         ([], UNCLEAR, 0),
-        ([(UNCLEAR, none)], UNCLEAR, 0),
-        ([(FLEXION, none)], FLEXION, 1),
-        # several trials weighed: the majority wins
-        ([(EXTENSION, none), (FLEXION, none), (FLEXION, none)], FLEXION, 2),
-        ([(UNCLEAR, none), (EXTENSION, none), (UNCLEAR, none)], EXTENSION, 1),
+        ([trial(0, UNCLEAR)], UNCLEAR, 0),
+        ([trial(0, FLEXION)], FLEXION, 1),
+        # several trials weighed: the majority wins when they are of an age
+        ([trial(0, EXTENSION), trial(1, FLEXION), trial(2, FLEXION)], FLEXION, 2),
+        ([trial(0, UNCLEAR), trial(1, EXTENSION), trial(2, UNCLEAR)], EXTENSION, 1),
         # a tie goes to the newest trial
-        ([(EXTENSION, none), (FLEXION, none)], EXTENSION, 1),
-        ([(UNCLEAR, none), (FLEXION, none), (EXTENSION, none)], FLEXION, 1),
+        ([trial(0, EXTENSION), trial(0, FLEXION)], EXTENSION, 1),
+        ([trial(0, UNCLEAR), trial(1, FLEXION), trial(1, EXTENSION)], FLEXION, 1),
+        # recency: one test today outweighs two from five weeks ago (1 > 2 x 0.18)
+        ([trial(0, EXTENSION), trial(35, FLEXION), trial(36, FLEXION)], EXTENSION, 1),
+        # ... but not two from a week ago (1 < 2 x 0.71)
+        ([trial(0, EXTENSION), trial(7, FLEXION), trial(8, FLEXION)], FLEXION, 2),
         # a direction that made it worse in the newest trial is never recommended
-        ([(UNCLEAR, frozenset({FLEXION})), (FLEXION, none), (FLEXION, none)], UNCLEAR, 0),
-        ([(EXTENSION, frozenset({FLEXION})), (FLEXION, none), (FLEXION, none)], EXTENSION, 1),
-        # but an older worse does not bar a direction the newer trials found
-        ([(FLEXION, none), (UNCLEAR, frozenset({FLEXION}))], FLEXION, 1),
+        ([trial(0, UNCLEAR, worse=[FLEXION]), trial(1, FLEXION), trial(2, FLEXION)], UNCLEAR, 0),
+        ([trial(0, EXTENSION, worse=[FLEXION]), trial(1, FLEXION), trial(2, FLEXION)], EXTENSION, 1),
+        # an older worse, more than 14 days ago, with no flare since, does not bar
+        ([trial(0, FLEXION), trial(20, UNCLEAR, worse=[FLEXION])], FLEXION, 1),
     ],
 )
 def test_several_trials(trials, direction, agree):
-    rec = recommend(trials)
+    rec = recommend(trials, [], TODAY, EN)
     assert (rec.direction, rec.agree, rec.trials) == (direction, agree, len(trials))
     if direction != UNCLEAR:
-        assert rec.summary() == f"{direction}: {agree} of {len(trials)} test{'s' if len(trials) != 1 else ''} found it helped"
+        s = "s" if len(trials) != 1 else ""
+        assert rec.summary(EN) == f"{direction}: {agree} of {len(trials)} test{s} found it helped"
 
 
-ratings = st.builds(Rating, st.integers(0, 10), st.integers(0, 10), st.sampled_from(REACH))
+def test_a_worse_in_an_earlier_test_still_bars_after_a_later_unclear_one():
+    """Issue 12: only the latest test used to bar a direction."""
+    trials = [trial(0, UNCLEAR), trial(3, FLEXION, better=[FLEXION], worse=[EXTENSION]), trial(6, EXTENSION)]
+    flares = [Flare(ago(3), EXTENSION, "lying on your stomach", SPREAD)]
+    rec = recommend(trials, flares, TODAY, EN)
+    assert rec.direction == FLEXION
+    assert [b.direction for b in rec.barred] == [EXTENSION]
+    assert rec.bar(EXTENSION).text(EN) == (
+        "Avoid extension for now. On 28 November, lying on your stomach, the pain spread farther down, "
+        "from calf to foot. A later test that finds extension better lifts this.")
+    assert rec.bar(EXTENSION).text(ES) == (
+        "Evita la extensión por ahora. El 28 de noviembre, lying on your stomach, el dolor bajó más por la pierna, "
+        "de pantorrilla a pie. Una prueba posterior en la que la extensión mejore lo levanta.")
 
 
-@given(ratings, ratings, st.sampled_from([BETTER, SAME, WORSE, None]))
-def test_where_it_reaches_counts_more_than_how_much(before, after, felt):
-    verdict = compare(before, after, felt)
-    down = REACH.index(after.reach) - REACH.index(before.reach)
-    if down > 0:
-        assert verdict.change == WORSE
-    elif down < 0:
-        assert verdict.change == BETTER
-    assert verdict.reasons
+@pytest.mark.parametrize("flare_days, later, is_barred", [
+    (0, None, True),  # today
+    (13, None, True),  # the 14th day
+    (14, None, False),  # past the 14 days
+    (5, trial(2, EXTENSION), False),  # a later test found it better
+    (5, trial(5, EXTENSION), True),  # the same day: which came first is not known, so it stays
+    (5, trial(2, UNCLEAR, better=[FLEXION]), True),  # a later test that did not find it better
+])
+def test_what_bars_a_direction_and_what_lifts_it(flare_days, later, is_barred):
+    flares = [Flare(ago(flare_days), EXTENSION, "during the extension routine", SPREAD)]
+    trials = [later] if later else []
+    bars = barred(trials, flares, TODAY)
+    assert bool(bars) == is_barred
+    rec = recommend([*trials, trial(20, EXTENSION)], flares, TODAY, EN)
+    assert (rec.direction == EXTENSION) != is_barred
 
 
-def test_ratings_are_checked():
-    with pytest.raises(ValueError):
-        Rating(11, 0, "knee")
-    with pytest.raises(ValueError):
-        Rating(1, 0, "ankle")
+def test_a_barred_direction_is_never_recommended_even_with_more_tests():
+    trials = [trial(0, FLEXION), trial(1, EXTENSION), trial(2, EXTENSION), trial(3, EXTENSION)]
+    flares = [Flare(ago(1), EXTENSION, "during the extension routine", Verdict(WORSE, (Reason("stopped"),)))]
+    rec = recommend(trials, flares, TODAY, EN)
+    assert rec.direction == FLEXION
+    assert rec.bar(EXTENSION).text(EN).startswith(
+        "Avoid extension for now. On 30 November, during the extension routine, you said the pain was spreading")
+
+
+def test_both_barred_is_unclear_with_the_reason():
+    flares = [Flare(ago(1), d, "x", SPREAD) for d in (FLEXION, EXTENSION)]
+    rec = recommend([trial(2, FLEXION), trial(3, EXTENSION)], flares, TODAY, EN)
+    assert rec.direction == UNCLEAR
+    assert rec.reasons[0] == "extension and flexion made the pain worse recently: repeat 'coach test' on another day"
+
+
+def test_weights_halve_every_two_weeks():
+    assert weight(TODAY, TODAY) == 1.0
+    assert weight(ago(14), TODAY) == 0.5
+    assert weight(ago(28), TODAY) == 0.25
+    assert Bar(FLEXION, None).text(EN) == "Avoid flexion for now: your latest test found it made the pain worse."

@@ -4,65 +4,154 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
-from coach import live, screening, trial
-from coach.answers import LineAnswers, NoMoreAnswers
-from coach.errors import ScreeningStop
+from coach import live, trial
+from coach.answers import LineAnswers, NoMoreAnswers, questions
 from coach.history import History
-from tests.conftest import NO
+from coach.words import words
 from tests.test_answers import guide_with
 
 BASE = ["6", "3", "calf"]
+N = "n"  # no new numbness or tingling
 
 
-def run_trial(tmp_path, answers):
+def run_trial(tmp_path, answers, settle=2):
     g, printed, spoken = guide_with(LineAnswers(io.StringIO("".join(f"{a}\n" for a in answers))))
+    played = []
+    g.play = lambda script, *a, **k: played.append(script) or True  # type: ignore[method-assign]
     h = History.open(tmp_path / "h.sqlite3")
-    return trial.run(g, h, 30), h, printed, spoken
+    outcome = trial.run(g, h, 30, settle)
+    PLAYED[:] = played
+    return outcome, h, printed, spoken
+
+
+PLAYED: list = []  # the scripts the last trial played
 
 
 def afters(h):
-    return [(r["exercise"], r["verdict"]) for r in h.table("ratings") if r["moment"] == "after"]
+    return [(r["exercise"], r["verdict"]) for r in h.table("ratings") if r["moment"] in ("after", "settled")]
+
+
+def rests(outcome):
+    """Each rest's silence after its spoken lines, in seconds."""
+    said = len(words().test_rest)
+    return [round((s.total - [e for e in s.events if e.kind == "speech"][said - 1].end) / s.sample_rate, 3)
+            for s in PLAYED if s.routine == "rest"]
 
 
 @pytest.mark.parametrize(
-    "answers, direction, positions",
+    "answers, direction, positions, worse, caution",
     [
         # knees to chest eases it: flexion, and the extension positions are not needed
-        (BASE + ["4", "4", "thigh", "b"], "flexion", [("knees-to-chest", "better")]),
+        (BASE + ["4", "4", "thigh", N, "b"], "flexion", [("knees-to-chest", "better")], [], []),
         # not eased: lying on the stomach; no relief: propped on the elbows, which eases it
-        (BASE + ["6", "3", "calf", "s"] + ["6", "3", "calf", "s"] + ["5", "3", "knee", "b"], "extension",
-         [("knees-to-chest", "same"), ("prone-lying", "same"), ("prone-on-elbows", "better")]),
-        # lying on the stomach makes it spread: that direction stops at once, no elbows
-        (BASE + ["6", "3", "calf", "s"] + ["5", "3", "foot", "w"], "unclear",
-         [("knees-to-chest", "same"), ("prone-lying", "worse")]),
-        # knees to chest makes it worse: extension is tried next
-        (BASE + ["8", "3", "calf", "w"] + ["4", "3", "calf", "b"], "extension",
-         [("knees-to-chest", "worse"), ("prone-lying", "better")]),
+        (BASE + ["6", "3", "calf", N, "s"] + ["6", "3", "calf", N, "s"] + ["5", "3", "knee", N, "b"], "extension",
+         [("knees-to-chest", "same"), ("prone-lying", "same"), ("prone-on-elbows", "better")], [], []),
+        # lying on the stomach makes it spread, and it has not settled after the rest: no elbows
+        (BASE + ["6", "3", "calf", N, "s"] + ["5", "3", "foot", N, "w"] + ["5", "3", "foot", N], "unclear",
+         [("knees-to-chest", "same"), ("prone-lying", "worse"), ("prone-lying", "stop")], ["extension"], []),
+        # knees to chest flares, then settles: a caution; lying starts from the settled rating and eases it
+        (BASE + ["8", "3", "calf", N, "w"] + ["6", "3", "calf", N] + ["4", "3", "calf", N, "b"], "extension",
+         [("knees-to-chest", "worse"), ("knees-to-chest", "caution"), ("prone-lying", "better")], [], ["flexion"]),
+        # knees to chest makes it worse and it stays worse: flexion stops; extension is tried from here
+        (BASE + ["8", "3", "calf", N, "w"] + ["8", "3", "calf", N] + ["6", "3", "calf", N, "b"], "extension",
+         [("knees-to-chest", "worse"), ("knees-to-chest", "stop"), ("prone-lying", "better")], ["flexion"], []),
+        # mixed: it reaches less far but leg pain rose 3 points; a rest, it settles, and the test goes on
+        (BASE + ["9", "3", "thigh", N, "s"] + ["6", "3", "calf", N] + ["6", "3", "calf", N, "s"]
+         + ["6", "3", "calf", N, "s"], "unclear",
+         [("knees-to-chest", "mixed"), ("knees-to-chest", "caution"), ("prone-lying", "same"),
+          ("prone-on-elbows", "same")], [], ["flexion"]),
+        # new numbness or tingling counts as worse
+        (BASE + ["6", "3", "calf", "y", "s"] + ["6", "3", "calf", N] + ["5", "3", "thigh", N, "b"], "extension",
+         [("knees-to-chest", "worse"), ("knees-to-chest", "caution"), ("prone-lying", "better")], [], ["flexion"]),
     ],
 )
-def test_the_test_follows_the_article(tmp_path, answers, direction, positions):
+def test_the_test_follows_the_article(tmp_path, answers, direction, positions, worse, caution):
     outcome, h, printed, spoken = run_trial(tmp_path, answers)
     assert outcome.result.direction == direction
     assert afters(h) == positions
     row = h.table("trials")[0]
     assert (row["outcome"], row["result"]) == ("completed", direction)
+    assert (json.loads(row["worse"]), json.loads(row["caution"])) == (worse, caution)
     assert any(line.startswith(f"Result: {direction}.") for line in printed)
     assert any(line.startswith("Over all your tests: ") for line in printed)  # how many agree
-    if any(v == "worse" for _, v in positions):
+    flared = sum(v in ("worse", "mixed") for _, v in positions)
+    assert rests(outcome) == [120.0] * flared  # a 2-minute rest after each flare, and only then
+    assert spoken.count("Now the same questions again.") == len(positions)
+    numbness = questions()["numbness"].text
+    assert spoken.count(numbness) == len(positions)  # asked after every position and every rest
+    if worse:
         assert "That made your leg pain worse, so we go no further in that direction." in spoken
+        assert any(line.startswith(f"Avoid {worse[0]} for now. On ") for line in spoken)
+    if caution:
+        assert "It has settled back. That was a brief flare, a caution, not a stop. We go on gently from here." \
+            in spoken
+
+
+def test_the_spoken_result_names_the_position_and_the_change(tmp_path):
+    answers = BASE + ["6", "3", "calf", N, "s"] + ["6", "3", "calf", N, "s"] + ["5", "3", "knee", N, "b"]
+    outcome, h, printed, spoken = run_trial(tmp_path, answers)
+    assert ("Result: extension. Propped on your elbows, the pain moved back up, from calf to knee. "
+            "The extension routine may help.") in spoken
+    assert "Lying on your stomach, no clear change: the pain reaches the same place (calf); " \
+        "leg pain changed by 0 points, from 6 to 6." in spoken
+
+
+def test_a_mixed_response_is_never_called_eased(tmp_path):
+    answers = BASE[:2] + ["calf"] + ["9", "3", "thigh", N, "b"] + ["9", "3", "thigh", N] \
+        + ["9", "3", "thigh", N, "s"] + ["9", "3", "thigh", N, "s"]
+    outcome, h, printed, spoken = run_trial(tmp_path, answers)
+    assert "Knees to chest, a mixed response: the pain moved back up, from calf to thigh; " \
+        "leg pain went up 3 points, from 6 to 9." in spoken
+    assert not any("eased" in line for line in spoken if "knees" in line.lower())
+    assert outcome.result.direction == "unclear"
+
+
+def test_the_rest_lasts_as_configured(tmp_path):
+    answers = BASE + ["8", "3", "calf", N, "w"] + ["6", "3", "calf", N] + ["4", "3", "calf", N, "b"]
+    outcome, h, printed, spoken = run_trial(tmp_path, answers, settle=4)
+    assert rests(outcome) == [240.0]
+    line = "Lie in a position that is comfortable, and breathe slowly. I will ask again in four minutes."
+    assert line in printed and any(e.text == line for s in PLAYED if s.routine == "rest" for e in s.events)  # printed and played
+
+
+def test_an_answer_that_contradicts_itself_is_asked_again_once(tmp_path):
+    answers = ["6", "3", "none", "6", "calf"] + ["4", "4", "thigh", N, "b"]
+    outcome, h, printed, spoken = run_trial(tmp_path, answers)
+    assert "You said your leg pain is 6, but that the pain reaches nowhere. Let's check those two again." in spoken
+    base = h.table("ratings")[0]
+    assert (base["moment"], base["leg"], base["back"], base["reach"]) == ("baseline", 6, 3, "calf")
+    # asked again once only: a second contradiction is kept as said
+    answers = ["0", "3", "foot", "0", "foot"] + ["0", "3", "foot", "0", "foot", N, "s"] * 3
+    outcome, h, printed, spoken = run_trial(tmp_path, answers)
+    assert spoken.count("You said the pain reaches your foot, but that your leg pain is zero. "
+                        "Let's check those two again.") == 1 + 3  # the baseline, then each position's own
 
 
 def test_the_recommendation_weighs_every_trial(tmp_path):
-    flexion = BASE + ["4", "4", "thigh", "b"]
-    extension = BASE + ["6", "3", "calf", "s", "4", "3", "calf", "b"]
+    flexion = BASE + ["4", "4", "thigh", N, "b"]
+    extension = BASE + ["6", "3", "calf", N, "s", "4", "3", "calf", N, "b"]
     for answers in (flexion, extension, flexion):
         outcome, h, printed, spoken = run_trial(tmp_path, answers)
         h.close()
     assert (outcome.recommendation.direction, outcome.recommendation.agree, outcome.recommendation.trials) == ("flexion", 2, 3)
     assert "2 of 3 tests so far found flexion." in spoken
+
+
+def test_a_flare_that_did_not_settle_bars_even_if_the_test_is_cut_off(tmp_path):
+    answers = BASE + ["8", "3", "foot", N, "w"] + ["8", "3", "foot", N]  # then the input ends
+    with pytest.raises(NoMoreAnswers):
+        run_trial(tmp_path, answers)
+    h = History.open(tmp_path / "h.sqlite3")
+    row = h.table("trials")[0]
+    assert (row["outcome"], json.loads(row["worse"])) == ("no-answer", ["flexion"])
+    from coach import evidence
+    from coach.words import words
+
+    assert [b.direction for b in evidence.recommendation(h, words()).barred] == ["flexion"]
 
 
 def test_the_end_of_input_mid_test_is_recorded(tmp_path):
@@ -73,47 +162,11 @@ def test_the_end_of_input_mid_test_is_recorded(tmp_path):
     assert (row["outcome"], row["step"]) == ("no-answer", "knees-to-chest")
 
 
-def test_screening_any_yes_stops_with_its_advice_and_records_it(tmp_path):
-    g, printed, spoken = guide_with(LineAnswers(io.StringIO("n\nn\nn\ny\n")))
-    h = History.open(tmp_path / "h.sqlite3")
-    with pytest.raises(ScreeningStop) as stop:
-        screening.screen(g, h, "session")
-    assert stop.value.exit_code == 3 and "See a doctor first." in str(stop.value)
-    assert "See a doctor before you start these exercises, and tell them what you answered." in spoken
-    assert h.screening_today()["outcome"] == "urgent"
-    assert [a["answer"] for a in h.table("screening_answers")] == ["no", "no", "no", "yes"]
-    # the rest of the day: no exercise, and no questions
-    g2, printed2, spoken2 = guide_with(LineAnswers(io.StringIO("")))
-    with pytest.raises(ScreeningStop):
-        screening.daily(g2, h)
-    assert "Please do not exercise today." in spoken2
-
-
-def test_screening_all_no_is_not_asked_again_today(tmp_path):
-    g, printed, spoken = guide_with(LineAnswers(io.StringIO("".join(f"{a}\n" for a in NO))))
-    h = History.open(tmp_path / "h.sqlite3")
-    screening.daily(g, h)
-    assert h.screening_today()["outcome"] == "clear"
-    g2, printed2, spoken2 = guide_with(LineAnswers(io.StringIO("")))
-    screening.daily(g2, h)  # no answers needed
-    assert spoken2 == []
-
-
-def test_a_cut_off_screening_keeps_its_answers(tmp_path):
-    g, printed, spoken = guide_with(LineAnswers(io.StringIO("n\nn\n")))
-    h = History.open(tmp_path / "h.sqlite3")
-    with pytest.raises(NoMoreAnswers):
-        screening.screen(g, h, "test")
-    assert h.screening_today() is None
-    assert h.table("screenings")[0]["outcome"] == "incomplete"
-    assert len(h.table("screening_answers")) == 2
-
-
 def test_check_ins_after_each_exercise(tmp_path):
     from coach.session import Request, compose
 
     session = compose(Request("flexion", only=("knees-to-chest", "figure-four"), reps=2, side="left"))
-    g, printed, spoken = guide_with(LineAnswers(io.StringIO("5\nknee\nb\ns\n4\nthigh\n")))
+    g, printed, spoken = guide_with(LineAnswers(io.StringIO("5\nknee\nb\ns\n4\nthigh\nn\n")))
     played = []
     g.player.play = lambda renderer, start, end, every, interrupt=None, lead=None: played.append((start, end)) or True  # type: ignore[method-assign]
     h = History.open(tmp_path / "h.sqlite3")

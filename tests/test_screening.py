@@ -1,0 +1,157 @@
+"""The safety questions (clinical notes, sections 3 and 6): their words, who is asked what and
+when, each block and how it is lifted. Piped answers and a silent player; real SQLite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+
+from coach import screening
+from coach.errors import ScreeningStop
+from coach.history import History
+from coach.words import catalog
+from tests.conftest import NO, run_coach
+from tests.test_answers import guide_with
+
+
+def guide(answers: list[str]):
+    return guide_with(screening_answers(answers))
+
+
+def screening_answers(answers):
+    from coach.answers import LineAnswers
+
+    return LineAnswers(io.StringIO("".join(f"{a}\n" for a in answers)))
+
+
+def asked(printed: list[str]) -> list[str]:
+    return [p.split(" [")[0] for p in printed if p.endswith("[y yes, n no]")]
+
+
+def questions(lang="en") -> dict[str, str]:
+    return catalog(lang).screening["questions"]
+
+
+def back_in_time(h: History, days: int) -> None:
+    """Move every recorded screening `days` into the past."""
+    when = (dt.datetime.now().astimezone() - dt.timedelta(days=days)).isoformat(timespec="seconds")
+    with h.db:
+        h.db.execute("UPDATE screenings SET at = ?, day = ?", (when, when[:10]))
+
+
+def test_the_wording_of_every_question():
+    q = questions()
+    assert q["saddle"] == "Do you have numbness or tingling around your anus, genitals or inner thighs?"
+    assert "bottom" not in q["saddle"]  # buttock tingling is common in sciatica, and no emergency
+    assert q["night-pain"] == "Do you have constant, severe pain at night, even when lying still?"
+    assert q["cancer"] == "Have you ever had cancer?"
+    es = questions("es")
+    assert "ano" in es["saddle"] and "nalgas" not in es["saddle"]
+    assert "constante" in es["night-pain"] and "quieto" in es["night-pain"]
+    assert set(q) == set(es)
+
+
+@pytest.mark.parametrize("yes_at, group, advice, printed", [
+    (0, "emergency", "Call your emergency number, or go to an emergency department, now.", "Get emergency care now."),
+    (3, "urgent", "New or worsening weakness in a leg needs a doctor today. Please contact one today, "
+                  "and tell them what you answered.", "See a doctor today."),
+    (4, "urgent", "See a doctor before you start these exercises, and tell them what you answered.",
+     "See a doctor first."),
+    (6, "urgent", "Because you have had cancer, see your doctor about this back pain before your first session.",
+     "See your doctor about this back pain first; then run 'coach cleared cancer'."),
+])
+def test_a_yes_stops_with_its_own_advice(tmp_path, yes_at, group, advice, printed):
+    g, shown, spoken = guide(["n"] * yes_at + ["y"])
+    h = History.open(tmp_path / "h.sqlite3")
+    with pytest.raises(ScreeningStop) as stop:
+        screening.screen(g, h, "session")
+    assert stop.value.exit_code == 3
+    assert str(stop.value) == f"Stopped by the safety questions: no exercise today. {printed}"
+    assert advice in spoken
+    assert h.table("screenings")[0]["outcome"] == group
+    assert [a["answer"] for a in h.table("screening_answers")] == ["no"] * yes_at + ["yes"]
+    # the rest of the day: no exercise, no questions, the same advice again
+    g2, shown2, spoken2 = guide([])
+    with pytest.raises(ScreeningStop):
+        screening.daily(g2, h)
+    assert advice in spoken2 and asked(shown2) == []
+
+
+def test_an_urgent_yes_blocks_for_the_day_only(tmp_path):
+    h = History.open(tmp_path / "h.sqlite3")
+    with pytest.raises(ScreeningStop):
+        screening.screen(guide(["n"] * 4 + ["y"])[0], h, "session")
+    back_in_time(h, 1)
+    g, shown, spoken = guide(NO)
+    screening.daily(g, h)  # a new day: all nine again, and all no lets the session go on
+    assert len(asked(shown)) == 9
+
+
+def test_an_emergency_yes_blocks_until_a_clinician_has_seen_them(tmp_path):
+    h = History.open(tmp_path / "h.sqlite3")
+    with pytest.raises(ScreeningStop):
+        screening.screen(guide(["n", "y"])[0], h, "session")
+    back_in_time(h, 3)  # not lifted by midnight, nor by days
+    g, shown, spoken = guide([])
+    with pytest.raises(ScreeningStop) as stop:
+        screening.daily(g, h)
+    assert "until a clinician has seen you" in str(stop.value) and "coach cleared emergency" in str(stop.value)
+    assert "Call your emergency number, or go to an emergency department, now." in spoken
+    h.record_clearance("emergency")
+    g, shown, spoken = guide(NO)
+    screening.daily(g, h)  # lifted: asked again, from the start
+    assert len(asked(shown)) == 9
+    [seen] = h.table("clearances")
+    assert (seen["kind"], seen["day"]) == ("emergency", dt.date.today().isoformat())
+
+
+def test_a_doctor_checked_cancer_history_is_not_asked_again(tmp_path):
+    h = History.open(tmp_path / "h.sqlite3")
+    h.record_clearance("cancer")
+    g, shown, spoken = guide(["n"] * 8)
+    screening.screen(g, h, "test")
+    assert questions()["cancer"] not in asked(shown) and len(asked(shown)) == 8
+
+
+def test_the_three_emergency_questions_before_every_later_session(tmp_path):
+    h = History.open(tmp_path / "h.sqlite3")
+    screening.daily(guide(NO)[0], h)
+    g, shown, spoken = guide(["n"] * 3)
+    screening.daily(g, h)
+    q = questions()
+    assert asked(shown) == [q["saddle"], q["bladder-bowel"], q["both-legs"]]
+    assert spoken[0] == "Three quick safety questions first. Answer yes or no."
+    assert [s["purpose"] for s in h.table("screenings")] == ["session", "session-brief"]
+    # and a yes there is an emergency, which blocks
+    with pytest.raises(ScreeningStop):
+        screening.daily(guide(["n", "n", "y"])[0], h)
+    assert h.emergency_block() is not None
+
+
+def test_a_files_opening_words():
+    s = screening.screening()
+    opening = s.recording_preamble(dt.date(2026, 12, 1))
+    assert opening[:2] == (
+        "This recording was made on 1 December 2026.",
+        "Numbness around your anus, genitals or inner thighs, new bladder or bowel trouble, or pain in both legs "
+        "need emergency care now.")
+    assert all(q.text in opening for g in s.groups for q in g.questions)
+
+
+def test_coach_cleared_records_and_lifts_the_block():
+    nothing = run_coach("cleared", "emergency")
+    assert nothing.returncode == 0 and "nothing was recorded" in nothing.stdout
+    with History.open() as h:
+        with pytest.raises(ScreeningStop):
+            screening.screen(guide(["y"])[0], h, "session")
+    blocked = run_coach("start", "--flexion")
+    assert blocked.returncode == 3 and "until a clinician has seen you" in blocked.stderr
+    assert "Traceback" not in blocked.stderr
+    seen = run_coach("cleared", "emergency")
+    assert seen.returncode == 0, seen.stderr
+    assert seen.stdout.startswith(f"Recorded on {dt.date.today().isoformat()}: a clinician has seen you")
+    with History.open() as h:
+        assert h.emergency_block() is None
+    assert run_coach("cleared", "flu").returncode == 2
