@@ -61,7 +61,7 @@ def flares(history: History, w) -> list[Flare]:
             out.append(Flare(day, d, w.reasons["in_a_test"], Verdict(WORSE, (Reason("recorded_worse"),))))
     for s in history.table("sessions"):
         direction = s["direction"] or (s["routine"] if s["routine"] in DIRECTIONS else None)
-        if direction is None or not (s["response"] == WORSE or s["outcome"] == "symptoms"):
+        if direction not in DIRECTIONS or not (s["response"] == WORSE or s["outcome"] == "symptoms"):
             continue
         verdict = Verdict.from_dict(json.loads(s["response_reasons"])) if s["response_reasons"] \
             else Verdict(WORSE, (Reason("stopped"),))

@@ -109,8 +109,9 @@ def run(guide: Guide, history: History, hold: int = DEFAULT_HOLD, settle: int = 
                     reasons=json.dumps(list(found.reasons)))
     rec = evidence.recommendation(history, w)
     if found.direction in (FLEXION, EXTENSION):
-        why = " ".join(_sentence(explain(p.verdict, names[p.exercise], w)) for p in found.helped)
-        guide.say(w.test_result.format(direction=w.directions[found.direction], why=why))
+        # each position's change was said as it was measured; the result names the one that helped
+        what = w.reasons["and"].join(names[p.exercise] for p in found.helped)
+        guide.say(w.test_result.format(direction=w.directions[found.direction], what=what))
     else:
         guide.say(w.test_result_unclear)
     for reason in found.reasons:

@@ -41,6 +41,8 @@ def home_env(home: Path, extra: dict | None = None) -> dict:
     return {**os.environ, **(extra or {}), "COACH_HOME": str(home)}
 
 
+BRIEF = "n\nn\nn\n"  # the three emergency questions, asked before every session after the day's first
+
 SCREENED = """
 from coach.history import History
 from coach.screening import screening
@@ -98,7 +100,7 @@ def live_cue_error(server: PulseServer, home: Path) -> None:
     script = json.loads(coach("script", "--json", *LIVE_ARGS, env=env).stdout)
     screened_today(home)
     recorder = server.recorder().start()
-    coach("start", "--no-ratings", *LIVE_ARGS, env=env)
+    coach("start", "--no-ratings", *LIVE_ARGS, env=env, input=BRIEF)
     recording = recorder.stop()
     scheduled = [e for e in script["events"] if e["kind"] == "cue"]
     offsets = np.array([h - e["start"] for e, h in zip(scheduled, heard_onsets(recording, scheduled))])
@@ -269,11 +271,13 @@ def pause_figures(server: PulseServer, home: Path) -> None:
     from coach.speech import Clips, VoiceSettings
     from coach.words import words
     from tests.audio_server import RATE, cue_onsets, phrase_onsets
+    from tests.conftest import brief
     from tests.terminal import Terminal
 
     screened_today(home)
     recorder = server.recorder().start()
     term = Terminal(home_env(home, server.overrides), *PAUSE_ARGS, size=(80, 24))
+    brief(term)
     term.wait_shown(" Cross the ankle")  # a long sentence: the voice is speaking
     term.read(1.0)
     silenced = term.press(" ")
@@ -319,6 +323,27 @@ def pause_figures(server: PulseServer, home: Path) -> None:
         "pause, count-in end to end cue)", f"{held:.3f} s ({(p1 - start) / RATE:.2f} + {(p2 - r1) / RATE - lead:.2f}"
         f" + {(end - r2) / RATE - lead:.2f})", f"{(end - start) / RATE:.1f} s start cue to end cue, pauses and "
         "count-ins included", "30.000 s, within 0.05 s")
+
+
+def stop_key_figure(server: PulseServer, home: Path) -> None:
+    """The stop rule's key (w, "the pain is spreading") pressed while the voice is speaking: how
+    soon the output is silent, beside the pause key's way of stopping, which it shares."""
+    from tests.conftest import brief
+    from tests.terminal import Terminal
+
+    screened_today(home)
+    recorder = server.recorder().start()
+    term = Terminal(home_env(home, server.overrides), *PAUSE_ARGS, size=(80, 24))
+    brief(term)
+    term.wait_shown(" Cross the ankle")
+    term.read(1.0)
+    pressed = term.press("w")
+    term.wait_for("Stopped at")
+    term.finish()
+    recorder.stop()
+    quiet = next(t for t, c in recorder.chunks if t >= pressed and np.abs(c).max() < 100)
+    row("key -> silence on the stop key (w mid-sentence, heard at the sink, recorder latency included)",
+        f"{(quiet - pressed) * 1000:.0f} ms", "(as the pause key: the same way of silencing)", "<= 50 ms, within one block")
 
 
 def view_cpu(home: Path) -> None:
@@ -418,6 +443,7 @@ def main() -> None:
             time_to_first_sound(server, home)
             live_cue_error(server, home)
             pause_figures(server, home)
+            stop_key_figure(server, home)  # last: its stopped session bars flexion in this home
         view_cpu(home)
     print("\n| figure | ours | naive | target |\n|---|---|---|---|")
     for r in rows:

@@ -76,6 +76,25 @@ def run_coach(*args: str, env: dict | None = None, cwd: Path | None = None, time
 
 
 NO = ["n"] * 9  # all the safety questions answered no
+BRIEF = ["n"] * 3  # the three emergency questions asked before every later session of the day
+
+
+def brief(term) -> None:
+    """Answer the three emergency questions no, in a terminal (tests/terminal.py)."""
+    for k in range(len(BRIEF)):
+        term.wait_for("[y yes, n no]", count=k + 1)
+        term.press("n")
+
+
+def start_with_answers(args: list[str], env: dict, answers: list[str]):
+    """`coach ARGS` in the background, its answers piped in and then the input closed."""
+    proc = subprocess.Popen([sys.executable, "-m", "coach", *args], env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdin is not None
+    proc.stdin.write("".join(f"{a}\n" for a in answers))
+    proc.stdin.close()
+    proc.stdin = None  # closed: communicate() must not flush it
+    return proc
 
 
 def screened_today() -> None:

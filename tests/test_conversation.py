@@ -22,7 +22,7 @@ from coach.script import SAMPLE_RATE
 from coach.speech import Clips, VoiceSettings
 from tests.audio_server import RATE, cue_onsets, heard_phrase
 from tests.terminal import Terminal
-from tests.conftest import NO, run_coach, screened_today
+from tests.conftest import BRIEF, NO, run_coach, screened_today, start_with_answers
 
 FAST = ("--rate", "400")
 HEARD = 0.8  # match score of a phrase that was played (an exact copy scores 1.0)
@@ -34,18 +34,23 @@ def clip(text: str):
 
 def test_coach_test_finds_flexion_and_start_follows_it(pulse):
     recorder = pulse.recorder().start()
-    result = run_coach("test", *FAST, env=pulse.env, answers=NO + ["6", "3", "calf", "4", "4", "thigh", "b"])
+    result = run_coach("test", *FAST, env=pulse.env, answers=NO + ["6", "3", "calf", "4", "4", "thigh", "n", "b"])
     recording = recorder.stop()
     assert result.returncode == 0, result.stderr
     out = result.stdout
     first_question = screening().groups[0].questions[0].text
     compared = questions()["compared"].text
-    for printed in (first_question, questions()["leg"].text, compared, "Result: flexion.",
+    for printed in (first_question, questions()["leg"].text, compared, "Result: flexion:",
                     "knees to chest: better, the pain moved back up, from calf to thigh"):
         assert printed in out
     # spoken, not only printed
     assert heard_phrase(recording, clip(first_question), SAMPLE_RATE) > HEARD
     assert heard_phrase(recording, clip(compared), SAMPLE_RATE) > HEARD
+    assert heard_phrase(recording, clip(questions()["numbness"].text), SAMPLE_RATE) > HEARD
+    said = ("Knees to chest, the pain moved back up, from calf to thigh; leg pain went down 2 points, from 6 to 4; "
+            "more back pain while the leg pain retreats is a good sign.")
+    assert "Result: flexion: knees to chest helped. The flexion routine may help." in out
+    assert said in out and heard_phrase(recording, clip(said), SAMPLE_RATE, seconds=3.0) > HEARD
     # the hold a person did: start cue to end cue, 30 seconds
     start = cue_onsets(recording, cue.render("hold-start", RATE), 1, RATE)[0]
     end = cue_onsets(recording, cue.render("hold-end", RATE), 1, RATE)[0]
@@ -54,10 +59,10 @@ def test_coach_test_finds_flexion_and_start_follows_it(pulse):
     with History.open() as h:
         [trial] = h.table("trials")
         assert (trial["outcome"], trial["result"], json.loads(trial["worse"])) == ("completed", "flexion", [])
-        got = [(r["moment"], r["exercise"], r["leg"], r["back"], r["reach"], r["compared"], r["verdict"])
-               for r in h.table("ratings")]
-        assert got == [("baseline", None, 6, 3, "calf", None, None),
-                       ("after", "knees-to-chest", 4, 4, "thigh", "better", "better")]
+        got = [(r["moment"], r["exercise"], r["leg"], r["back"], r["reach"], r["numbness"], r["compared"],
+                r["verdict"]) for r in h.table("ratings")]
+        assert got == [("baseline", None, 6, 3, "calf", None, None, None),
+                       ("after", "knees-to-chest", 4, 4, "thigh", "no", "better", "better")]
         [s] = h.table("screenings")
         assert (s["purpose"], s["outcome"]) == ("test", "clear")
         assert [a["answer"] for a in h.table("screening_answers")] == ["no"] * 9
@@ -88,13 +93,14 @@ def test_check_ins_and_ratings_then_worse_stops_the_session(pulse):
     screened_today()
     args = ("--flexion", "--only", "knees-to-chest", "--only", "figure-four", "--reps", "2", "--hold", "30",
             "--side", "left", "--check-in", *FAST)
-    result = run_coach("start", *args, env=pulse.env, answers=["5", "knee", "b", "w", "6", "calf"])
+    result = run_coach("start", *args, env=pulse.env, answers=BRIEF + ["5", "knee", "b", "w", "6", "calf", "n"])
     assert result.returncode == 4, result.stderr
     assert "Let's stop here, because your pain is worse." in result.stdout
     assert result.stderr.strip().startswith("Stopped after figure-four because the pain was worse.")
     with History.open() as h:
         [s] = h.table("sessions")
-        assert (s["outcome"], s["step"]) == ("symptoms", "check-in after figure-four")
+        assert (s["outcome"], s["step"], s["response"]) == ("symptoms", "check-in after figure-four", "worse")
+        assert json.loads(s["response_reasons"])["reasons"][0] == {"key": "felt_worse", "before": None, "after": None}
         assert json.loads(s["options"])["check_in"] is True
         got = [(r["moment"], r["exercise"], r["leg"], r["reach"], r["compared"]) for r in h.table("ratings")]
         assert got == [("before", None, 5, "knee", None), ("check-in", "knees-to-chest", None, None, "better"),
@@ -105,7 +111,7 @@ def test_check_ins_and_ratings_then_worse_stops_the_session(pulse):
 
 def test_the_end_of_input_is_a_clean_recorded_stop(pulse):
     screened_today()
-    result = run_coach("start", "--flexion", *FAST, env=pulse.env, answers=["5"])
+    result = run_coach("start", "--flexion", *FAST, env=pulse.env, answers=BRIEF + ["5"])
     assert result.returncode == 2
     assert result.stderr.strip() == "Error: no answer: the input ended before the question was answered. Stopped."
     with History.open() as h:
@@ -118,8 +124,7 @@ SHORT = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "-
 
 def start_live(pulse) -> subprocess.Popen:
     screened_today()
-    return subprocess.Popen([sys.executable, "-m", "coach", "start", "--no-ratings", *SHORT, *FAST], env=pulse.env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return start_with_answers(["start", "--no-ratings", *SHORT, *FAST], pulse.env, BRIEF)
 
 
 def wait_for_step(step: str, timeout: float = 120) -> dict:
@@ -170,8 +175,7 @@ def test_losing_the_audio_output_is_recorded(tmp_path):
     server = PulseServer().start()  # its own server: this test stops it mid-session
     try:
         screened_today()
-        proc = subprocess.Popen([sys.executable, "-m", "coach", "start", "--no-ratings", *SHORT, *FAST], env=server.env,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = start_with_answers(["start", "--no-ratings", *SHORT, *FAST], server.env, BRIEF)
         wait_for_step("introduction", timeout=60)
         time.sleep(2)
     finally:
@@ -199,8 +203,9 @@ def test_single_keys_in_a_terminal_end_to_end(pulse):
     term.wait_shown("Compared with before")  # on the board, under the exercise
     assert term.screen.alternate and term.shows("[b better, s same, w worse]")
     term.press("b")
-    for question, key in [("How much pain is in your leg", "t"), ("How far down", "t")]:  # ten; thigh
-        term.wait_for(question, count=2)
+    for question, key in [("How much pain is in your leg", "t"), ("How far down", "t"),  # ten; thigh
+                          ("Any new numbness", "n")]:
+        term.wait_for(question, count=2 if question.startswith("How") else 1)
         term.press(key)
     code = term.finish()
     text = term.out.decode(errors="replace")
@@ -209,4 +214,8 @@ def test_single_keys_in_a_terminal_end_to_end(pulse):
     with History.open() as h:
         got = [(r["moment"], r["leg"], r["reach"], r["compared"]) for r in h.table("ratings")]
         assert got == [("before", 5, "knee", None), ("check-in", None, None, "better"), ("after", 10, "thigh", None)]
+        # it reaches less far, but leg pain rose 5 points: mixed, said, and no change of exit code
+        assert h.table("sessions")[0]["response"] == "mixed"
         assert h.screening_today()["outcome"] == "clear"
+    assert "During this session, a mixed response: the pain moved back up, from knee to thigh; " \
+        "leg pain went up 5 points, from 5 to 10." in text

@@ -12,9 +12,14 @@ from coach import history as hist
 from coach.history import MIGRATIONS, History
 
 COLUMNS = {
-    "sessions": {"id", "routine", "options", "started", "ended", "outcome", "step", "at_seconds", "reason", "pid"},
-    "ratings": {"id", "at", "session_id", "trial_id", "moment", "exercise", "leg", "back", "reach", "compared", "verdict"},
-    "trials": {"id", "started", "ended", "outcome", "step", "reason", "result", "worse", "reasons", "pid"},
+    "sessions": {"id", "routine", "options", "started", "ended", "outcome", "step", "at_seconds", "reason", "pid",
+                 "direction", "response", "response_reasons"},
+    "ratings": {"id", "at", "session_id", "trial_id", "moment", "exercise", "leg", "back", "reach", "compared", "verdict",
+                "numbness", "reasons"},
+    "trials": {"id", "started", "ended", "outcome", "step", "reason", "result", "worse", "reasons", "pid",
+               "better", "caution", "flares"},
+    "confirmations": {"id", "at", "direction", "reason", "answer", "session_id"},
+    "clearances": {"id", "at", "day", "kind", "note"},
 }
 
 
@@ -49,7 +54,7 @@ def test_an_older_database_is_upgraded_and_keeps_its_rows(tmp_path):
         rating = h.table("ratings")[0]
         assert (rating["leg"], rating["reach"], rating["trial_id"], rating["verdict"]) == (6, "calf", None, None)
         h.add_rating("baseline", leg=3, trial_id=h.start_trial())
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_a_damaged_file_is_kept_aside_and_a_fresh_one_started(tmp_path):
@@ -159,8 +164,12 @@ def test_trials_newest_first(tmp_path):
             h.end("trials", tid, "completed", result=result, worse=json.dumps(worse))
         cut = h.start_trial()
         h.end("trials", cut, "interrupted")
-        assert h.trials() == [("extension", frozenset()), ("unclear", frozenset({"extension"})),
-                              ("flexion", frozenset())]
+        assert [(t["result"], json.loads(t["worse"])) for t in h.trials()] == [
+            (None, []), ("extension", []), ("unclear", ["extension"]), ("flexion", [])]
+        from coach import evidence
+
+        assert [(t.result, t.worse) for t in evidence.trials(h)] == [  # the completed ones
+            ("extension", frozenset()), ("unclear", frozenset({"extension"})), ("flexion", frozenset())]
 
 
 def test_the_default_place_is_under_coach_home(fresh_home):

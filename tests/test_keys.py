@@ -15,7 +15,7 @@ from coach.script import SAMPLE_RATE
 from coach.speech import Clips, VoiceSettings
 from coach.words import words
 from tests.audio_server import RATE, cue_onsets, phrase_onsets
-from tests.conftest import screened_today
+from tests.conftest import brief, screened_today
 from tests.terminal import Terminal
 
 ARGS = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left",
@@ -34,6 +34,7 @@ def test_pause_resume_inside_a_hold_keeps_it_exact_then_quit(pulse):
     screened_today()
     recorder = pulse.recorder().start()
     term = Terminal(pulse.env, "start", *ARGS, size=WINDOW)
+    brief(term)
     term.wait_shown("seconds left · hold 1 of 2")
     assert term.screen.cursor.hidden and term.shows("q quit")
     term.read(4.0)
@@ -77,6 +78,7 @@ NPR = ("start", "--flexion", "--only", "knees-to-chest", "--only", "figure-four"
 def test_next_previous_and_repeat_land_on_the_right_exercise(pulse):
     screened_today()
     term = Terminal(pulse.env, *NPR, size=WINDOW)
+    brief(term)
     term.wait_shown(" Knees to chest.")  # the sentence said last, under the large type
     assert term.shows("exercise 1 of 2")
     term.read(1.0)
@@ -111,6 +113,7 @@ def test_keys_with_plain_lines(pulse):
     """--plain in a terminal: the keys work the same, and each event is a line."""
     screened_today()
     term = Terminal(pulse.env, *NPR, "--plain", size=WINDOW)
+    brief(term)
     term.wait_for("Keys: space pause/resume")
     term.wait_for("Knees to chest.")
     term.read(1.0)
@@ -135,6 +138,7 @@ def test_keys_with_plain_lines(pulse):
 def test_the_terminal_is_given_back_after_ctrl_c_or_a_signal(pulse, how, code):
     screened_today()
     term = Terminal(pulse.env, *NPR, size=WINDOW)
+    brief(term)
     term.wait_shown("exercise 1 of 2")
     if how == "ctrl-c":
         term.press("\x03")  # the terminal turns it into SIGINT, as a person's Ctrl-C
@@ -158,6 +162,7 @@ def test_the_terminal_is_given_back_after_an_error(tmp_path):
     server = PulseServer().start()  # its own server: this test stops it mid-session
     try:
         term = Terminal(server.env, *NPR, size=WINDOW)
+        brief(term)
         term.wait_shown("exercise 1 of 2")
         term.read(1.0)
     finally:
@@ -171,6 +176,7 @@ def test_the_terminal_is_given_back_after_an_error(tmp_path):
 def test_the_board_follows_the_terminal_size(pulse):
     screened_today()
     term = Terminal(pulse.env, "start", *ARGS[:3], "--hold", "30", *ARGS[5:], size=WINDOW)
+    brief(term)
     term.wait_shown("seconds left · hold 1 of 2")
     digits = _digit_rows(term)
     term.resize(120, 40)

@@ -151,7 +151,7 @@ def test_a_spanish_session_live(pulse):
     args = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left", "--rate", "300")
     screened_today()
     recorder = pulse.recorder().start()
-    result = run_coach("start", "--no-ratings", "--lang", "es", *args, env=pulse.env)
+    result = run_coach("start", "--no-ratings", "--lang", "es", *args, env=pulse.env, answers=["n"] * 3)
     recording = recorder.stop()
     assert result.returncode == 0, result.stderr
     assert "Rutina de flexión, " in result.stdout and "Sesión terminada." in result.stdout
@@ -167,12 +167,18 @@ def test_a_spanish_session_live(pulse):
 
 
 def test_the_tests_reasons_in_spanish(spanish):
-    from coach.preference import BETTER, FLEXION, Position, Rating, compare, recommend, result
+    import datetime as dt
+
+    from coach.preference import FLEXION, Position, Trial, recommend, result
+    from coach.response import BETTER, Rating, compare, reasons_text
+    from coach.words import words
 
     verdict = compare(Rating(6, 3, "calf"), Rating(4, 4, "thigh"))
-    assert verdict.reasons == ("el dolor subió, de pantorrilla a muslo",
-                               "más dolor de espalda mientras el de la pierna se retira es buena señal")
-    found = result([Position("knees-to-chest", FLEXION, verdict)])
+    assert reasons_text(verdict, words()) == ("el dolor subió, de pantorrilla a muslo; "
+                                              "el dolor de la pierna bajó 2 puntos, de 6 a 4; más dolor de espalda mientras el de la pierna se retira es buena señal")
+    found = result([Position("knees-to-chest", FLEXION, verdict)], words(), {"knees-to-chest": "rodillas al pecho"})
     assert found.reasons[0].startswith("rodillas al pecho: mejor, el dolor subió")
     assert verdict.change == BETTER  # what is recorded is the same in every language
-    assert recommend([(FLEXION, frozenset())]).summary() == "flexión: ayudó en 1 de 1 prueba"
+    today = dt.date.today()
+    assert recommend([Trial(today, FLEXION, frozenset({FLEXION}))], [], today, words()).summary(words()) \
+        == "flexión: ayudó en 1 de 1 prueba"

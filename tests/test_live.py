@@ -7,7 +7,7 @@ import json
 import numpy as np
 
 from tests.audio_server import RATE, heard_onsets
-from tests.conftest import run_coach, screened_today
+from tests.conftest import BRIEF, run_coach, screened_today, start_with_answers
 
 ARGS = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left")
 TOLERANCE = 0.02  # seconds: how far a cue's spacing may stray from the script's
@@ -18,7 +18,7 @@ def live_cues(pulse, args=ARGS):
     script = json.loads(run_coach("script", "--json", *args).stdout)
     screened_today()
     recorder = pulse.recorder().start()
-    result = run_coach("start", "--no-ratings", *args, env=pulse.env)
+    result = run_coach("start", "--no-ratings", *args, env=pulse.env, answers=BRIEF)
     recording = recorder.stop()
     assert result.returncode == 0, result.stderr
     assert "Session complete." in result.stdout
@@ -58,14 +58,11 @@ def test_doctor_says_what_to_fix_without_one(tmp_path):
 
 def test_ctrl_c_stops_the_sound_at_once_and_cleanly(pulse):
     import signal
-    import subprocess
-    import sys
     import time
 
     screened_today()
     recorder = pulse.recorder().start()
-    proc = subprocess.Popen([sys.executable, "-m", "coach", "start", "--no-ratings", *ARGS], env=pulse.env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = start_with_answers(["start", "--no-ratings", *ARGS], pulse.env, BRIEF)
     deadline = time.monotonic() + 30
     while recorder.first_sound_at() is None and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -135,9 +135,12 @@ def test_output_file_from_the_command_line(tmp_path):
     assert result.stdout.strip() == str(out)
     pcm, rate = read_back(out)
     # a file cannot ask the safety questions, so it opens by speaking them
-    recorded = compose(SHORT, screening().recording_preamble()).script
+    import datetime as dt
+
+    recorded = compose(SHORT, screening().recording_preamble(dt.date.today())).script
     assert len(pcm) == recorded.total
-    assert [e.text for e in recorded.events if e.text][:2] == list(screening().recording[:2])
+    said = [e.text for e in recorded.events if e.text]
+    assert said[0].startswith("This recording was made on ") and said[2:4] == list(screening().recording[:2])
     scripted = json.loads(run_coach("script", "--recording", "--json", "--flexion", "--only", "figure-four",
                                     "--hold", "20", "--reps", "2", "--side", "left").stdout)
     assert round(scripted["total_seconds"] * rate) == len(pcm)

@@ -76,7 +76,7 @@ def test_the_test_follows_the_article(tmp_path, answers, direction, positions, w
     row = h.table("trials")[0]
     assert (row["outcome"], row["result"]) == ("completed", direction)
     assert (json.loads(row["worse"]), json.loads(row["caution"])) == (worse, caution)
-    assert any(line.startswith(f"Result: {direction}.") for line in printed)
+    assert any(line.startswith(f"Result: {direction}") for line in printed)
     assert any(line.startswith("Over all your tests: ") for line in printed)  # how many agree
     flared = sum(v in ("worse", "mixed") for _, v in positions)
     assert rests(outcome) == [120.0] * flared  # a 2-minute rest after each flare, and only then
@@ -94,8 +94,8 @@ def test_the_test_follows_the_article(tmp_path, answers, direction, positions, w
 def test_the_spoken_result_names_the_position_and_the_change(tmp_path):
     answers = BASE + ["6", "3", "calf", N, "s"] + ["6", "3", "calf", N, "s"] + ["5", "3", "knee", N, "b"]
     outcome, h, printed, spoken = run_trial(tmp_path, answers)
-    assert ("Result: extension. Propped on your elbows, the pain moved back up, from calf to knee. "
-            "The extension routine may help.") in spoken
+    assert "Result: extension: propped on your elbows helped. The extension routine may help." in spoken
+    assert "Propped on your elbows, the pain moved back up, from calf to knee." in spoken
     assert "Lying on your stomach, no clear change: the pain reaches the same place (calf); " \
         "leg pain changed by 0 points, from 6 to 6." in spoken
 
