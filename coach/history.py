@@ -33,7 +33,6 @@ OUTCOMES = {  # how a session or test ended, as stored → as shown
     "interrupted": "interrupted",
     "no-answer": "stopped: no answer",
     "worse": "ended worse",  # completed, and the pain was worse after than before
-    "declined": "not started: a barred direction was declined",
 }
 
 # Ordered migrations: the database's user_version is how many have been applied. Never edit

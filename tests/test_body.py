@@ -137,7 +137,7 @@ def test_a_session_rated_worse_after_stops_it_for_today(pulse):
                                                  3.0) > HEARD
     with History.open() as h:
         s = h.table("sessions")[-1]
-        assert (s["outcome"], s["response"], s["step"]) == ("worse", "worse", "end")
+        assert (s["outcome"], s["response"], s["step"]) == ("worse", "worse", "rating after")
         assert json.loads(s["response_reasons"])["change"] == "worse"
         assert [b.direction for b in evidence.recommendation(h, w).barred] == ["flexion"]
         assert [r["numbness"] for r in h.table("ratings") if r["session_id"] == s["id"]] == [None, "no"]
