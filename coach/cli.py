@@ -315,20 +315,16 @@ def _export(request, output: Path | None, split: Path | None = None, fmt: str = 
 
     A file cannot ask the safety questions, so it opens with them spoken, and with the day it was
     made. A barred direction (`bar`) is warned of, printed and at the file's start."""
-    import datetime as dt
-
-    from coach import export, screening
+    from coach import export
     from coach import session as sessions
     from coach.words import words
 
     chosen = export.named(fmt) if split is not None else export.check_writable(output)  # type: ignore[arg-type]
     if split is not None:
         export.check_folder(split.parent, split)
-    warning: tuple[str, ...] = ()
+    preamble = _file_preamble(bar)
     if bar is not None:
-        warning = (bar.text(words()), words().barred_file)
-        click.echo(" ".join(warning), err=True)
-    preamble = (*warning, *screening.screening().recording_preamble(dt.date.today()))
+        click.echo(" ".join(preamble[:2]), err=True)
     session = sessions.compose(request, preamble, checked=checked)
     script, w = session.script, words()
     names, name = session.routine.names, session.routine.name
@@ -346,6 +342,17 @@ def _export(request, output: Path | None, split: Path | None = None, fmt: str = 
                                          export.chapters(script, names, w), name, progress)
     for path in written:
         click.echo(str(path))
+
+
+def _file_preamble(bar) -> tuple[str, ...]:
+    """What a file opens with: a barred direction's warning, then the safety opening with the day."""
+    import datetime as dt
+
+    from coach.screening import screening
+    from coach.words import words
+
+    warning = (bar.text(words()), words().barred_file) if bar is not None else ()
+    return (*warning, *screening().recording_preamble(dt.date.today()))
 
 
 @contextlib.contextmanager
@@ -542,12 +549,14 @@ def report_png(t, path: Path) -> None:
 def script(as_json: bool, recording: bool, **options) -> None:
     """Print the session script with timestamps; no audio is played."""
     from coach import session as sessions
-    from coach.screening import screening
+    from coach.history import History
 
-    import datetime as dt
-
-    preamble = screening().recording_preamble(dt.date.today()) if recording else ()
-    s = sessions.compose(_request(**options), preamble).script
+    request = _request(**options)
+    preamble: tuple[str, ...] = ()
+    if recording:
+        with History.open() as history:
+            preamble = _file_preamble(_bar(history, request.routine))
+    s = sessions.compose(request, preamble).script
     if as_json:
         click.echo(json.dumps(s.to_dict(), indent=1))
         return

@@ -231,6 +231,8 @@ def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Sess
             how, where = stopped
             guide.say(*w.symptom_stop)
             felt = Verdict(WORSE, (Reason("stopped" if how == "spreading" else "felt_worse"),))
+            # recorded before the after-rating, so the flare counts even if that is cut off
+            history.update("sessions", sid, response=WORSE, response_reasons=json.dumps(felt.to_dict()))
             if ratings:
                 after = rate(guide, history, "after", numbness=True, skippable=True, session_id=sid)
                 measured = compare(Rating.of(before), Rating.of(after))

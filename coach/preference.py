@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from coach.response import BETTER, MIXED, SAME, WORSE, Verdict, change_word, explain, reasons_text
+from coach.response import BETTER, WORSE, Verdict, change_word, explain, reasons_text
 
 FLEXION, EXTENSION, UNCLEAR = "flexion", "extension", "unclear"
 DIRECTIONS = (FLEXION, EXTENSION)
@@ -182,7 +182,3 @@ def day_words(day: dt.date, w, year: bool = False) -> str:
     key = "date_year" if year else "date"
     return w.reasons[key].format(day=day.day, month=w.months[day.month - 1], year=day.year)
 
-
-__all__ = ["BETTER", "SAME", "WORSE", "MIXED", "FLEXION", "EXTENSION", "UNCLEAR", "CAUTION", "STOP",
-           "Position", "Result", "Trial", "Flare", "Bar", "Recommendation", "result", "recommend", "barred",
-           "weight", "day_words"]

@@ -29,7 +29,7 @@ from coach.live import rate, recorded
 from coach.preference import (
     CAUTION, EXTENSION, FLEXION, STOP, UNCLEAR, Position, Recommendation, Result, result,
 )
-from coach.response import BETTER, MIXED, WORSE, Rating, compare, explain, Verdict, SAME
+from coach.response import BETTER, MIXED, SAME, WORSE, Rating, Verdict, compare, explain
 from coach.script import rest_period, test_position
 from coach.words import words
 

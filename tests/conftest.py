@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,11 @@ import pytest
 from tests.audio_server import AudioServerError, PulseServer
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# A run started in the background of a non-interactive shell inherits SIGINT ignored, and so would
+# every coach the tests start, and Ctrl-C tests would wait for ever: give them the default back.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")

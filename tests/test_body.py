@@ -109,6 +109,8 @@ def test_a_flare_in_the_test_rests_asks_again_and_bars_the_direction(pulse, tmp_
     pcm, rate = soundfile.read(out_file, dtype="int16")
     first = np.frombuffer(clips().get(avoid), dtype=np.int16)
     assert rate == SAMPLE_RATE and np.array_equal(pcm[: len(first)], first)  # the file opens with it
+    scripted = json.loads(run_coach("script", "--recording", "--json", "--flexion", *SHORT).stdout)
+    assert [e["text"] for e in scripted["events"] if e["kind"] == "speech"][:2] == [avoid, w.barred_file]
 
 
 def test_a_session_rated_worse_after_stops_it_for_today(pulse):
