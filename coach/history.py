@@ -329,10 +329,6 @@ class History:
         """Every test trial, newest first (cut-off ones too: a flare they recorded still counts)."""
         return self._rows("SELECT * FROM trials ORDER BY started DESC, id DESC")
 
-    def sessions_since(self, started: str) -> list[dict[str, Any]]:
-        """Sessions started on or after `started` (an ISO date or time), newest first."""
-        return self._rows("SELECT * FROM sessions WHERE started >= ? ORDER BY started DESC, id DESC", (started,))
-
     def latest_trial(self) -> dict[str, Any] | None:
         rows = self._rows("SELECT * FROM trials WHERE outcome = 'completed' ORDER BY id DESC LIMIT 1")
         return rows[0] if rows else None

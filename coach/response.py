@@ -26,7 +26,6 @@ REACH = ("none", "low back", "buttock", "thigh", "knee", "calf", "foot")
 LEG_REACH = ("thigh", "knee", "calf", "foot")  # pain this far down is pain in the leg
 MEANINGFUL = 2  # points of leg pain (0-10) that count as a real change
 BETTER, SAME, WORSE, MIXED = "better", "same", "worse", "mixed"
-CHANGES = (BETTER, SAME, WORSE, MIXED)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from coach.guide import Guide
 from coach.history import History
 from coach.words import language, words
 
-EMERGENCY, URGENT = "emergency", "urgent"
+EMERGENCY = "emergency"
 CANCER = "cancer"
 
 

@@ -35,7 +35,6 @@ from coach.words import words
 
 DEFAULT_HOLD = 30  # seconds; the article says 30-60
 HOLD_RANGE = (30, 60)
-SETTLE_RANGE = (1, 5)  # minutes of rest after a flare
 
 
 @dataclass(frozen=True)
