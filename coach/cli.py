@@ -17,6 +17,7 @@ import click
 from coach import __version__
 from coach.config import SETTINGS
 from coach.errors import CoachError, Declined, InputError, Interrupted, NoOutputDevice
+from coach.preference import DIRECTIONS  # pure and light: no numpy, no engine
 
 class CoachFailure(click.ClickException):
     """A domain error shown as one line ("Error: ...") with its own exit code."""
@@ -82,7 +83,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 SETTING_COMMANDS = ("start", "export", "script", "test")
-DIRECTIONS = ("flexion", "extension")
 
 
 def setting_options(*keys: str):
@@ -129,12 +129,11 @@ def _routine(flexion: bool, extension: bool, spec: str | None) -> tuple[str, str
         return spec, None
     if flexion or extension:
         return ("flexion" if flexion else "extension"), None
-    from coach import evidence
     from coach.history import History
     from coach.words import words
 
     with History.open() as history:
-        rec = evidence.recommendation(history, words())
+        rec = _recommendation(history)
     if rec.direction in DIRECTIONS:
         return rec.direction, "; ".join(rec.reasons)
     bars = "".join(f" {b.text(words())}" for b in rec.barred)
@@ -227,7 +226,8 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
         if history.notice:
             click.echo(history.notice, err=True)
         screening.refuse_if_stopped(history, _print)
-        bar = _bar(history, routine.id)
+        rec = evidence.recommendation(history, words())  # once: the bar below, and what to avoid
+        bar = _bar(rec, routine.id)
         if player is None:
             assert output is not None
             _export(request, output, checked=checked, bar=bar)
@@ -251,7 +251,7 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
             click.echo(printed["disclaimer"])
             if not (options["flexion"] or options["extension"] or options["routine_spec"]):
                 guide.speak(words().preferred.format(direction=words().directions[request.routine]))
-                for other in evidence.recommendation(history, words()).barred:
+                for other in rec.barred:
                     guide.say(other.text(words()))
             return session
 
@@ -281,14 +281,16 @@ def _print(*lines: str) -> None:
         click.echo(line)
 
 
-def _bar(history, routine: str):
-    """Why the routine's direction is barred (coach/preference.py), or None."""
-    if routine not in DIRECTIONS:
-        return None
+def _bar(rec, routine: str):
+    """Why the routine's direction is barred by the recommendation `rec`, or None."""
+    return rec.bar(routine) if routine in DIRECTIONS else None
+
+
+def _recommendation(history):
     from coach import evidence
     from coach.words import words
 
-    return evidence.recommendation(history, words()).bar(routine)
+    return evidence.recommendation(history, words())
 
 
 def _confirm(guide, history, bar) -> int:
@@ -407,7 +409,7 @@ def export(output: Path | None, split: Path | None, fmt: str | None, **options) 
         if history.notice:
             click.echo(history.notice, err=True)
         screening.refuse_if_stopped(history, _print)
-        bar = _bar(history, request.routine)
+        bar = _bar(_recommendation(history), request.routine)
     _export(request, output, split, fmt or "mp3", bar=bar)
 
 
@@ -555,7 +557,7 @@ def script(as_json: bool, recording: bool, **options) -> None:
     preamble: tuple[str, ...] = ()
     if recording:
         with History.open() as history:
-            preamble = _file_preamble(_bar(history, request.routine))
+            preamble = _file_preamble(_bar(_recommendation(history), request.routine))
     s = sessions.compose(request, preamble).script
     if as_json:
         click.echo(json.dumps(s.to_dict(), indent=1))

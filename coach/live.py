@@ -15,7 +15,7 @@ from coach import control
 from coach.errors import EndedWorse, Interrupted, Quit, SymptomStop
 from coach.guide import Guide
 from coach.history import History
-from coach.response import MIXED, WORSE, Rating, Reason, Verdict, compare, explain, reach_word
+from coach.response import MIXED, WORSE, Rating, Reason, Verdict, compare, reach_word, sentence
 from coach.script import Script, steps
 from coach.session import Session
 from coach.sink import AudioLost
@@ -254,8 +254,7 @@ def _respond(guide: Guide, history: History, sid: int, verdict: Verdict | None) 
         return
     w = words()
     history.update("sessions", sid, response=verdict.change, response_reasons=json.dumps(verdict.to_dict()))
-    said = explain(verdict, w.this_session, w)
-    said = said[:1].upper() + said[1:]
+    said = sentence(verdict, w.this_session, w)
     guide.say(said)
     if verdict.change == WORSE:
         guide.say(*w.after_worse)

@@ -172,6 +172,12 @@ def explain(verdict: Verdict, what: str, w) -> str:
     return w.reasons[f"with_{verdict.change}"].format(what=what, reasons=reasons_text(verdict, w))
 
 
+def sentence(verdict: Verdict, what: str, w) -> str:
+    """`explain` on its own, as a sentence that starts with a capital."""
+    said = explain(verdict, what, w)
+    return said[:1].upper() + said[1:]
+
+
 def reach_word(reach: str, w) -> str:
     return next((word for answer, word in w.answers["reach"].values() if answer == reach), reach)
 

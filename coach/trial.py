@@ -29,7 +29,7 @@ from coach.live import rate, recorded
 from coach.preference import (
     CAUTION, EXTENSION, FLEXION, STOP, UNCLEAR, Position, Recommendation, Result, result,
 )
-from coach.response import BETTER, MIXED, SAME, WORSE, Rating, Verdict, compare, explain
+from coach.response import BETTER, MIXED, SAME, WORSE, Rating, Verdict, compare, sentence
 from coach.script import rest_period, test_position
 from coach.words import words
 
@@ -48,10 +48,6 @@ def check_hold(hold: int) -> int:
     if not lo <= hold <= hi:
         raise InputError(f"--hold {hold} is outside the test's range of {lo}-{hi} seconds (the article's).")
     return hold
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def run(guide: Guide, history: History, hold: int = DEFAULT_HOLD, settle: int = 2) -> Outcome:
@@ -78,7 +74,7 @@ def run(guide: Guide, history: History, hold: int = DEFAULT_HOLD, settle: int = 
             verdict = compare(baseline, Rating.of(after), after["compared"]) or Verdict(SAME, ())
             history.add_rating("after", **after, exercise=exercise_id, trial_id=tid, verdict=verdict.change,
                                reasons=json.dumps(verdict.to_dict()))
-            guide.say(_sentence(explain(verdict, names[exercise_id], w)))
+            guide.say(sentence(verdict, names[exercise_id], w))
             settled = None
             if verdict.change in (WORSE, MIXED):
                 settled, baseline = _settle(guide, history, record, tid, exercise_id, baseline, settle)
