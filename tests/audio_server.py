@@ -18,6 +18,10 @@ from pathlib import Path
 import numpy as np
 
 RATE = 48000  # the null sink's rate and the recording's
+LIVE_TOLERANCE = 0.15  # seconds a span heard on the null sink's monitor may stray from the script.
+# Measured: on an idle machine within 5 ms; on CI's loaded 2-core machine the server's scheduling
+# gaps reached 58 ms and 80 ms in one span. 0.15 s is about twice the worst seen. The samples
+# themselves are exact: the script and file tests assert that to the sample, not this.
 
 
 class AudioServerError(RuntimeError):

@@ -6,11 +6,10 @@ import json
 
 import numpy as np
 
-from tests.audio_server import RATE, heard_onsets
+from tests.audio_server import LIVE_TOLERANCE as TOLERANCE, RATE, heard_onsets
 from tests.conftest import BRIEF, run_coach, screened_today, start_with_answers
 
 ARGS = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left")
-TOLERANCE = 0.02  # seconds: how far a cue's spacing may stray from the script's
 
 
 def live_cues(pulse, args=ARGS):
