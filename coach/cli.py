@@ -18,12 +18,13 @@ from coach import __version__
 from coach.config import SETTINGS
 from coach.errors import CoachError, Declined, InputError, Interrupted, NoOutputDevice
 from coach.preference import DIRECTIONS  # pure and light: no numpy, no engine
+from coach.text import printable
 
 class CoachFailure(click.ClickException):
     """A domain error shown as one line ("Error: ...") with its own exit code."""
 
     def __init__(self, message: str, exit_code: int):
-        super().__init__(message)
+        super().__init__(printable(message))
         self.exit_code = exit_code
 
 
@@ -54,9 +55,14 @@ class CoachGroup(click.Group):
             ) from None
 
 
+def echo(message: str = "", err: bool = False) -> None:
+    """Every line the CLI prints: text that came from a file cannot steer the terminal."""
+    click.echo(printable(message), err=err)
+
+
 def _echo_quietly(message: str) -> None:
     try:
-        click.echo(message, err=True)
+        echo(message, err=True)
     except OSError:  # the terminal closed
         pass
 
@@ -167,7 +173,7 @@ def _request(flexion, extension, routine_spec, only, hold, reps, side, voice, ra
     if why:
         from coach.words import words
 
-        click.echo(words().printed["using"].format(direction=words().directions[routine], why=why), err=True)
+        echo(words().printed["using"].format(direction=words().directions[routine], why=why), err=True)
     return Request(
         routine=routine,
         only=tuple(only),
@@ -224,7 +230,7 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
     history = History.open()
     try:
         if history.notice:
-            click.echo(history.notice, err=True)
+            echo(history.notice, err=True)
         screening.refuse_if_stopped(history, _print)
         rec = evidence.recommendation(history, words())  # once: the bar below, and what to avoid
         bar = _bar(rec, routine.id)
@@ -236,7 +242,7 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
             player.ready()
         except NoOutputDevice:
             output = sessions.fallback_path(routine.id)
-            click.echo(f"No audio output device: saving the session to a file instead: {output}", err=True)
+            echo(f"No audio output device: saving the session to a file instead: {output}", err=True)
             _export(request, output, checked=checked, bar=bar)
             return
         answers = from_stdin()
@@ -247,8 +253,8 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
             """The session, built after the first questions: they need none of it."""
             session = sessions.compose(request, clips=clips, checked=checked)
             printed = words().printed
-            click.echo(printed["start"].format(routine=routine.name, length=sessions.clock(session.script.seconds)))
-            click.echo(printed["disclaimer"])
+            echo(printed["start"].format(routine=routine.name, length=sessions.clock(session.script.seconds)))
+            echo(printed["disclaimer"])
             if not (options["flexion"] or options["extension"] or options["routine_spec"]):
                 guide.speak(words().preferred.format(direction=words().directions[request.routine]))
                 for other in rec.barred:
@@ -258,7 +264,7 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
         def show(session, keys: bool):
             from coach import view
 
-            return view.choose(session.script, click.echo, plain=plain, keys=keys, volume=lambda: player.gain,
+            return view.choose(session.script, echo, plain=plain, keys=keys, volume=lambda: player.gain,
                                title=f"coach · {routine.name}", names=session.routine.names)
 
         with answers.session(), live.interruptible():
@@ -269,7 +275,7 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
             live.run(guide, history, routine.id, prepare, _options(request, check_ins, no_ratings),
                      check_ins, not no_ratings, show, direction=routine.id if routine.id in DIRECTIONS else None,
                      confirmation=confirmation)
-        click.echo(words().printed["complete"])
+        echo(words().printed["complete"])
     finally:
         if player is not None:
             player.close()
@@ -278,7 +284,7 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
 
 def _print(*lines: str) -> None:
     for line in lines:
-        click.echo(line)
+        echo(line)
 
 
 def _bar(rec, routine: str):
@@ -325,8 +331,11 @@ def _export(request, output: Path | None, split: Path | None = None, fmt: str = 
     if split is not None:
         export.check_folder(split.parent, split)
     preamble = _file_preamble(bar)
+    checked = checked or sessions.check(request)
+    if split is None:  # what the file can hold is known before any speech is made or encoded
+        export.check_chapters(chosen, export.chapters(sessions.outline(*checked, preamble), checked[0].names, words()))
     if bar is not None:
-        click.echo(" ".join(preamble[:2]), err=True)
+        echo(" ".join(preamble[:2]), err=True)
     session = sessions.compose(request, preamble, checked=checked)
     script, w = session.script, words()
     names, name = session.routine.names, session.routine.name
@@ -343,7 +352,7 @@ def _export(request, output: Path | None, split: Path | None = None, fmt: str = 
             written = export.write_split(session.renderer(), split, chosen, album, parts,
                                          export.chapters(script, names, w), name, progress)
     for path in written:
-        click.echo(str(path))
+        echo(str(path))
 
 
 def _file_preamble(bar) -> tuple[str, ...]:
@@ -371,7 +380,7 @@ def _progress(total: int):
 def _guide(player, clips, answers, volume, tone):
     from coach.guide import Guide
 
-    return Guide(player, clips, answers, click.echo, volume, tone)
+    return Guide(player, clips, answers, echo, volume, tone)
 
 
 def _options(request, check_in: bool, no_ratings: bool) -> dict:
@@ -407,7 +416,7 @@ def export(output: Path | None, split: Path | None, fmt: str | None, **options) 
     request = _request(**options)
     with History.open() as history:
         if history.notice:
-            click.echo(history.notice, err=True)
+            echo(history.notice, err=True)
         screening.refuse_if_stopped(history, _print)
         bar = _bar(_recommendation(history), request.routine)
     _export(request, output, split, fmt or "mp3", bar=bar)
@@ -442,7 +451,7 @@ def test_command(hold: int, settle: int, voice: str | None, rate: int, volume: f
     player.open_in_background()
     try:
         if history.notice:
-            click.echo(history.notice, err=True)
+            echo(history.notice, err=True)
         clips = Clips(settings, paths.cache_dir(), SAMPLE_RATE)
         try:
             player.ready()
@@ -451,7 +460,7 @@ def test_command(hold: int, settle: int, voice: str | None, rate: int, volume: f
         answers = from_stdin()
         guide = _guide(player, clips, answers, volume, Tone(cue_volume, cue_pitch))
         with answers.session(), live.interruptible():
-            click.echo(words().printed["disclaimer"])
+            echo(words().printed["disclaimer"])
             screening.refuse_if_stopped(history, guide.say)
             screening.screen(guide, history, "test")
             trial.run(guide, history, hold, settle)
@@ -471,14 +480,14 @@ def history(as_json: bool, csv_dir: Path | None, trend: bool, png: Path | None) 
 
     with History.open() as h:
         if h.notice:
-            click.echo(h.notice, err=True)
+            echo(h.notice, err=True)
         if as_json:
-            click.echo(json.dumps(h.export(), indent=1))
+            echo(json.dumps(h.export(), indent=1))
         elif csv_dir is not None:
             from coach import report
 
             for path in report.write_csv(h, csv_dir):
-                click.echo(str(path))
+                echo(str(path))
         elif trend or png is not None:
             from coach import trend as trends
 
@@ -488,17 +497,17 @@ def history(as_json: bool, csv_dir: Path | None, trend: bool, png: Path | None) 
             else:
                 import shutil
 
-                click.echo(trends.text(t, shutil.get_terminal_size().columns))
+                echo(trends.text(t, shutil.get_terminal_size().columns))
         else:
             from coach import evidence, report
             from coach.words import words
 
-            click.echo(report.table(h))
+            echo(report.table(h))
             notices = evidence.notices(h)
             if notices:
-                click.echo("\nWhen to get seen:")
+                echo("\nWhen to get seen:")
                 for notice in notices:
-                    click.echo(f"  - {notice.text(words())}")
+                    echo(f"  - {notice.text(words())}")
 
 
 @cli.command()
@@ -518,14 +527,14 @@ def cleared(kind: str) -> None:
 
     with History.open() as h:
         if h.notice:
-            click.echo(h.notice, err=True)
+            echo(h.notice, err=True)
         if kind == "emergency" and h.emergency_block() is None:
-            click.echo("No emergency-level safety answer is waiting to be cleared; nothing was recorded.")
+            echo("No emergency-level safety answer is waiting to be cleared; nothing was recorded.")
             return
         h.record_clearance(kind)
     what = {"emergency": "a clinician has seen you since the emergency-level safety answer",
             "cancer": "a doctor has checked this back pain; the cancer question is not asked again"}[kind]
-    click.echo(f"Recorded on {today()}: {what}. The other safety questions are still asked before sessions.")
+    echo(f"Recorded on {today()}: {what}. The other safety questions are still asked before sessions.")
 
 
 def report_png(t, path: Path) -> None:
@@ -541,7 +550,7 @@ def report_png(t, path: Path) -> None:
         trends.png(t, path)
     except OSError as e:
         raise InputError(f"cannot write {path}: {e.strerror or e}.") from e
-    click.echo(str(path))
+    echo(str(path))
 
 
 @cli.command()
@@ -560,14 +569,14 @@ def script(as_json: bool, recording: bool, **options) -> None:
             preamble = _file_preamble(_bar(_recommendation(history), request.routine))
     s = sessions.compose(request, preamble).script
     if as_json:
-        click.echo(json.dumps(s.to_dict(), indent=1))
+        echo(json.dumps(s.to_dict(), indent=1))
         return
     sr = s.sample_rate
-    click.echo(f"# {s.routine} routine, {sessions.clock(s.seconds)} ({s.total} samples at {sr} Hz)")
+    echo(f"# {s.routine} routine, {sessions.clock(s.seconds)} ({s.total} samples at {sr} Hz)")
     for e in s.events:
         what = e.text if e.kind == "speech" else e.cue if e.kind == "cue" else f"({e.length / sr:.1f} s)"
         where = " ".join(str(x) for x in (e.exercise, e.side, f"#{e.rep}" if e.rep else None) if x)
-        click.echo(f"{e.start / sr:9.3f}  {e.kind:<7}  {what}" + (f"   [{where}]" if where else ""))
+        echo(f"{e.start / sr:9.3f}  {e.kind:<7}  {what}" + (f"   [{where}]" if where else ""))
 
 
 @cli.command()
@@ -594,7 +603,7 @@ def exercises(as_json: bool) -> None:
             row["seconds_per_rep"] = ex.seconds_per_rep
         rows.append(row)
     if as_json:
-        click.echo(json.dumps(rows, indent=1))
+        echo(json.dumps(rows, indent=1))
         return
     for ex, row in zip(catalog().values(), rows):
         side = " each side" if ex.per_side else ""
@@ -602,7 +611,7 @@ def exercises(as_json: bool) -> None:
             dose = f"{ex.sets.default} x {ex.hold.default} s{side} (hold {ex.hold} s, {ex.sets} holds)"
         else:
             dose = f"{ex.reps.default} reps{side}, {ex.seconds_per_rep:g} s each ({ex.reps} reps)"
-        click.echo(f"{ex.id:<27} {ex.name:<26} on the {ex.position:<8} {dose}  [{', '.join(row['routines'])}]")
+        echo(f"{ex.id:<27} {ex.name:<26} on the {ex.position:<8} {dose}  [{', '.join(row['routines'])}]")
 
 
 @cli.group(invoke_without_command=True)
@@ -630,8 +639,8 @@ def routines(ctx: click.Context) -> None:
     width = max(len(r[0]) for r in rows)
     title = max(len(r[1]) for r in rows)
     for r in rows:
-        click.echo(f"{r[0]:<{width}}  {r[1]:<{title}}  {r[2]:>7}  {r[3]}")
-    click.echo(f"\nYour routines folder: {routine_files.user_dir()}")
+        echo(f"{r[0]:<{width}}  {r[1]:<{title}}  {r[2]:>7}  {r[3]}")
+    echo(f"\nYour routines folder: {routine_files.user_dir()}")
 
 
 @routines.command("new")
@@ -655,7 +664,7 @@ def routines_new(name: str) -> None:
             f.write(text.encode("utf-8"))
     except OSError as e:
         raise CoachError(f"cannot write {path}: {e.strerror or e}.") from e
-    click.echo(str(path))
+    echo(str(path))
 
 
 @cli.group(name="config")
@@ -694,7 +703,7 @@ def config_show(ctx: click.Context, **values) -> None:
         value = values[key]
         shown = "(not set)" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
         source = ctx.get_parameter_source(key)
-        click.echo(f"{key:<{width}}  {shown:<12}  {where.get(source, lambda s: 'default')(s)}")
+        echo(f"{key:<{width}}  {shown:<12}  {where.get(source, lambda s: 'default')(s)}")
 
 
 @config_group.command("set")
@@ -705,7 +714,7 @@ def config_set(key: str, value: str) -> None:
     from coach import config
 
     path = config.write(key, config.parse(key, value))
-    click.echo(f"{key} = {value} in {path}")
+    echo(f"{key} = {value} in {path}")
 
 
 @config_group.command("unset")
@@ -716,7 +725,7 @@ def config_unset(key: str) -> None:
 
     if key not in config.SETTINGS:
         raise InputError(f"unknown setting '{key}': expected one of {', '.join(config.SETTINGS)}.")
-    click.echo(f"{key} removed from {config.write(key, None)}")
+    echo(f"{key} removed from {config.write(key, None)}")
 
 
 @cli.command()
@@ -726,7 +735,7 @@ def voices() -> None:
 
     for v in Engine().voices():
         langs = ", ".join(v.languages)
-        click.echo(f"{v.id:<28} {v.name}" + (f" ({langs})" if langs else ""))
+        echo(f"{v.id:<28} {v.name}" + (f" ({langs})" if langs else ""))
 
 
 @cli.command()
@@ -736,11 +745,11 @@ def doctor() -> None:
 
     failed = 0
     for check in checks():
-        click.echo(f"{'ok ' if check.ok else 'FAIL'}  {check.what}: {check.detail}")
+        echo(f"{'ok ' if check.ok else 'FAIL'}  {check.what}: {check.detail}")
         failed += not check.ok
     if failed:
         raise CoachError(f"{failed} check{'s' if failed > 1 else ''} failed; see above for the fix.")
-    click.echo("All checks passed.")
+    echo("All checks passed.")
 
 
 def main() -> None:

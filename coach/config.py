@@ -7,6 +7,7 @@ says what each setting may be, checks the file, and writes it.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,19 @@ import click
 
 from coach import data, paths
 from coach.errors import CoachError, InputError
+from coach.files import read_text
+from coach.text import control
+
+
+class Number(click.FloatRange):
+    """A number in a closed range, and finite: nan and inf compare false with every bound, so
+    Click's own range lets them through."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number from {self.min:g} to {self.max:g}.", param, ctx)
+        return number
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,8 @@ class Setting:
         kind = self.kind
         if isinstance(value, bool) != (kind is bool) or not isinstance(value, (int, float) if kind is float else kind):
             raise ValueError(value)
+        if kind is str and control(value) is not None:
+            raise ValueError(value)
         if isinstance(self.type, click.ParamType):
             try:
                 value = self.type.convert(value, None, None)
@@ -70,10 +86,10 @@ SETTINGS: dict[str, Setting] = {
                 "A voice id or name from 'coach voices' (default: the language's own voice)."),
         Setting("rate", click.IntRange(80, 400), 150, "a whole number of words a minute from 80 to 400",
                 "Speaking rate, words per minute (80-400)."),
-        Setting("volume", click.FloatRange(0.0, 1.0), 1.0, "a number from 0 to 1", "Output volume, 0 to 1."),
-        Setting("cue_volume", click.FloatRange(0.0, 1.0), 1.0, "a number from 0 to 1",
+        Setting("volume", Number(0.0, 1.0), 1.0, "a number from 0 to 1", "Output volume, 0 to 1."),
+        Setting("cue_volume", Number(0.0, 1.0), 1.0, "a number from 0 to 1",
                 "The tones' volume beside the voice, 0 to 1."),
-        Setting("cue_pitch", click.FloatRange(0.5, 2.0), 1.0, "a number from 0.5 to 2",
+        Setting("cue_pitch", Number(0.5, 2.0), 1.0, "a number from 0.5 to 2",
                 "The tones' pitch: 1 as made, 0.5 an octave lower, 2 an octave higher."),
         Setting("leg", click.Choice(["left", "right"]), None, '"left" or "right"',
                 "The leg that hurts: exercises done one leg at a time start on it."),
@@ -113,16 +129,15 @@ def load(path: Path | None = None) -> dict[str, Any]:
     import tomllib
 
     path = path or file()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text = read_text(path, "config file")
+    if text is None:
         return {}
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read the config file {path}: {getattr(e, 'strerror', None) or e}.") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(path, [data.toml_problem(str(path), e)], "or remove it") from None
+    except RecursionError:
+        raise ConfigError(path, [data.too_deep(str(path))], "or remove it") from None
     values, problems = {}, []
     for key, value in raw.items():
         line = _line(text, key)
@@ -170,13 +185,14 @@ def write(key: str, value: Any | None) -> Path:
     from coach.atomic import atomic_write
 
     path = file()
+    text = read_text(path, "config file")
     try:
-        doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+        doc = tomlkit.parse(text) if text is not None else tomlkit.document()
     except ParseError as e:
         raise ConfigError(path, [f"{path}:{e.line}: not valid TOML: {e}"], "or remove it") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read the config file {path}: {getattr(e, 'strerror', None) or e}.") from None
-    if not path.exists():
+    except RecursionError:
+        raise ConfigError(path, [data.too_deep(str(path))], "or remove it") from None
+    if text is None:
         doc.add(tomlkit.comment("coach's settings: 'coach config show' lists them, 'coach config set' changes them."))
     if value is None:
         doc.pop(key, None)

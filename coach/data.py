@@ -7,6 +7,8 @@ import tomllib
 from importlib import resources
 from typing import Any
 
+from coach.text import printable
+
 
 def _root():
     return resources.files("coach") / "data"
@@ -43,6 +45,10 @@ def toml_problem(where: str, e: tomllib.TOMLDecodeError) -> str:
     return f"{where}:{m.group(1)}: not valid TOML: {what} (column {m.group(2)})" if m else f"{where}: not valid TOML: {what}"
 
 
+def too_deep(where: str) -> str:
+    return f"{where}: nested too deeply to read: tables or lists inside one another, hundreds of levels down"
+
+
 def describe(value: Any) -> str:
     """A value from a TOML file as an error message shows what was found."""
     if isinstance(value, bool):
@@ -50,6 +56,7 @@ def describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, str):
+        value = printable(value)
         return f'"{value}" (text)' if len(value) < 60 else f'"{value[:57]}..." (text)'
     if isinstance(value, list):
         return "a list"

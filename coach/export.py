@@ -9,8 +9,10 @@ the renderer makes them, so memory does not grow with the session's length.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -237,10 +239,35 @@ def _write(renderer: Renderer, path: Path, fmt: Format, tags: Tags | None, marks
         _tag(path, fmt, tags, shifted, rate)
 
 
+def _full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < 1024 * 1024
+    except OSError:
+        return False
+
+
 def _failed(what: Path, e: Exception) -> CoachError:
+    folder = what.parent if what.suffix else what
+    if getattr(e, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or _full(folder if folder.is_dir() else folder.parent):
+        # libsndfile says only "System error" when a write fails: the free space says why
+        return CoachError(f"writing {what} failed: the disk is full ({folder} has no space left). "
+                          "Nothing was written; free some space, or write to another disk.")
     if isinstance(e, OSError):
         return CoachError(f"writing {what} failed: {e.strerror or e}. Nothing was written.")
     return CoachError(f"encoding {what} failed ({e}). Nothing was written.")
+
+
+# How many chapters a file can list. ID3's table of contents (CTOC) counts its entries in one byte;
+# the Vorbis comment chapter extension numbers them with three digits.
+CHAPTERS = {".mp3": 255, ".wav": 255, ".ogg": 999, ".opus": 999, ".flac": 999}
+
+
+def check_chapters(fmt: Format, marks: Sequence[Chapter]) -> None:
+    """Fail before any work if the file could not list every chapter."""
+    limit = CHAPTERS[fmt.suffix]
+    if len(marks) > limit:
+        raise InputError(f"this session has {len(marks)} chapters, and a {fmt.suffix} file lists at most {limit}: "
+                         "write it in parts with --split FOLDER, or choose fewer exercises with --only.")
 
 
 def write(renderer: Renderer, path: Path, tags: Tags | None = None, marks: Sequence[Chapter] = (),

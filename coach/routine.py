@@ -19,6 +19,8 @@ from coach import data, paths
 from coach.data import describe
 from coach.errors import InputError
 from coach.exercise import POSITIONS, Exercise, Instructions, Range, catalog
+from coach.files import read_text
+from coach.text import control, fold, speakable
 from coach.words import language, words
 
 SIDES = ("left", "right")
@@ -136,7 +138,14 @@ class _Checker:
         if len(value) > TEXT:
             self.problem(index, key, f"expected at most {TEXT} characters, found {len(value)}")
             return None
-        return value.strip()
+        bad = control(value)
+        if bad is not None:
+            self.problem(index, key, f"expected plain text, found the control character {bad}")
+            return None
+        if not speakable(value):
+            self.problem(index, key, f"expected words to say, found {describe(value)}, which has no letter or digit")
+            return None
+        return fold(value)
 
     def whole(self, raw: dict, index: int, key: str, lo: int, hi: int, what: str) -> int | None:
         if key not in raw:
@@ -256,6 +265,8 @@ def parse(text: str, where: str, id: str, source: str = "built-in", words: dict 
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise RoutineError(where, [data.toml_problem(where, e)]) from None
+    except RecursionError:
+        raise RoutineError(where, [data.too_deep(where)]) from None
     c.unknown(raw, None, TOP, "a routine")
     if words is not None:
         raw = {**raw, **words}
@@ -304,12 +315,9 @@ def _routines(lang: str) -> dict[str, Routine]:
 
 def read(path: Path) -> Routine:
     """A routine file, or InputError/RoutineError (exit 2)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"no routine file at {path}.") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read the routine file {path}: {getattr(e, 'strerror', None) or e}.") from None
+    text = read_text(path, "routine file")
+    if text is None:
+        raise InputError(f"no routine file at {path}.")
     return parse(text, str(path), path.stem, str(path))
 
 

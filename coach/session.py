@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach import cue, paths
+from coach.errors import InputError
 from coach.render import Renderer
 from coach.routine import Dose, Routine, find, plan
 from coach.script import SAMPLE_RATE, Script, build
@@ -44,11 +45,26 @@ def renderer_for(script: Script, clips: Clips, volume: float = 1.0, tone: cue.To
     return Renderer(script, clips.get, lambda name: cue.pcm(name, sr, where, tone), volume)
 
 
+LONGEST = 3 * 3600  # seconds: a routine longer than this is not a session a person can follow
+
+
+def outline(routine: Routine, doses: tuple[Dose, ...], preamble: tuple[str, ...] = ()) -> Script:
+    """The script as if every phrase took one sample: its parts and the least it can last, known
+    before any speech is synthesized."""
+    return build(routine, doses, words(), lambda text: 1, SAMPLE_RATE, preamble)
+
+
 def check(request: Request) -> tuple[Routine, tuple[Dose, ...]]:
     """The routine and its dose plan, or one InputError: fast, so bad options fail before anything
     is asked or synthesized."""
     routine = find(request.routine)
-    return routine, plan(routine, request.only, request.hold, request.reps, request.side, request.first)
+    doses = plan(routine, request.only, request.hold, request.reps, request.side, request.first)
+    least = outline(routine, doses).seconds
+    if least > LONGEST:
+        raise InputError(f"the {routine.name} routine lasts at least {clock(least)} before any words are said; "
+                         f"the longest session the coach plays is {clock(LONGEST)}: choose exercises with --only "
+                         "or make the routine shorter.")
+    return routine, doses
 
 
 def compose(request: Request, preamble: tuple[str, ...] = (), clips: Clips | None = None,

@@ -32,6 +32,7 @@ FADE = 0.004  # seconds of fade at each trimmed edge
 SYNTH_TIMEOUT = 15.0  # seconds to wait for one phrase
 
 INSTALL_HINT = "install it with: sudo apt-get install espeak-ng libespeak-ng1"
+PROBE = "Ready."  # a phrase every voice says: tells a silent phrase from a silent engine
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,44 @@ class VoiceInfo:
     languages: tuple[str, ...]
 
 
+DATA_HINT = "install it with: sudo apt-get install espeak-ng-data"
+
+
+def espeak_data() -> Path | None:
+    """The folder of espeak-ng's voice data (phontab and the rest), as libespeak-ng looks for it,
+    or None. Without it the library prints one line and ends the whole process, so it is looked
+    for before the engine starts."""
+    import glob
+    import os
+
+    env = os.environ.get("ESPEAK_DATA_PATH")
+    if env:
+        inner = Path(env) / "espeak-ng-data"
+        candidates = [inner if inner.is_dir() else Path(env)]
+    else:
+        candidates = [Path(p) for pattern in ("/usr/lib/*/espeak-ng-data", "/usr/lib/*/espeak/espeak-ng-data",
+                                              "/usr/share/espeak-ng-data", "/usr/local/share/espeak-ng-data",
+                                              "/usr/lib/espeak-ng-data")
+                      for p in sorted(glob.glob(pattern))]
+    return next((c for c in candidates if (c / "phontab").is_file()), None)
+
+
+def check_espeak_data() -> None:
+    """CoachError (exit 1) with what to install when espeak-ng's data is missing."""
+    import os
+
+    if espeak_data() is None:
+        where = os.environ.get("ESPEAK_DATA_PATH")
+        at = f" at ESPEAK_DATA_PATH={where}" if where else ""
+        raise CoachError(f"the espeak-ng voice data is missing (no phontab{at}): {DATA_HINT}"
+                         + (", or unset ESPEAK_DATA_PATH." if where else "."))
+
+
 class Engine:
     """One pyttsx3 engine, used one phrase at a time."""
 
     def __init__(self) -> None:
+        check_espeak_data()
         try:
             import pyttsx3
 
@@ -127,7 +162,18 @@ class Engine:
                     samples, rate = wav.read(path)
                     if len(samples):
                         return samples, rate
-        raise CoachError(f"the speech engine produced no audio for {text!r}: {INSTALL_HINT}.")
+        raise self.silent(text, path)
+
+    def silent(self, text: str, path: Path) -> CoachError:
+        """The error for a phrase that came out as no sound: the phrase's own problem (exit 2) when
+        the engine speaks a plain phrase, else the engine's (exit 1)."""
+        if text != PROBE:
+            with contextlib.suppress(CoachError):
+                samples, _ = self.synthesize(PROBE, path, attempts=1)
+                if any(samples):
+                    return InputError(f"the speech engine says nothing for the text {text!r}: "
+                                      "give it words it can say (letters or digits).")
+        return CoachError(f"the speech engine produced no audio for {text!r}: {INSTALL_HINT}.")
 
 
 class _QuickTime:
@@ -224,11 +270,12 @@ class Clips:
     def _synthesize(self, text: str) -> array:
         if self._tmp is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="coach-tts-")
-        samples, rate = self.engine.synthesize(text, Path(self._tmp.name) / "phrase.wav")
+        where = Path(self._tmp.name) / "phrase.wav"
+        samples, rate = self.engine.synthesize(text, where)
         self.synthesized += 1
         clip = trim(resample(wav.to_float(samples), rate, self.sample_rate), self.sample_rate)
         if len(clip) == 0:
-            raise CoachError(f"the speech engine produced silence for {text!r}: {INSTALL_HINT}.")
+            raise self.engine.silent(text, where)
         return wav.from_float(clip)
 
 

@@ -25,6 +25,7 @@ from typing import Callable, Mapping
 from coach.control import spans
 from coach.script import CUE, SPEECH, Script, steps
 from coach.session import clock  # 12:05, as the session's length is printed
+from coach.text import printable
 from coach.words import words
 
 CUE_WORDS = {
@@ -206,7 +207,7 @@ class Board:
         top = [row for key, rows in blocks if key not in BOTTOM for row in rows]
         bottom = [row for key, rows in blocks if key in BOTTOM for row in rows]
         rows = top + [""] * max(0, height - len(top) - len(bottom)) + bottom
-        return [r[:width].rstrip() for r in rows[:height]]
+        return [printable(r)[:width].rstrip() for r in rows[:height]]
 
     def _blocks(self, s: State, width: int, tier: tuple) -> list[tuple[str, list[str]]]:
         w = words().screen
