@@ -16,7 +16,7 @@ import click
 
 from coach import __version__
 from coach.config import SETTINGS
-from coach.errors import CoachError, Declined, InputError, Interrupted, NoOutputDevice
+from coach.errors import CoachError, Declined, InputError, Interrupted, NoOutputDevice, interruptible
 from coach.preference import DIRECTIONS  # pure and light: no numpy, no engine
 from coach.text import printable
 
@@ -31,7 +31,8 @@ class CoachFailure(click.ClickException):
 class CoachGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with interruptible():  # every command: a file render stops and cleans up as a session does
+                return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
         except CoachError as e:
@@ -82,6 +83,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
     the leg that hurts, language...) go in a config file: see 'coach config'.
     """
     ctx.obj = {"debug": debug}
+    if ctx.invoked_subcommand is not None:
+        from coach import paths
+
+        paths.check_home()
     if ctx.invoked_subcommand in SETTING_COMMANDS:  # the file's values become the command's defaults
         from coach import config
 
@@ -138,7 +143,7 @@ def _routine(flexion: bool, extension: bool, spec: str | None) -> tuple[str, str
     from coach.history import History
     from coach.words import words
 
-    with History.open() as history:
+    with History.open(write=False) as history:
         rec = _recommendation(history)
     if rec.direction in DIRECTIONS:
         return rec.direction, "; ".join(rec.reasons)
@@ -267,7 +272,7 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
             return view.choose(session.script, echo, plain=plain, keys=keys, volume=lambda: player.gain,
                                title=f"coach · {routine.name}", names=session.routine.names)
 
-        with answers.session(), live.interruptible():
+        with answers.session():
             screening.daily(guide, history)
             for notice in evidence.notices(history):  # when to get seen, before anything else
                 guide.say(notice.text(words()))
@@ -414,7 +419,7 @@ def export(output: Path | None, split: Path | None, fmt: str | None, **options) 
     if fmt is not None and split is None:
         raise click.UsageError("--format goes with --split; a FILE's format comes from its extension.")
     request = _request(**options)
-    with History.open() as history:
+    with History.open(write=False) as history:
         if history.notice:
             echo(history.notice, err=True)
         screening.refuse_if_stopped(history, _print)
@@ -435,7 +440,7 @@ def test_command(hold: int, settle: int, voice: str | None, rate: int, volume: f
     extension or unclear) is kept, and 'coach start' follows it. Several tests, on different
     days, give a surer answer. Exit codes as for 'coach start'.
     """
-    from coach import live, paths, screening, trial
+    from coach import paths, screening, trial
     from coach import sink
     from coach.answers import from_stdin
     from coach.history import History
@@ -459,7 +464,7 @@ def test_command(hold: int, settle: int, voice: str | None, rate: int, volume: f
             raise CoachError(f"{e} The test is guided by voice and needs one: see 'coach doctor'.") from None
         answers = from_stdin()
         guide = _guide(player, clips, answers, volume, Tone(cue_volume, cue_pitch))
-        with answers.session(), live.interruptible():
+        with answers.session():
             echo(words().printed["disclaimer"])
             screening.refuse_if_stopped(history, guide.say)
             screening.screen(guide, history, "test")
@@ -478,7 +483,7 @@ def history(as_json: bool, csv_dir: Path | None, trend: bool, png: Path | None) 
     """Show your sessions, tests and pain ratings."""
     from coach.history import History
 
-    with History.open() as h:
+    with History.open(write=False) as h:
         if h.notice:
             echo(h.notice, err=True)
         if as_json:
@@ -565,7 +570,7 @@ def script(as_json: bool, recording: bool, **options) -> None:
     request = _request(**options)
     preamble: tuple[str, ...] = ()
     if recording:
-        with History.open() as history:
+        with History.open(write=False) as history:
             preamble = _file_preamble(_bar(_recommendation(history), request.routine))
     s = sessions.compose(request, preamble).script
     if as_json:

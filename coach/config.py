@@ -199,8 +199,8 @@ def write(key: str, value: Any | None) -> Path:
     else:
         doc[key] = value
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_write(path) as f:
+        paths.private_folder(path.parent)
+        with atomic_write(path, mode=paths.PRIVATE_FILE) as f:
             f.write(tomlkit.dumps(doc).encode("utf-8"))
     except OSError as e:
         raise CoachError(f"cannot write {path}: {e.strerror or e}.") from e

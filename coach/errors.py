@@ -1,5 +1,8 @@
 """Domain errors. The CLI turns each into one line and its exit code."""
 
+import contextlib
+from typing import Iterator
+
 
 class CoachError(Exception):
     """The machine or an engine failed (no device, no speech engine): exit 1."""
@@ -48,6 +51,23 @@ class Interrupted(BaseException):
         self.signum = signum
         self.name = signal.Signals(signum).name
         super().__init__(self.name)
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """SIGTERM and SIGHUP (the terminal closed) stop the coach the way Ctrl-C does: files being
+    written are removed, the session is recorded, and the exit code says which signal it was."""
+    import signal
+
+    def stop(signum, frame):
+        raise Interrupted(signum)
+
+    saved = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
 
 
 class Declined(SafetyStop):

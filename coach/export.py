@@ -18,8 +18,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from coach.atomic import atomic_path
+from coach.atomic import atomic_path, clean_stale, part_prefix
 from coach.errors import CoachError, InputError
+from coach.files import why
 from coach.render import Renderer
 from coach.script import Script, steps
 from coach.words import Words
@@ -247,13 +248,13 @@ def _full(folder: Path) -> bool:
 
 
 def _failed(what: Path, e: Exception) -> CoachError:
-    folder = what.parent if what.suffix else what
-    if getattr(e, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or _full(folder if folder.is_dir() else folder.parent):
+    folder = what if what.is_dir() else what.parent
+    if getattr(e, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or (not isinstance(e, OSError) and _full(folder)):
         # libsndfile says only "System error" when a write fails: the free space says why
         return CoachError(f"writing {what} failed: the disk is full ({folder} has no space left). "
                           "Nothing was written; free some space, or write to another disk.")
     if isinstance(e, OSError):
-        return CoachError(f"writing {what} failed: {e.strerror or e}. Nothing was written.")
+        return CoachError(f"writing {what} failed: {why(e)}. Nothing was written.")
     return CoachError(f"encoding {what} failed ({e}). Nothing was written.")
 
 
@@ -299,7 +300,8 @@ def write_split(renderer: Renderer, folder: Path, fmt: Format, album: str, parts
     names = [f"{n:02d}-{_slug(p.exercise or p.title)}{fmt.suffix}" for n, p in enumerate(parts, 1)]
     list_name = f"{_slug(playlist)}.m3u"
     try:
-        with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}.") as tmp:
+        clean_stale(folder.parent)
+        with tempfile.TemporaryDirectory(dir=folder.parent, prefix=part_prefix(folder.name), suffix=".part") as tmp:
             work = Path(tmp)
             for n, (part, name) in enumerate(zip(parts, names), 1):
                 marks = [c for c in inner if part.start <= c.start < part.end]

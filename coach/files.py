@@ -51,3 +51,12 @@ def read_text(path: Path, what: str, limit: int = LIMIT) -> str | None:
     except UnicodeDecodeError as e:
         raise InputError(f"cannot read the {what} {path}: it is not UTF-8 text (byte {e.start + 1}).") from None
     return text.removeprefix(BOM)
+
+
+def why(e: OSError) -> str:
+    """An OS error in words a person acts on: "the disk is full" rather than "No space left on device"."""
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full"
+    if e.errno == errno.EROFS:
+        return "the disk is read-only"
+    return e.strerror or str(e)

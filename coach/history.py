@@ -13,13 +13,14 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 from coach import paths
-from coach.errors import CoachError
+from coach.errors import CoachError, InputError
 
 FILE = "history.sqlite3"
 WAIT = 30.0  # seconds to wait for another coach process's write
@@ -142,27 +143,37 @@ class History:
     db: sqlite3.Connection
     path: Path
     notice: str | None = None  # said once to the user: a damaged file set aside, sessions found cut off
+    read_only: bool = False  # opened only to read, where it cannot be written
 
     # -- opening --------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | None = None) -> "History":
+    def open(cls, path: Path | None = None, write: bool = True) -> "History":
+        """The history at `path` (the user's data folder by default). `write=False` is for commands
+        that only read it: they work in a read-only folder, and with no history at all."""
         path = path or paths.data_dir() / FILE
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise CoachError(f"cannot create the history folder {path.parent}: {e.strerror or e}.") from e
+        if not write and not _usable(path.parent, path):
+            return cls._read_only(path)
+        private_folder(path.parent)
+        if _read_only_folder(path.parent):
+            raise _cannot_write(path.parent)
         notice = None
-        try:
-            db = _connect(path)
-        except sqlite3.OperationalError as e:
-            if "locked" in str(e) or "busy" in str(e):
-                raise CoachError(f"the history file {path} is busy: another program holds it ({e}).") from e
-            if not path.exists() or os.access(path, os.R_OK | os.W_OK):
-                raise CoachError(f"cannot open the history file {path}: {e}.") from e
-            db, notice = cls._fresh(path, e)
-        except sqlite3.DatabaseError as e:  # not a database, or a damaged one
-            db, notice = cls._fresh(path, e)
+        if _misplaced(path):  # a folder, a symlink loop, a device where the file should be
+            db, notice = cls._fresh(path, "it is not a file")
+        else:
+            try:
+                db = _connect(path)
+            except sqlite3.OperationalError as e:
+                if "locked" in str(e) or "busy" in str(e):
+                    raise CoachError(f"the history file {path} is busy: another program holds it ({e}).") from e
+                if _read_only_folder(path.parent) or (path.exists() and not os.access(path, os.W_OK)):
+                    raise _cannot_write(path.parent) from e
+                if not path.exists() or os.access(path, os.R_OK | os.W_OK):
+                    raise CoachError(f"cannot open the history file {path}: {e}.") from e
+                db, notice = cls._fresh(path, e)
+            except sqlite3.DatabaseError as e:  # not a database, a damaged one, or another program's
+                db, notice = cls._fresh(path, e)
+        private_files(path)
         history = cls(db, path, notice)
         cut = history._close_abandoned()
         if cut:
@@ -170,8 +181,26 @@ class History:
             history.notice = " ".join(filter(None, [history.notice, f"{more} {'were' if cut > 1 else 'was'} recorded as interrupted."]))
         return history
 
+    @classmethod
+    def _read_only(cls, path: Path) -> "History":
+        """The history opened for reading only, where it cannot be written; empty if there is none."""
+        if not path.is_file():
+            db = _connect(Path(":memory:"))
+        else:
+            try:  # immutable: in a read-only folder SQLite cannot make the WAL index it would want
+                db = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True, check_same_thread=False)
+                db.row_factory = sqlite3.Row
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+            except sqlite3.Error as e:
+                raise CoachError(f"cannot read the history file {path}: {e}.") from e
+            if version != len(MIGRATIONS):
+                db.close()
+                raise CoachError(f"the history file {path} needs an update that cannot be written: "
+                                 f"{_cannot_write(path.parent)}")
+        return cls(db, path, None, read_only=True)
+
     @staticmethod
-    def _fresh(path: Path, why: Exception) -> tuple[sqlite3.Connection, str]:
+    def _fresh(path: Path, why: Exception | str) -> tuple[sqlite3.Connection, str]:
         kept = _set_aside(path)
         try:
             db = _connect(path)
@@ -189,6 +218,8 @@ class History:
         self.close()
 
     def _write(self, sql: str, args: Iterable[Any] = ()) -> int:
+        if self.read_only:
+            raise _cannot_write(self.path.parent)
         try:
             with self.db:
                 return self.db.execute(sql, tuple(args)).lastrowid or 0
@@ -350,6 +381,66 @@ class History:
                           "WHERE leg IS NOT NULL OR reach IS NOT NULL ORDER BY at, id")
 
 
+def private_folder(folder: Path) -> None:
+    try:
+        paths.private_folder(folder)
+    except OSError as e:
+        raise _unusable(folder, e) from e
+
+
+def private_files(path: Path) -> None:
+    """The database and its WAL and shared-memory files: owner only, whatever the umask."""
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if (os.stat(p).st_mode & 0o777) != 0o600:
+                os.chmod(p, 0o600)
+        except OSError:
+            pass  # not made yet (SQLite makes the WAL files on the first write, with the database's mode)
+
+
+def _unusable(folder: Path, e: OSError) -> CoachError:
+    what = f"cannot create the history folder {folder}: {e.strerror or e}."
+    if os.environ.get("COACH_HOME"):
+        return InputError(f"COACH_HOME={os.environ['COACH_HOME']} cannot be used: {what}")
+    return CoachError(what)
+
+
+def _read_only_folder(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY) or not os.access(folder, os.W_OK)
+    except OSError:
+        return False
+
+
+def _cannot_write(folder: Path) -> CoachError:
+    what = (f"the history folder {folder} is read-only, so nothing can be recorded: make it writable, "
+            "or set COACH_HOME to a folder that is.")
+    return InputError(what) if os.environ.get("COACH_HOME") else CoachError(what)
+
+
+def _usable(folder: Path, path: Path) -> bool:
+    """Whether the history can be opened for writing: its folder is writable (or can be made)."""
+    if not folder.exists():
+        return not _read_only_folder(next(p for p in folder.parents if p.exists()))
+    return not _read_only_folder(folder)
+
+
+def _misplaced(path: Path) -> bool:
+    """Something that is not a regular file where the history file should be."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return False  # a dangling symlink: SQLite makes the file it points to
+    except OSError:  # a symlink loop
+        return True
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=WAIT, isolation_level=None, check_same_thread=False)
     try:
@@ -360,7 +451,16 @@ def _connect(path: Path) -> sqlite3.Connection:
         check = db.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             raise sqlite3.DatabaseError(f"damaged: {check}")
-        _migrate(db)
+        if not db.execute("PRAGMA user_version").fetchone()[0]:
+            other = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            if other:  # a database, but another program's: never migrated into
+                raise sqlite3.DatabaseError(f"it is another program's database, with the tables {', '.join(other[:5])}")
+        try:
+            _migrate(db)
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e) or "busy" in str(e) or "readonly" in str(e):
+                raise
+            raise sqlite3.DatabaseError(f"its tables are not the coach's ({e})") from e
         db.isolation_level = ""  # `with db:` now opens and commits a transaction
     except BaseException:
         db.close()
@@ -413,6 +513,8 @@ def _set_aside(path: Path) -> Path:
         kept = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
     try:
         os.replace(path, kept)
+        if kept.is_file():
+            os.chmod(kept, 0o600)
         for suffix in ("-wal", "-shm"):
             side = path.with_name(path.name + suffix)
             if side.exists():

@@ -23,19 +23,6 @@ from coach.view import Lines
 from coach.words import words
 
 
-@contextlib.contextmanager
-def interruptible() -> Iterator[None]:
-    """SIGTERM and SIGHUP (the terminal closed) stop the coach the way Ctrl-C does."""
-
-    def stop(signum, frame):
-        raise Interrupted(signum)
-
-    saved = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for s, handler in saved.items():
-            signal.signal(s, handler)
 
 
 @dataclass

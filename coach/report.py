@@ -5,12 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from coach.atomic import atomic_write
+from coach.atomic import clean_stale, part_prefix
 from coach.errors import InputError
+from coach.files import why
 from coach.history import OUTCOMES, TABLES, History
+from coach.paths import PRIVATE_FILE
 
 
 def _when(stamp: str | None) -> str:
@@ -57,24 +62,39 @@ def table(h: History) -> str:
 
 
 def write_csv(h: History, folder: Path) -> list[Path]:
-    """One CSV file per table (header row, then every row), each written atomically."""
+    """One CSV file per table (header row, then every row), owner-only (they hold health answers).
+    All of them or none: they are written in a hidden folder beside `folder`, then moved in."""
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"cannot write CSV files into {folder}: it is a file, not a folder.")
+    parent = folder.parent
+    if not parent.is_dir():
+        raise InputError(f"cannot write CSV files into {folder}: the folder {parent} does not exist.")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        clean_stale(parent)
+        work = Path(tempfile.mkdtemp(dir=parent, prefix=part_prefix(folder.name), suffix=".part"))  # 0700
     except OSError as e:
-        raise InputError(f"cannot write CSV files into {folder}: {e.strerror or e}.") from e
-    written = []
-    for name in TABLES:
-        rows = h.table(name)
-        text = io.StringIO()
-        writer = csv.writer(text)
-        columns = h.columns(name)
-        writer.writerow(columns)
-        writer.writerows([r[c] for c in columns] for r in rows)
-        path = folder / f"{name}.csv"
-        try:
-            with atomic_write(path) as f:
+        raise InputError(f"cannot write CSV files into {folder}: {why(e)}.") from e
+    try:
+        for name in TABLES:
+            rows = h.table(name)
+            text = io.StringIO()
+            writer = csv.writer(text)
+            columns = h.columns(name)
+            writer.writerow(columns)
+            writer.writerows([r[c] for c in columns] for r in rows)
+            fd = os.open(work / f"{name}.csv", os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+            with os.fdopen(fd, "wb") as f:
                 f.write(text.getvalue().encode("utf-8"))
-        except OSError as e:
-            raise InputError(f"cannot write {path}: {e.strerror or e}.") from e
-        written.append(path)
-    return written
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(work / f"{name}.csv", PRIVATE_FILE)  # whatever the umask
+        if not folder.exists():
+            os.replace(work, folder)  # the folder appears whole
+        else:
+            for name in TABLES:  # the same file system: each file moves in whole
+                os.replace(work / f"{name}.csv", folder / f"{name}.csv")
+    except OSError as e:
+        raise InputError(f"cannot write CSV files into {folder}: {why(e)}. Nothing was written.") from e
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return [folder / f"{name}.csv" for name in TABLES]

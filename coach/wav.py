@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Iterable
 
 from coach.atomic import atomic_write
-from coach.errors import CoachError
 
 
 class WavError(Exception):
@@ -94,6 +93,6 @@ def cached(path: Path, make, sample_rate: int) -> array:
     samples = make()
     try:
         write(path, samples, sample_rate, durable=False)
-    except OSError as e:
-        raise CoachError(f"cannot write the cache at {path.parent} ({e.strerror}).") from e
+    except OSError:
+        pass  # a read-only or full disk: the cache only saves time, so the session goes on without it
     return samples
