@@ -58,10 +58,19 @@ class Guide:
 
         return Keys(self.answers.fd, self.player)
 
-    def speak(self, *lines: str) -> None:
-        """Say the lines, without printing them."""
-        if lines:
-            self.play(spoken(lines, self.clips.length, self.sample_rate))
+    def speak(self, *lines: str, until_key: bool = False) -> None:
+        """Say the lines, without printing them. `until_key`: a key pressed in the terminal cuts
+        them off at once (the key stays to be read): a prompt the person has already answered."""
+        if not lines:
+            return
+        script = spoken(lines, self.clips.length, self.sample_rate)
+        if until_key and isinstance(self.answers, KeyAnswers):
+            from coach.keys import pressed
+
+            with pressed(self.answers.fd) as key:
+                self.play(script, interrupt=key)
+        else:
+            self.play(script)
 
     def say(self, *lines: str) -> None:
         """Print and say the lines."""
@@ -74,7 +83,7 @@ class Guide:
         if isinstance(self.answers, KeyAnswers):
             self.answers.flush()
         self.echo(f"{question.text} {question.hint()}")
-        self.speak(question.text)
+        self.speak(question.text, until_key=True)
         while True:
             raw = self.answers.read(question, REPEAT_AFTER)
             answer = None if raw is None else question.parse(raw)
@@ -85,4 +94,4 @@ class Guide:
                 self.echo(f"(again) {question.text} {question.hint()}")
             else:
                 self.echo(f"Please answer with one of these keys: {question.hint()}")
-            self.speak(question.text)
+            self.speak(question.text, until_key=True)

@@ -5,9 +5,11 @@ other command is handed to the session's loop, which moves the cursor (coach/con
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import threading
+from typing import Iterator
 
 COMMANDS = {" ": "pause", "n": "next", "p": "previous", "r": "repeat", "q": "quit",
             "+": "louder", "=": "louder", "-": "softer",
@@ -70,3 +72,27 @@ class Keys:
         if not data:
             return None
         return data.decode("utf-8", "replace").lower() if len(data) == 1 else ""
+
+
+@contextlib.contextmanager
+def pressed(fd: int) -> Iterator[threading.Event]:
+    """An event set as soon as a key is waiting on `fd` (the key is left there to be read): to cut
+    off a prompt the person has already answered."""
+    event, done = threading.Event(), threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            try:
+                if select.select([fd], [], [], 0.02)[0]:
+                    event.set()
+                    return
+            except (OSError, ValueError):
+                return
+
+    thread = threading.Thread(target=watch, name="coach-key-watch", daemon=True)
+    thread.start()
+    try:
+        yield event
+    finally:
+        done.set()
+        thread.join()

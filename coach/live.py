@@ -156,7 +156,7 @@ def _quit_if_confirmed(guide: Guide, keys, record: Record) -> None:
     """A second q quits (raises Quit); any other key, or none within 10 s, goes on paused."""
     guide.player.resume()
     guide.echo(words().printed["quit_confirm"])
-    guide.speak(words().quit_confirm)
+    guide.speak(words().quit_confirm, until_key=True)  # a second q cuts the sentence off
     guide.player.pause()
     if keys.next_key(10.0) == "q":
         raise Quit(words().printed["quit"].format(step=record.step))

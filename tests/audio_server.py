@@ -174,6 +174,13 @@ class Recorder:
                 return n
         return n
 
+    def wait_until(self, stamp: float, timeout: float = 30.0) -> None:
+        """Return once the recording has reached `stamp` (time.monotonic): a chunk stamped after it."""
+        deadline = time.monotonic() + timeout
+        while not (self.chunks and self.chunks[-1][0] >= stamp):
+            assert time.monotonic() < deadline, "the recorder stopped receiving audio"
+            time.sleep(0.02)
+
     def first_sound_at(self, threshold: float = 0.01) -> float | None:
         """The arrival time (time.monotonic) of the first chunk with sound in it."""
         for stamp, chunk in list(self.chunks):

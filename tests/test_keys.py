@@ -3,6 +3,7 @@ server recording the output; the full-screen board read back by a terminal emula
 
 from __future__ import annotations
 
+import os
 import signal
 import termios
 
@@ -196,3 +197,66 @@ def test_the_board_follows_the_terminal_size(pulse):
 
 def _digit_rows(term: Terminal) -> int:
     return sum("██" in row for row in term.screen.display)
+
+
+QQ = ("start", "--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left",
+      "--no-ratings", "--rate", "250")  # the confirmation sentence takes seconds to say
+
+
+def test_q_q_quits_at_once_cutting_the_confirmation_off(pulse):
+    import time
+
+    import numpy as np
+
+    screened_today()
+    recorder = pulse.recorder().start()
+    term = Terminal(pulse.env, *QQ, size=WINDOW)
+    brief(term)
+    term.wait_shown("seconds left · hold 1 of 2")
+    term.press("q")
+    term.wait_shown("Press q again to quit")
+    term.read(0.4)  # the sentence has begun
+    second = term.press("q")
+    code = term.finish()
+    took = time.monotonic() - second
+    term_text = "\n".join(term.screen.display)
+    sentence = Clips(VoiceSettings(rate=250), paths.cache_dir(), SAMPLE_RATE).length(words().quit_confirm) / SAMPLE_RATE
+    recorder.wait_until(second + sentence + 0.5)  # the sink, recorded for as long as the sentence would go on
+    recording = recorder.stop()
+    assert code == 0, term_text
+    given_back(term)
+    print(f"q q: exit {took:.3f} s after the second q; the whole sentence is {sentence:.2f} s")
+    assert sentence > 1.5 and took < sentence / 2  # a generous bound: the figure is in scripts/bench
+    # on the recording: silent from half a second after the second q, where the sentence would go on
+    at = recorder.index_at(second)
+    assert np.abs(recording[at + RATE // 2: at + int(sentence * RATE)]).max() < 0.01
+
+
+def test_an_answer_key_pressed_mid_question_is_taken_and_stops_its_speech(pulse):
+    from coach.screening import screening
+
+    screened_today()
+    recorder = pulse.recorder().start()
+    term = Terminal(pulse.env, *QQ, size=WINDOW)
+    first, second = screening().groups[0].questions[:2]
+    term.wait_shown(first.text[:40])
+    term.read(0.5)  # the question is being said
+    pressed = term.press("n")
+    shown = term.wait_shown(second.text[:40])
+    clips = Clips(VoiceSettings(rate=250), paths.cache_dir(), SAMPLE_RATE)
+    recorder.wait_until(shown + clips.length(second.text) / SAMPLE_RATE + 1.0)  # the next question, said whole
+    term.press("n")
+    term.wait_for("[y yes, n no]", count=3)
+    term.press("n")
+    term.wait_for("  > no", count=3)
+    os.kill(term.pid, signal.SIGTERM)  # the questions were the test
+    assert term.finish() == 128 + signal.SIGTERM
+    recording = recorder.stop()
+    whole = clips.length(first.text) / SAMPLE_RATE
+    [asked] = phrase_onsets(recording, clips.get(second.text), SAMPLE_RATE, 1)
+    after = (asked - recorder.index_at(pressed)) / RATE
+    print(f"the next question began {after:.3f} s after the key; the first takes {whole:.2f} s to say")
+    assert whole > 1.5 and 0 < after < whole / 2
+    with History.open() as h:
+        answers = [a["answer"] for a in h.table("screening_answers")]
+    assert answers[-3:] == ["no", "no", "no"]
