@@ -711,7 +711,7 @@ def config_show(ctx: click.Context, **values) -> None:
         echo(f"{key:<{width}}  {shown:<12}  {where.get(source, lambda s: 'default')(s)}")
 
 
-@config_group.command("set")
+@config_group.command("set", context_settings={"ignore_unknown_options": True})  # "-0.5" is a value
 @click.argument("key")
 @click.argument("value")
 def config_set(key: str, value: str) -> None:
