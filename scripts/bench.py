@@ -325,6 +325,30 @@ def pause_figures(server: PulseServer, home: Path) -> None:
         "count-ins included", "30.000 s, within 0.05 s")
 
 
+def quit_figure(server: PulseServer, home: Path) -> None:
+    """q, then q again while the coach is saying "Press q again to quit...": how soon the process
+    has ended, beside the way before issue 13 (the whole confirmation sentence, then the key)."""
+    from coach.speech import Clips, VoiceSettings
+    from coach.words import words
+    from tests.conftest import brief
+    from tests.terminal import Terminal
+
+    screened_today(home)
+    term = Terminal(home_env(home, server.overrides), *PAUSE_ARGS, size=(80, 24))
+    brief(term)
+    term.wait_shown("seconds left")
+    first = term.press("q")
+    term.wait_shown("Press q again to quit")
+    second = term.press("q")
+    term.finish()
+    gone = time.monotonic()
+    sentence = Clips(VoiceSettings(), home / "cache", 22050).length(words().quit_confirm) / 22050
+    row("q q in a pseudo-terminal, the second q while the confirmation is spoken: first q -> the coach has exited",
+        f"{gone - first:.3f} s ({gone - second:.3f} s after the second q)",
+        f"{sentence + (second - first):.2f} s (the whole {sentence:.2f} s sentence is said before the key is read)",
+        "<= 0.5 s")
+
+
 def stop_key_figure(server: PulseServer, home: Path) -> None:
     """The stop rule's key (w, "the pain is spreading") pressed while the voice is speaking: how
     soon the output is silent, beside the pause key's way of stopping, which it shares."""
@@ -443,6 +467,7 @@ def main() -> None:
             time_to_first_sound(server, home)
             live_cue_error(server, home)
             pause_figures(server, home)
+            quit_figure(server, home)
             stop_key_figure(server, home)  # last: its stopped session bars flexion in this home
         view_cpu(home)
     print("\n| figure | ours | naive | target |\n|---|---|---|---|")
