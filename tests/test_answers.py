@@ -66,7 +66,7 @@ def guide_with(answers) -> tuple[Guide, list[str], list[str]]:
     printed: list[str] = []
     spoken: list[str] = []
     g = Guide(FakePlayer(), FakeClips(), answers, printed.append)  # type: ignore[arg-type]
-    g.speak = lambda *lines: spoken.extend(lines)  # type: ignore[method-assign]
+    g.speak = lambda *lines, until_key=False: spoken.extend(lines)  # type: ignore[method-assign]
     return g, printed, spoken
 
 
