@@ -133,7 +133,7 @@ def test_text_with_nothing_to_say_is_refused_with_file_line_and_key(tmp_path):
     result = run_coach("script", "--routine", str(path))
     assert result.returncode == 2
     assert f"{path}:2: intro: expected words to say, found \"...\" (text), which has no letter or digit" in result.stderr
-    assert f"exercise[1].setup: expected words to say" in result.stderr
+    assert "exercise[1].setup: expected words to say" in result.stderr
     assert "espeak" not in result.stderr
 
 
@@ -484,3 +484,23 @@ def test_no_part_of_the_coach_opens_a_network_socket(pulse, tmp_path):
     calls = "".join(Path(f"{log}{n}").read_text() for n in range(len(commands)))
     assert "AF_UNIX" in calls  # the trace saw the sound server's socket: it was watching
     assert "AF_INET" not in calls, [line for line in calls.splitlines() if "AF_INET" in line]  # AF_INET6 too
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "+nan", "1e400"])
+def test_a_routine_files_numbers_are_finite_and_in_range(value):
+    text = textwrap.dedent(f"""\
+        name = "Glide"
+        [[exercise]]
+        id = "glide"
+        name = "Glide"
+        position = "back"
+        reps = 10
+        seconds_per_rep = {value}
+        setup = "Lie on your back."
+        movement = "Straighten the knee."
+        """)
+    with pytest.raises(routine.RoutineError, match=r"mine.toml:7: exercise\[1\].seconds_per_rep: expected a number of seconds from 2 to 12"):
+        routine.parse(text, "mine.toml", "mine")
+    with pytest.raises(routine.RoutineError, match=r"exercise\[1\].hold: expected a whole number"):
+        routine.parse(text.replace("reps = 10\n", f"hold = {value}\nholds = 2\n").replace(f"seconds_per_rep = {value}\n", ""),
+                      "mine.toml", "mine")
