@@ -100,3 +100,14 @@ def test_changing_rate_back_and_forth_in_one_process_takes_effect(fresh_home):
         clips = Clips(VoiceSettings(rate=rate), paths.cache_dir(), SAMPLE_RATE)
         lengths.setdefault(rate, []).append(clips.length(f"Bring both knees toward your chest, number {i}."))
     assert max(lengths[200]) < 0.8 * min(lengths[120])
+
+
+@pytest.mark.parametrize("text", ["...", "-", "  "])
+def test_a_phrase_the_engine_says_as_silence_is_that_phrases_problem(fresh_home, text):
+    clips = Clips(VoiceSettings(), paths.cache_dir(), SAMPLE_RATE)
+    with pytest.raises(InputError) as e:
+        clips.get(text)
+    assert str(e.value) == (f"the speech engine says nothing for the text {text!r}: "
+                            "give it words it can say (letters or digits).")
+    assert "espeak" not in str(e.value)
+    assert len(clips.get("Go gently.")) > 0  # the engine itself is fine
