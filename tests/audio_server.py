@@ -105,6 +105,7 @@ class Recorder:
     def __init__(self, server: PulseServer):
         self.server = server
         self.chunks: list[tuple[float, np.ndarray]] = []
+        self._arrived = threading.Condition()  # notified with each chunk, and when the stream ends
         self._proc: subprocess.Popen | None = None
         self._thread: threading.Thread | None = None
 
@@ -123,9 +124,12 @@ class Recorder:
         assert self._proc and self._proc.stdout
         while True:
             data = self._proc.stdout.read(self.CHUNK * 2)
+            with self._arrived:
+                if data:
+                    self.chunks.append((time.monotonic(), np.frombuffer(data, dtype="<i2")))
+                self._arrived.notify_all()
             if not data:
                 return
-            self.chunks.append((time.monotonic(), np.frombuffer(data, dtype="<i2")))
 
     def _settle(self) -> None:
         """Play silence until the recording flows and the sink's latency has come down."""
@@ -176,10 +180,9 @@ class Recorder:
 
     def wait_until(self, stamp: float, timeout: float = 30.0) -> None:
         """Return once the recording has reached `stamp` (time.monotonic): a chunk stamped after it."""
-        deadline = time.monotonic() + timeout
-        while not (self.chunks and self.chunks[-1][0] >= stamp):
-            assert time.monotonic() < deadline, "the recorder stopped receiving audio"
-            time.sleep(0.02)
+        with self._arrived:
+            reached = self._arrived.wait_for(lambda: bool(self.chunks) and self.chunks[-1][0] >= stamp, timeout)
+        assert reached, "the recorder stopped receiving audio"
 
     def first_sound_at(self, threshold: float = 0.01) -> float | None:
         """The arrival time (time.monotonic) of the first chunk with sound in it."""

@@ -5,8 +5,10 @@ and read-only disks, and privacy. Real processes, real files, real mounts."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import math
 import os
+import select
 import signal
 import sqlite3
 import stat
@@ -264,18 +266,35 @@ def test_more_chapters_than_an_mp3_holds_is_refused_before_any_work(tmp_path):
 
 # --- signals during a file render ----------------------------------------------------------------
 
+IN_CREATE, IN_MOVED_TO = 0x100, 0x80  # inotify(7)
+
+
 def _parts(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.endswith(".part")]
 
 
-def _render_until_part(args: list[str], folder: Path) -> subprocess.Popen:
+def _render_until_part(args: list[str], folder: Path, timeout: float = 120) -> subprocess.Popen:
+    """Start a render and return once its part file exists: woken by inotify when a file appears in
+    `folder`, or by the process's pidfd if it ends first."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    watch = libc.inotify_init1(os.O_CLOEXEC)
+    if watch < 0 or libc.inotify_add_watch(watch, os.fsencode(folder), IN_CREATE | IN_MOVED_TO) < 0:
+        pytest.fail(f"inotify is needed to see the render start: {os.strerror(ctypes.get_errno())}")
     proc = subprocess.Popen([sys.executable, "-m", "coach", *args], stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not _parts(folder):
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "the render never started writing"
-        time.sleep(0.02)
+    ended = os.pidfd_open(proc.pid)
+    try:
+        deadline = time.monotonic() + timeout
+        while not _parts(folder):
+            left = deadline - time.monotonic()
+            assert left > 0, "the render never started writing"
+            ready = select.select([watch, ended], [], [], left)[0]
+            assert ended not in ready, proc.communicate()
+            if watch in ready:
+                os.read(watch, 4096)
+    finally:
+        os.close(watch)
+        os.close(ended)
     return proc
 
 
