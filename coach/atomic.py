@@ -17,8 +17,8 @@ def _umask() -> int:
 
 
 # A file (or folder) being written is named ".NAME.coach-PID-XXXX.part": hidden, and owned by the
-# process PID. SIGKILL, a power cut or a crash can leave one behind; the next write in that folder
-# removes those that no running process can own.
+# process PID. SIGKILL, a power cut or a crash can leave one behind; the next render into that
+# folder (clean_stale) removes those that no running process can own.
 _PART = re.compile(r"^\..*\.coach-(\d+)-[^/]*\.part$")
 
 
@@ -84,7 +84,6 @@ def atomic_path(path: Path, durable: bool = True, mode: int | None = None):
     `durable` also waits for the disk (fsync): for the user's files, not for a cache that can be
     made again (a damaged cache file is detected and remade). `mode` is the finished file's
     permissions (0600 for private files); by default the umask's."""
-    clean_stale(path.parent)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=part_prefix(path.name), suffix=".part")
     tmp = Path(name)
     try:

@@ -237,7 +237,7 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
         if history.notice:
             echo(history.notice, err=True)
         screening.refuse_if_stopped(history, _print)
-        rec = evidence.recommendation(history, words())  # once: the bar below, and what to avoid
+        rec = _recommendation(history)  # once: the bar below, and what to avoid
         bar = _bar(rec, routine.id)
         if player is None:
             assert output is not None

@@ -276,6 +276,7 @@ def write(renderer: Renderer, path: Path, tags: Tags | None = None, marks: Seque
     """The whole session as one file, chosen by its extension; atomically (on any failure no file,
     and no part of one, is left)."""
     fmt = check_writable(path)
+    clean_stale(path.parent)
     try:
         with atomic_path(path) as tmp:
             _write(renderer, tmp, fmt, tags, marks, 0, renderer.total, progress)

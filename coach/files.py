@@ -22,7 +22,7 @@ def read_text(path: Path, what: str, limit: int = LIMIT) -> str | None:
     """The text of the file at `path`, or None when there is none; InputError (exit 2) for anything
     that is not a regular UTF-8 file of at most `limit` bytes. A UTF-8 byte-order mark is accepted."""
     try:  # O_NONBLOCK: a FIFO opens without waiting for a writer; it is then refused as not a file
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         return None
     except OSError as e:

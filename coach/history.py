@@ -152,9 +152,9 @@ class History:
         """The history at `path` (the user's data folder by default). `write=False` is for commands
         that only read it: they work in a read-only folder, and with no history at all."""
         path = path or paths.data_dir() / FILE
-        if not write and not _usable(path.parent, path):
+        if not write and not _usable(path.parent):
             return cls._read_only(path)
-        private_folder(path.parent)
+        _private_folder(path.parent)
         if _read_only_folder(path.parent):
             raise _cannot_write(path.parent)
         notice = None
@@ -166,14 +166,14 @@ class History:
             except sqlite3.OperationalError as e:
                 if "locked" in str(e) or "busy" in str(e):
                     raise CoachError(f"the history file {path} is busy: another program holds it ({e}).") from e
-                if _read_only_folder(path.parent) or (path.exists() and not os.access(path, os.W_OK)):
+                if path.exists() and not os.access(path, os.W_OK):
                     raise _cannot_write(path.parent) from e
                 if not path.exists() or os.access(path, os.R_OK | os.W_OK):
                     raise CoachError(f"cannot open the history file {path}: {e}.") from e
                 db, notice = cls._fresh(path, e)
             except sqlite3.DatabaseError as e:  # not a database, a damaged one, or another program's
                 db, notice = cls._fresh(path, e)
-        private_files(path)
+        _private_files(path)
         history = cls(db, path, notice)
         cut = history._close_abandoned()
         if cut:
@@ -381,27 +381,29 @@ class History:
                           "WHERE leg IS NOT NULL OR reach IS NOT NULL ORDER BY at, id")
 
 
-def private_folder(folder: Path) -> None:
+def _private_folder(folder: Path) -> None:
     try:
         paths.private_folder(folder)
     except OSError as e:
-        raise _unusable(folder, e) from e
+        raise _fault(f"cannot create the history folder {folder}: {e.strerror or e}.", "cannot be used: ") from e
 
 
-def private_files(path: Path) -> None:
+def _private_files(path: Path) -> None:
     """The database and its WAL and shared-memory files: owner only, whatever the umask."""
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         try:
-            if (os.stat(p).st_mode & 0o777) != 0o600:
-                os.chmod(p, 0o600)
+            if (os.stat(p).st_mode & 0o777) != paths.PRIVATE_FILE:
+                os.chmod(p, paths.PRIVATE_FILE)
         except OSError:
             pass  # not made yet (SQLite makes the WAL files on the first write, with the database's mode)
 
 
-def _unusable(folder: Path, e: OSError) -> CoachError:
-    what = f"cannot create the history folder {folder}: {e.strerror or e}."
-    if os.environ.get("COACH_HOME"):
-        return InputError(f"COACH_HOME={os.environ['COACH_HOME']} cannot be used: {what}")
+def _fault(what: str, home_words: str = "") -> CoachError:
+    """A folder the history cannot use: bad input (exit 2) when COACH_HOME chose it, else the
+    machine's (exit 1)."""
+    home = os.environ.get("COACH_HOME")
+    if home:
+        return InputError(f"COACH_HOME={home} {home_words}{what}" if home_words else what)
     return CoachError(what)
 
 
@@ -413,12 +415,11 @@ def _read_only_folder(folder: Path) -> bool:
 
 
 def _cannot_write(folder: Path) -> CoachError:
-    what = (f"the history folder {folder} is read-only, so nothing can be recorded: make it writable, "
-            "or set COACH_HOME to a folder that is.")
-    return InputError(what) if os.environ.get("COACH_HOME") else CoachError(what)
+    return _fault(f"the history folder {folder} is read-only, so nothing can be recorded: make it writable, "
+                  "or set COACH_HOME to a folder that is.")
 
 
-def _usable(folder: Path, path: Path) -> bool:
+def _usable(folder: Path) -> bool:
     """Whether the history can be opened for writing: its folder is writable (or can be made)."""
     if not folder.exists():
         return not _read_only_folder(next(p for p in folder.parents if p.exists()))
@@ -514,7 +515,7 @@ def _set_aside(path: Path) -> Path:
     try:
         os.replace(path, kept)
         if kept.is_file():
-            os.chmod(kept, 0o600)
+            os.chmod(kept, paths.PRIVATE_FILE)
         for suffix in ("-wal", "-shm"):
             side = path.with_name(path.name + suffix)
             if side.exists():

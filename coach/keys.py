@@ -78,21 +78,20 @@ class Keys:
 def pressed(fd: int) -> Iterator[threading.Event]:
     """An event set as soon as a key is waiting on `fd` (the key is left there to be read): to cut
     off a prompt the person has already answered."""
-    event, done = threading.Event(), threading.Event()
+    event = threading.Event()
+    wake_r, wake_w = os.pipe()  # written when the prompt ends, so the watcher stops at once
 
     def watch() -> None:
-        while not done.is_set():
-            try:
-                if select.select([fd], [], [], 0.02)[0]:
-                    event.set()
-                    return
-            except (OSError, ValueError):
-                return
+        with contextlib.suppress(OSError, ValueError):
+            if fd in select.select([fd, wake_r], [], [])[0]:
+                event.set()
 
     thread = threading.Thread(target=watch, name="coach-key-watch", daemon=True)
     thread.start()
     try:
         yield event
     finally:
-        done.set()
+        os.write(wake_w, b"x")
         thread.join()
+        os.close(wake_r)
+        os.close(wake_w)

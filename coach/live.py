@@ -23,8 +23,6 @@ from coach.view import Lines
 from coach.words import words
 
 
-
-
 @dataclass
 class Record:
     """A running session or test in the history; `done` marks it completed."""

@@ -44,7 +44,11 @@ PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600  # the history holds answers about h
 def private_folder(folder: Path) -> None:
     """Make `folder` and any missing parents, readable by their owner only whatever the umask
     (folders that exist already are left as they are). Raises OSError."""
-    made = [p for p in (folder, *folder.parents) if not p.exists()]
+    made = []
+    for p in (folder, *folder.parents):  # up to the first that exists: usually none is missing
+        if p.exists():
+            break
+        made.append(p)
     folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     for p in made:
         os.chmod(p, PRIVATE_FOLDER)  # mkdir's mode is masked by the umask; chmod's is not

@@ -3,25 +3,25 @@ text made harmless to print on a terminal (pure; no I/O)."""
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
-# Characters that steer a terminal or reorder what it shows, beside the C0/C1 controls: the line and
-# paragraph separators and the bidirectional overrides and isolates.
-_STEERING = {"\u2028", "\u2029", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
-WHITESPACE = "\t\n\r"  # allowed inside text read from a file: folded into single spaces
+# What steers a terminal or reorders what it shows: the C0 and C1 controls (Unicode's Cc), the line
+# and paragraph separators, and the bidirectional overrides and isolates.
+_BEYOND_C0 = "\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_IN_FILE_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_BEYOND_C0}]")  # tab, \n and \r are folded instead
+_ON_SCREEN = re.compile(f"[\x00-\x09\x0b-\x1f{_BEYOND_C0}]")  # all but the line break
 
 
-def _unsafe(ch: str) -> bool:
-    return ch in _STEERING or unicodedata.category(ch) == "Cc"
+def _escape(ch: str) -> str:
+    n = ord(ch)
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
 
 
 def control(text: str) -> str | None:
     """The first character of `text` that would steer a terminal (as \\x1b, \\u202e...), or None.
     Tabs and line breaks are not counted: they are folded (see `fold`)."""
-    for ch in text:
-        if ch not in WHITESPACE and _unsafe(ch):
-            return _escape(ch)
-    return None
+    m = _IN_FILE_TEXT.search(text)
+    return _escape(m.group()) if m else None
 
 
 def fold(text: str) -> str:
@@ -34,14 +34,7 @@ def speakable(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def _escape(ch: str) -> str:
-    n = ord(ch)
-    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
-
-
 def printable(text: str) -> str:
     """The text with every character that could steer a terminal shown as its escape (\\x1b), so
     that no escape sequence from a file reaches the screen. Line breaks are kept."""
-    if text.isprintable():
-        return text
-    return "".join(_escape(ch) if ch != "\n" and _unsafe(ch) else ch for ch in text)
+    return _ON_SCREEN.sub(lambda m: _escape(m.group()), text)
