@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -44,10 +45,11 @@ def home_env(home: Path, extra: dict | None = None) -> dict:
 BRIEF = "n\nn\nn\n"  # the three emergency questions, asked before every session after the day's first
 
 SCREENED = """
-from coach.history import History
-from coach.screening import screening
+from coach.storage.history import History
+from coach.clinical.screening import screening
+from coach.core.words import catalog as words
 with History.open() as h:
-    h.record_screening("session", [(q.id, q.text, "no") for g in screening().groups for q in g.questions], "clear")
+    h.record_screening("session", [(q.id, q.text, "no") for g in screening(words()).groups for q in g.questions], "clear")
 """
 
 
@@ -57,8 +59,8 @@ def screened_today(home: Path) -> None:
 
 
 def rendered_cue_error(home: Path) -> None:
-    from coach import cue
-    from coach import wav as wavs
+    from coach.audio import cue
+    from coach.audio import wav as wavs
 
     env = home_env(home)
     out = home / "flexion.wav"
@@ -182,17 +184,20 @@ def time_to_first_sound(server: PulseServer, home: Path) -> None:
 MEMORY = """
 import resource, sys
 from pathlib import Path
-from coach.routine import Routine, plan, routines
-from coach.script import build, SAMPLE_RATE
-from coach.session import Session
-from coach.speech import Clips, VoiceSettings
-from coach.words import words
-from coach import export, paths
+from coach.core.dose import plan
+from coach.core.routine import Routine
+from coach.core.rules import routines
+from coach.core.script import build, SAMPLE_RATE
+from coach.audio.render import Session
+from coach.audio.speech import Clips, VoiceSettings
+from coach.core.words import catalog as words
+from coach.audio import export
+from coach.storage import paths
 way, out, times = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
-flexion = routines()["flexion"]
+flexion = routines(words())["flexion"]
 long = Routine("flexion", "long", flexion.intro, flexion.steps * times)
 clips = Clips(VoiceSettings(), paths.cache_dir(), SAMPLE_RATE)
-script = build(long, plan(long), words(), clips.length, SAMPLE_RATE)
+script = build(long, plan(long, words=words()), words(), clips.length, SAMPLE_RATE)
 session = Session(script, clips, 1.0, long)
 if way == "ours":
     export.write(session.renderer(), out)
@@ -255,7 +260,8 @@ def help_time() -> None:
         return statistics.median(times)
 
     ours = best([PY, "-m", "coach", "--help"])
-    naive = best([PY, "-c", "import click, numpy, sounddevice, pyttsx3, coach.cli, sys; sys.argv=['coach','--help']; coach.cli.main()"])
+    naive = best([PY, "-c", "import click, numpy, sounddevice, pyttsx3, coach.cli, sys; "
+                            "sys.argv=['coach','--help']; coach.cli.main()"])
     row("`coach --help`", f"{ours:.3f} s", f"{naive:.3f} s (heavy modules imported at start)", "<= 0.25 s")
 
 
@@ -266,10 +272,10 @@ PAUSE_ARGS = ["start", "--flexion", "--only", "figure-four", "--hold", "30", "--
 def pause_figures(server: PulseServer, home: Path) -> None:
     """Space pressed in a terminal window showing the board: how soon the output is silent (the
     voice mid-sentence), and a hold paused twice, measured on the recording."""
-    from coach import cue
-    from coach.control import count_in
-    from coach.speech import Clips, VoiceSettings
-    from coach.words import words
+    from coach.audio import cue
+    from coach.audio.speech import Clips, VoiceSettings
+    from coach.core.control import count_in
+    from coach.core.words import catalog as words
     from tests.audio_server import RATE, cue_onsets, phrase_onsets
     from tests.conftest import brief
     from tests.terminal import Terminal
@@ -328,8 +334,8 @@ def pause_figures(server: PulseServer, home: Path) -> None:
 def quit_figure(server: PulseServer, home: Path) -> None:
     """q, then q again while the coach is saying "Press q again to quit...": how soon the process
     has ended, beside the way before issue 13 (the whole confirmation sentence, then the key)."""
-    from coach.speech import Clips, VoiceSettings
-    from coach.words import words
+    from coach.audio.speech import Clips, VoiceSettings
+    from coach.core.words import catalog as words
     from tests.conftest import brief
     from tests.terminal import Terminal
 
@@ -381,12 +387,13 @@ def view_cpu(home: Path) -> None:
 
     os.environ["COACH_HOME"] = str(home)
     os.environ["TERM"] = "xterm-256color"
-    from coach import view
-    from coach.exercise import catalog
-    from coach.session import Request, compose
+    from coach.app.session import Request, compose
+    from coach.core.exercise import catalog
+    from coach.core.words import catalog as words
+    from coach.live import view
 
     script = compose(Request("flexion")).script
-    board = view.Board(script, {k: v.name for k, v in catalog().items()}, "coach · flexion routine")
+    board = view.Board(script, {k: v.name for k, v in catalog(words()).items()}, "coach · flexion routine", words())
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     done = threading.Event()
@@ -420,15 +427,39 @@ def view_cpu(home: Path) -> None:
         f"{100 * naive / seconds:.2f}% (clear and redraw all at every tick)", "<= 5%")
 
 
+def underflow_figure(server: PulseServer, home: Path) -> None:
+    """The callback's underflows, counted and recorded with the session: on an idle machine, and
+    with a busy loop on every core beside it (the naive player ignores the status)."""
+    env = home_env(home, server.overrides)
+    counts = []
+    for busy in (0, os.cpu_count() or 1):
+        hogs = [subprocess.Popen([PY, "-c", "while True: pass"]) for _ in range(busy)]
+        try:
+            screened_today(home)
+            done = coach("start", "--no-ratings", *LIVE_ARGS, env=env, input=BRIEF)
+        finally:
+            for hog in hogs:
+                hog.kill()
+                hog.wait()
+        assert done.returncode == 0, done.stderr
+        row_ = sqlite3.connect(home / "data" / "history.sqlite3").execute(
+            "SELECT underflows, at_seconds FROM sessions ORDER BY id DESC LIMIT 1").fetchone()
+        counts.append((busy, row_[0], row_[1]))
+    said = "; ".join(f"{n} with {'no busy core' if busy == 0 else f'{busy} cores kept busy'} ({secs:.0f} s)"
+                     for busy, n, secs in counts)
+    row("audio callback underflows in a live session, recorded in its history row", said,
+        "not counted: the callback's status is ignored", "counted; 0 on an idle machine")
+
+
 def naive_pause(server: PulseServer) -> float:
     """Pausing by only no longer feeding the stream: what is buffered still plays."""
     code = """
 import os, sys, time, threading
 from array import array
 import numpy as np
-from coach import sink
-from coach.render import Renderer
-from coach.script import Event, Script
+from coach.audio import sink
+from coach.audio.render import Renderer
+from coach.core.script import Event, Script
 sr, n = 22050, 22050 * 3
 tone = array("h", (np.sin(2 * np.pi * 440 * np.arange(n) / sr) * 8000).astype(np.int16).tobytes())
 r = Renderer(Script("t", sr, (Event(0, n, "speech", text="t"),)), lambda t: tone, lambda c: array("h"))
@@ -468,6 +499,7 @@ def main() -> None:
             live_cue_error(server, home)
             pause_figures(server, home)
             quit_figure(server, home)
+            underflow_figure(server, home)
             stop_key_figure(server, home)  # last: its stopped session bars flexion in this home
         view_cpu(home)
     print("\n| figure | ours | naive | target |\n|---|---|---|---|")

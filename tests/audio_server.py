@@ -184,6 +184,19 @@ class Recorder:
             reached = self._arrived.wait_for(lambda: bool(self.chunks) and self.chunks[-1][0] >= stamp, timeout)
         assert reached, "the recorder stopped receiving audio"
 
+    def reached(self, stamp: float) -> bool:
+        """Whether the recording has reached `stamp` (time.monotonic): audio stamped after it came."""
+        return bool(self.chunks) and self.chunks[-1][0] >= stamp
+
+    def wait_for_sound(self, timeout: float, after: float = 0.0, threshold: float = 0.01) -> bool:
+        """Wait until a chunk with sound in it has arrived, stamped after `after` (time.monotonic);
+        False if none came within `timeout`."""
+        def heard() -> bool:
+            return any(stamp > after and np.abs(chunk).max() / 32768.0 > threshold for stamp, chunk in list(self.chunks))
+
+        with self._arrived:
+            return self._arrived.wait_for(heard, timeout)
+
     def first_sound_at(self, threshold: float = 0.01) -> float | None:
         """The arrival time (time.monotonic) of the first chunk with sound in it."""
         for stamp, chunk in list(self.chunks):
@@ -192,19 +205,45 @@ class Recorder:
         return None
 
 
+def correlate(recording: np.ndarray, templates: list[np.ndarray]) -> list[np.ndarray]:
+    """Each template's cross-correlation with the recording at every offset where it fits whole,
+    by overlap-save: FFTs of blocks a few times the template's length, each block's transform
+    shared by all the templates (of one length). Minutes of recording match in a fraction of a
+    second, where one FFT of the whole recording took seconds."""
+    m = len(templates[0])
+    assert all(len(t) == m for t in templates)
+    size = 1 << max(16, (2 * m).bit_length())
+    step = size - m + 1
+    spectra = [np.conj(np.fft.rfft(t, size)) for t in templates]
+    n = len(recording) - m + 1
+    out = [np.empty(n) for _ in templates]
+    for start in range(0, n, step):
+        block = np.fft.rfft(recording[start:start + size], size)
+        k = min(step, n - start)
+        for corr, spectrum in zip(out, spectra):
+            corr[start:start + k] = np.fft.irfft(block * spectrum, size)[:k]
+    return out
+
+
 def match_scores(recording: np.ndarray, template: np.ndarray) -> np.ndarray:
-    """How well `template` matches `recording` at each offset: a normalized cross-correlation
-    (computed with FFTs), 1.0 for an exact copy at any loudness, so speech does not pass for a cue."""
-    n = len(recording) + len(template) - 1
-    size = 1 << (n - 1).bit_length()
-    corr = np.fft.irfft(np.fft.rfft(recording, size) * np.conj(np.fft.rfft(template, size)), size)
-    corr = corr[: len(recording) - len(template) + 1]
-    power = np.concatenate(([0.0], np.cumsum(recording.astype(np.float64) ** 2)))
-    energy = power[len(template):] - power[: len(recording) - len(template) + 1]  # moving sums
-    t_energy = np.sum(template.astype(np.float64) ** 2)
-    score = corr / (np.sqrt(energy * t_energy) + 1e-9)
-    score[energy < 0.1 * t_energy] = 0.0  # near-silence matches nothing
-    return score
+    """How well `template` matches `recording` at each offset: a normalized cross-correlation,
+    1.0 for an exact copy at any loudness, so speech does not pass for a cue."""
+    return scores(recording, [template])[0]
+
+
+def scores(recording: np.ndarray, templates: list[np.ndarray]) -> list[np.ndarray]:
+    """`match_scores` for several templates of one length at once."""
+    recording = recording.astype(np.float64)
+    m = len(templates[0])
+    power = np.concatenate(([0.0], np.cumsum(recording ** 2)))
+    energy = power[m:] - power[: len(recording) - m + 1]  # moving sums
+    out = []
+    for template, corr in zip(templates, correlate(recording, templates)):
+        t_energy = np.sum(template.astype(np.float64) ** 2)
+        score = corr / (np.sqrt(np.maximum(energy, 0.0) * t_energy) + 1e-9)
+        score[energy < 0.1 * t_energy] = 0.0  # near-silence matches nothing
+        out.append(score)
+    return out
 
 
 def cue_onsets(recording: np.ndarray, template: np.ndarray, count: int, min_gap: int) -> list[int]:
@@ -222,7 +261,7 @@ def cue_onsets(recording: np.ndarray, template: np.ndarray, count: int, min_gap:
 def heard_onsets(recording: np.ndarray, scheduled: list[dict]) -> list[float]:
     """For each scheduled cue (events of `coach script --json`, in order), where it was heard in
     the recording, in seconds: each cue's matches are taken in order of time."""
-    from coach import cue
+    from coach.audio import cue
 
     found = {}
     for name in {e["cue"] for e in scheduled}:
@@ -247,8 +286,8 @@ def heard_phrase(recording: np.ndarray, samples, sample_rate: int, seconds: floa
     piece = int(PIECE * RATE)
     if len(template) < 2 * piece:
         return float(match_scores(recording, template).max())
-    scores = [match_scores(recording, template[i:i + piece]).max() for i in range(0, len(template) - piece + 1, piece)]
-    return float(np.median(scores))
+    pieces = [template[i:i + piece] for i in range(0, len(template) - piece + 1, piece)]
+    return float(np.median([s.max() for s in scores(recording, pieces)]))
 
 
 def phrase_onsets(recording: np.ndarray, samples, sample_rate: int, count: int) -> list[int]:

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,10 @@ import pytest
 from tests.audio_server import AudioServerError, PulseServer
 
 ROOT = Path(__file__).resolve().parent.parent
+# The routine the live tests play (tests/routines/tiny.toml): holds of seconds, few words, spoken
+# at 400 words a minute. One side of its knee hug takes 41 s, the whole routine 86 s.
+TINY = ("--routine", str(ROOT / "tests" / "routines" / "tiny.toml"), "--rate", "400")
+ONE_SIDE = (*TINY, "--only", "knee-hug", "--side", "left")
 
 # A run started in the background of a non-interactive shell inherits SIGINT ignored, and so would
 # every coach the tests start, and Ctrl-C tests would wait for ever: give them the default back.
@@ -20,10 +25,32 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+FAST_LIMIT = 60  # seconds: a test without real-time playback that takes longer has hung
+LIVE_LIMIT = 240  # seconds: a live test plays a routine of seconds; four minutes is a hang
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that uses the audio server is live: it plays in real time, and may take longer (its
+    own `timeout` mark, where it plays a long part on purpose, wins)."""
+    for item in items:
+        live = "pulse" in getattr(item, "fixturenames", ()) or item.get_closest_marker("live") is not None
+        if live:
+            item.add_marker(pytest.mark.live)
+        if item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(LIVE_LIMIT if live else FAST_LIMIT))
+
+
 @pytest.fixture(scope="session")
 def shared_cache(tmp_path_factory) -> Path:
-    """One speech cache for the run, so each phrase is synthesized once."""
-    return tmp_path_factory.mktemp("coach-cache")
+    """One speech cache for the run, so each phrase is synthesized once: with pytest-xdist, one for
+    all its workers (beside their own temporary folders). Clips are written whole and renamed into
+    place, so two workers making the same one at once is safe."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    path = root / "coach-cache"
+    path.mkdir(exist_ok=True)
+    return path
 
 
 @pytest.fixture(autouse=True)
@@ -105,10 +132,25 @@ def start_with_answers(args: list[str], env: dict, answers: list[str]):
 
 def screened_today() -> None:
     """Record today's safety questions as all answered no (in the test's COACH_HOME)."""
-    from coach.history import History
-    from coach.screening import screening
+    from coach.clinical.screening import screening
+    from coach.core.words import catalog as words
+    from coach.storage.history import History
 
     with History.open() as h:
-        qs = [q for g in screening().groups for q in g.questions]
+        qs = [q for g in screening(words()).groups for q in g.questions]
         assert len(qs) == len(NO)
         h.record_screening("session", [(q.id, q.text, "no") for q in qs], "clear")
+
+
+def wait_for_step(step: str, timeout: float = 120) -> dict:
+    """Until the history says the session is at `step` (the row is written as the step begins)."""
+    from coach.storage.history import History
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with History.open() as h:
+            rows = h.table("sessions")
+        if rows and rows[0]["step"] == step:
+            return rows[0]
+        time.sleep(0.05)  # polling the file: SQLite has no change notification across processes
+    raise AssertionError(f"the session never reached {step}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import fcntl
 import os
 import pty
@@ -10,8 +11,6 @@ import struct
 import sys
 import termios
 import time
-
-import copy
 
 import pyte
 
@@ -86,6 +85,16 @@ class Terminal:
         while not self.shows(text):
             assert time.monotonic() < deadline, f"never showed {text!r}:\n" + "\n".join(self.screen.display)
             assert self.read(0.02), f"ended before showing {text!r}:\n" + "\n".join(self.screen.display)
+        return time.monotonic()
+
+    def wait_until(self, event, timeout: float = 120) -> float:
+        """Until `event()` is true, reading the terminal meanwhile (a coach whose output is not read
+        would block): the time it came true."""
+        deadline = time.monotonic() + timeout
+        while not event():
+            assert time.monotonic() < deadline, "never happened:\n" + "\n".join(self.screen.display)
+            if not self.read(0.02):
+                assert event(), "the coach ended first:\n" + "\n".join(self.screen.display)
         return time.monotonic()
 
     def read(self, seconds: float) -> bool:

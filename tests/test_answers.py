@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import io
 import os
+import select
 import termios
 import threading
-import time
 
 import pytest
 
-from coach.answers import KeyAnswers, LineAnswers, NoMoreAnswers, Question, questions
-from coach.guide import Guide
-from coach.screening import screening
+from coach.clinical.screening import screening
+from coach.core.question import Question, questions
+from coach.core.words import catalog as words
+from coach.live.answers import KeyAnswers, LineAnswers, NoMoreAnswers
+from coach.live.guide import Guide
 
 
 @pytest.mark.parametrize(
@@ -28,18 +30,18 @@ from coach.screening import screening
     ],
 )
 def test_parse(qid, raw, answer):
-    assert questions()[qid].parse(raw) == answer
+    assert questions(words())[qid].parse(raw) == answer
 
 
 def test_skippable_questions_take_x():
-    q = Question("leg", "Leg?", "pain", skippable=True)
+    q = Question("leg", "Leg?", "pain", words(), skippable=True)
     assert q.parse("x") == "" and q.parse("skip") == ""
     assert q.hint() == "[0-9, t ten, x skip]"
 
 
 def test_every_safety_question_is_yes_or_no_and_asked_plainly():
-    qs = [q for g in screening().groups for q in g.questions]
-    assert [g.id for g in screening().groups] == ["emergency", "urgent"]
+    qs = [q for g in screening(words()).groups for q in g.questions]
+    assert [g.id for g in screening(words()).groups] == ["emergency", "urgent"]
     assert len(qs) == 9 and all(q.kind == "yes-no" for q in qs)
     assert all(q.text.endswith("?") and len(q.text) < 120 for q in qs)
     assert "genitals" in qs[0].text  # saddle numbness is asked directly (NICE CKS)
@@ -47,6 +49,7 @@ def test_every_safety_question_is_yes_or_no_and_asked_plainly():
 
 class FakePlayer:
     sample_rate = 22050
+    underflows = 0
 
     def play(self, *args, **kwargs):
         return True
@@ -65,14 +68,14 @@ class FakeClips:
 def guide_with(answers) -> tuple[Guide, list[str], list[str]]:
     printed: list[str] = []
     spoken: list[str] = []
-    g = Guide(FakePlayer(), FakeClips(), answers, printed.append)  # type: ignore[arg-type]
+    g = Guide(FakePlayer(), FakeClips(), answers, printed.append, words())  # type: ignore[arg-type]
     g.speak = lambda *lines, until_key=False: spoken.extend(lines)  # type: ignore[method-assign]
     return g, printed, spoken
 
 
 def test_bad_lines_repeat_the_question_and_the_end_of_input_stops():
     g, printed, spoken = guide_with(LineAnswers(io.StringIO("maybe\n\n12\n4\n")))
-    leg = questions()["leg"]
+    leg = questions(words())["leg"]
     assert g.ask(leg) == "4"
     assert spoken == [leg.text] * 4  # asked, then again after each of the three bad answers
     assert sum("Please answer with one of these keys" in p for p in printed) == 3
@@ -89,11 +92,11 @@ def test_keys_in_a_real_terminal():
         with keys.session():
             assert not termios.tcgetattr(slave)[3] & termios.ICANON  # cbreak: no Enter needed
             os.write(master, b"y")  # pressed before the question: must not answer it
-            time.sleep(0.1)
+            assert select.select([slave], [], [], 5)[0]  # it has reached the terminal
             threading.Timer(0.3, os.write, (master, b"q")).start()  # a wrong key: asks again
             threading.Timer(0.6, os.write, (master, b"\x1b[A")).start()  # an arrow key: asks again
             threading.Timer(0.9, os.write, (master, b"n")).start()
-            assert g.ask(Question("saddle", "Numbness?", "yes-no")) == "no"
+            assert g.ask(Question("saddle", "Numbness?", "yes-no", words())) == "no"
         assert termios.tcgetattr(slave)[3] & termios.ICANON  # the terminal is as it was
         assert spoken == ["Numbness?"] * 3
     finally:
@@ -104,12 +107,12 @@ def test_keys_in_a_real_terminal():
 def test_silence_repeats_the_question(monkeypatch):
     master, slave = os.openpty()
     try:
-        monkeypatch.setattr("coach.guide.REPEAT_AFTER", 0.2)
+        monkeypatch.setattr("coach.live.guide.REPEAT_AFTER", 0.2)
         keys = KeyAnswers(slave)
         g, printed, spoken = guide_with(keys)
         with keys.session():
             threading.Timer(0.5, os.write, (master, b"s")).start()
-            assert g.ask(questions()["compared"]) == "same"
+            assert g.ask(questions(words())["compared"]) == "same"
         assert len(spoken) >= 2 and any(p.startswith("(again)") for p in printed)
     finally:
         os.close(master)

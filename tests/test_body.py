@@ -10,14 +10,17 @@ import datetime as dt
 import json
 
 import numpy as np
+import pytest
 
-from coach import cue, evidence, paths
-from coach.answers import questions
-from coach.history import History
-from coach.preference import day_words
-from coach.script import SAMPLE_RATE
-from coach.speech import Clips, VoiceSettings
-from coach.words import words
+from coach.audio import cue
+from coach.audio.speech import Clips, VoiceSettings
+from coach.clinical import evidence
+from coach.clinical.preference import day_words
+from coach.core.question import questions
+from coach.core.script import SAMPLE_RATE
+from coach.core.words import catalog as words
+from coach.storage import paths
+from coach.storage.history import History
 from tests.audio_server import RATE, heard_phrase, match_scores, phrase_onsets
 from tests.conftest import BRIEF, NO, brief, run_coach, screened_today
 from tests.terminal import Terminal
@@ -36,10 +39,10 @@ def heard(recording, text: str, seconds: float = 0.6) -> float:
     return heard_phrase(recording, clips().get(text), SAMPLE_RATE, seconds)
 
 
-def test_a_flare_in_the_test_rests_asks_again_and_bars_the_direction(pulse, tmp_path):
+@pytest.mark.timeout(480)  # the test's own length: two 30 s positions and its shortest rest, a minute
+def test_a_flare_in_the_test_rests_asks_again_and_bars_the_direction(pulse):
     """Knees to chest makes the pain spread to the foot; after a minute's rest it has not settled:
-    flexion stops and is barred, lying on the stomach eases it. Then `coach start` does not choose
-    flexion, asks before doing it, and a file carries the warning."""
+    flexion stops and is barred, lying on the stomach eases it."""
     recorder = pulse.recorder().start()
     answers = NO + ["6", "3", "calf"] + ["6", "3", "foot", "n", "w"] + ["6", "3", "foot", "n"] \
         + ["4", "3", "calf", "n", "b"]
@@ -58,7 +61,7 @@ def test_a_flare_in_the_test_rests_asks_again_and_bars_the_direction(pulse, tmp_
                  avoid):
         assert line in out, line
         assert heard(recording, line, 3.0) > HEARD, line
-    numbness = questions()["numbness"].text
+    numbness = questions(words())["numbness"].text
     assert out.count(numbness) == 3 and heard(recording, numbness) > HEARD  # after each position and the rest
     # the rest on the recording: from the end of its last line to the questions asked again, one minute
     again = phrase_onsets(recording, clips().get(w.test_again), SAMPLE_RATE, 3)
@@ -79,6 +82,35 @@ def test_a_flare_in_the_test_rests_asks_again_and_bars_the_direction(pulse, tmp_
     follows = run_coach("script")
     assert follows.stdout.startswith("# extension routine")
     assert "Using the extension routine" in follows.stderr
+    with History.open() as h:
+        assert evidence.recommendation(h, w).bar("flexion").text(w) == avoid
+
+
+def flared_in_a_test() -> str:
+    """The history a test like the one above leaves: knees to chest spread the pain to the foot and
+    did not settle, lying on the stomach eased it. What the coach says of the bar on flexion."""
+    from coach.clinical.response import Rating, compare
+
+    verdict = compare(Rating(6, 3, "calf"), Rating(6, 3, "foot", False), "worse")
+    with History.open() as h:
+        tid = h.start_trial()
+        flares = [{"direction": "flexion", "exercise": "knees-to-chest", "verdict": verdict.to_dict()}]
+        h.update("trials", tid, flares=json.dumps(flares), worse=json.dumps(["flexion"]))
+        h.end("trials", tid, "completed", step="result", result="extension", worse=json.dumps(["flexion"]),
+              better=json.dumps(["extension"]), caution="[]", reasons="[]")
+        return evidence.recommendation(h, words()).bar("flexion").text(words())
+
+
+def test_a_barred_direction_is_not_chosen_and_is_asked_about_when_chosen(pulse, tmp_path):
+    """After the flare above (as the history records it): `coach start` does not choose flexion,
+    asks before doing it, records the answer with the session it let run, and a file carries the
+    warning."""
+    avoid = flared_in_a_test()
+    screened_today()  # as the test did: later sessions that day ask the three emergency questions
+    assert avoid.startswith("Avoid flexion for now.") and "the pain spread farther down, from calf to foot" in avoid
+    w = words()
+    follows = run_coach("script")
+    assert follows.stdout.startswith("# extension routine")
     # chosen by its flag: said why, asked, and a no runs nothing
     recorder = pulse.recorder().start()
     declined = run_coach("start", "--flexion", "--no-ratings", *SHORT, env=pulse.env, answers=BRIEF + ["n"])
@@ -158,9 +190,9 @@ def test_the_stop_key_stops_at_once_and_asks_the_after_rating(pulse):
     for question, key in [("How much pain is in your leg", "4"), ("How far down", "t")]:
         term.wait_for(question)
         term.press(key)
-    term.wait_shown("seconds left · hold 1 of 2")
+    held = term.wait_shown("seconds left · hold 1 of 2")
     assert term.shows("w worse: stop")
-    term.read(2.0)
+    term.wait_until(lambda: recorder.reached(held + 2.0))  # two seconds into the hold, on the audio clock
     pressed = term.press("w")
     term.wait_for("Let's stop here, because your pain is worse.")
     for question, key in [("How much pain is in your leg", "6"), ("How far down", "c"), ("Any new numbness", "n")]:

@@ -86,7 +86,7 @@ def test_missing_portaudio(tmp_path, monkeypatch):
 
 
 def test_an_unexpected_failure_is_one_line_and_debug_shows_it(monkeypatch):
-    from coach import session
+    from coach.app import session
 
     def bug(request, preamble=()):
         raise KeyError("boom")

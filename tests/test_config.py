@@ -9,7 +9,7 @@ import wave
 import numpy as np
 import pytest
 
-from coach import config
+from coach.storage import config
 from tests.conftest import run_coach
 from tests.test_cue import peak_hz
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.control import count_in, next_exercise, previous_exercise, repeat, resume_at, spans
-from coach.script import SAMPLE_RATE, SPEECH
-from coach.words import words
+from coach.core.control import count_in, next_exercise, previous_exercise, repeat, resume_at, spans
+from coach.core.script import SAMPLE_RATE, SPEECH
+from coach.core.words import catalog as words
 from tests.test_script import by_chars, make
 
 SR = SAMPLE_RATE

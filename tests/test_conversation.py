@@ -8,20 +8,21 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import time
 
 import numpy as np
 import pytest
 
-from coach import cue, paths
-from coach.answers import questions
-from coach.history import History
-from coach.screening import screening
-from coach.script import SAMPLE_RATE
-from coach.speech import Clips, VoiceSettings
+from coach.audio import cue
+from coach.audio.speech import Clips, VoiceSettings
+from coach.clinical.screening import screening
+from coach.core.question import questions
+from coach.core.script import SAMPLE_RATE
+from coach.core.words import catalog as words
+from coach.storage import paths
+from coach.storage.history import History
 from tests.audio_server import LIVE_TOLERANCE, RATE, cue_onsets, heard_phrase
+from tests.conftest import BRIEF, NO, ONE_SIDE, TINY, run_coach, screened_today, start_with_answers, wait_for_step
 from tests.terminal import Terminal
-from tests.conftest import BRIEF, NO, run_coach, screened_today, start_with_answers
 
 FAST = ("--rate", "400")
 HEARD = 0.8  # match score of a phrase that was played (an exact copy scores 1.0)
@@ -37,15 +38,15 @@ def test_coach_test_finds_flexion_and_start_follows_it(pulse):
     recording = recorder.stop()
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    first_question = screening().groups[0].questions[0].text
-    compared = questions()["compared"].text
-    for printed in (first_question, questions()["leg"].text, compared, "Result: flexion:",
+    first_question = screening(words()).groups[0].questions[0].text
+    compared = questions(words())["compared"].text
+    for printed in (first_question, questions(words())["leg"].text, compared, "Result: flexion:",
                     "knees to chest: better, the pain moved back up, from calf to thigh"):
         assert printed in out
     # spoken, not only printed
     assert heard_phrase(recording, clip(first_question), SAMPLE_RATE) > HEARD
     assert heard_phrase(recording, clip(compared), SAMPLE_RATE) > HEARD
-    assert heard_phrase(recording, clip(questions()["numbness"].text), SAMPLE_RATE) > HEARD
+    assert heard_phrase(recording, clip(questions(words())["numbness"].text), SAMPLE_RATE) > HEARD
     said = ("Knees to chest, the pain moved back up, from calf to thigh; leg pain went down 2 points, from 6 to 4; "
             "more back pain while the leg pain retreats is a good sign.")
     assert "Result: flexion: knees to chest helped. The flexion routine may help." in out
@@ -90,22 +91,21 @@ def test_a_yes_stops_and_no_exercise_is_guided_that_day(pulse):
 
 def test_check_ins_and_ratings_then_worse_stops_the_session(pulse):
     screened_today()
-    args = ("--flexion", "--only", "knees-to-chest", "--only", "figure-four", "--reps", "2", "--hold", "30",
-            "--side", "left", "--check-in", *FAST)
+    args = (*TINY, "--side", "left", "--check-in")  # reach up, then a knee hug on the left
     result = run_coach("start", *args, env=pulse.env, answers=BRIEF + ["5", "knee", "b", "w", "6", "calf", "n"])
     assert result.returncode == 4, result.stderr
     assert "Let's stop here, because your pain is worse." in result.stdout
-    assert result.stderr.strip().startswith("Stopped after figure-four because the pain was worse.")
+    assert result.stderr.strip().startswith("Stopped after knee-hug because the pain was worse.")
     with History.open() as h:
         [s] = h.table("sessions")
-        assert (s["outcome"], s["step"], s["response"]) == ("symptoms", "check-in after figure-four", "worse")
+        assert (s["outcome"], s["step"], s["response"]) == ("symptoms", "check-in after knee-hug", "worse")
         assert json.loads(s["response_reasons"])["reasons"][0] == {"key": "felt_worse", "before": None, "after": None}
         assert json.loads(s["options"])["check_in"] is True
         got = [(r["moment"], r["exercise"], r["leg"], r["reach"], r["compared"]) for r in h.table("ratings")]
-        assert got == [("before", None, 5, "knee", None), ("check-in", "knees-to-chest", None, None, "better"),
-                       ("check-in", "figure-four", None, None, "worse"), ("after", None, 6, "calf", None)]
+        assert got == [("before", None, 5, "knee", None), ("check-in", "reach-up", None, None, "better"),
+                       ("check-in", "knee-hug", None, None, "worse"), ("after", None, 6, "calf", None)]
     table = run_coach("history").stdout
-    assert "stopped for symptoms at check-in after figure-four" in table and "5 (knee)" in table
+    assert "stopped for symptoms at check-in after knee-hug" in table and "5 (knee)" in table
 
 
 def test_the_end_of_input_is_a_clean_recorded_stop(pulse):
@@ -118,23 +118,9 @@ def test_the_end_of_input_is_a_clean_recorded_stop(pulse):
         assert (s["outcome"], s["step"]) == ("no-answer", "rating before")
 
 
-SHORT = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left")
-
-
 def start_live(pulse) -> subprocess.Popen:
     screened_today()
-    return start_with_answers(["start", "--no-ratings", *SHORT, *FAST], pulse.env, BRIEF)
-
-
-def wait_for_step(step: str, timeout: float = 120) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with History.open() as h:
-            rows = h.table("sessions")
-        if rows and rows[0]["step"] == step:
-            return rows[0]
-        time.sleep(0.2)
-    raise AssertionError(f"the session never reached {step}")
+    return start_with_answers(["start", "--no-ratings", *ONE_SIDE], pulse.env, BRIEF)
 
 
 @pytest.mark.parametrize("sig, code, reason", [
@@ -143,40 +129,39 @@ def wait_for_step(step: str, timeout: float = 120) -> dict:
     (signal.SIGHUP, 129, "SIGHUP (the terminal closed)"),
 ])
 def test_a_signal_mid_session_is_recorded_as_interrupted_at_its_step(pulse, sig, code, reason):
-    script = json.loads(run_coach("script", "--json", *SHORT, *FAST).stdout)
+    script = json.loads(run_coach("script", "--json", *ONE_SIDE).stdout)
     proc = start_live(pulse)
-    wait_for_step("figure-four, left side")
-    time.sleep(1.0)
+    wait_for_step("knee-hug, left side")
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == code, err
     assert err.strip() == "Stopped." and "Traceback" not in err
     with History.open() as h:
         [s] = h.table("sessions")
-    assert (s["outcome"], s["reason"], s["step"]) == ("interrupted", reason, "figure-four, left side")
-    inside = [e for e in script["events"] if e.get("exercise") == "figure-four" and e.get("side") == "left"]
+    assert (s["outcome"], s["reason"], s["step"]) == ("interrupted", reason, "knee-hug, left side")
+    inside = [e for e in script["events"] if e.get("exercise") == "knee-hug" and e.get("side") == "left"]
     assert inside[0]["start"] <= s["at_seconds"] <= inside[-1]["end"]
 
 
 def test_a_killed_session_is_found_and_recorded_as_interrupted(pulse):
     proc = start_live(pulse)
-    wait_for_step("figure-four, left side")
+    wait_for_step("knee-hug, left side")
     proc.kill()
     proc.wait(timeout=30)
     shown = run_coach("history")
     assert "1 earlier session ended without finishing and was recorded as interrupted." in shown.stderr
-    assert "interrupted at figure-four, left side" in shown.stdout
+    assert "interrupted at knee-hug, left side" in shown.stdout
 
 
+@pytest.mark.live  # its own audio server, stopped mid-session
 def test_losing_the_audio_output_is_recorded(tmp_path):
     from tests.audio_server import PulseServer
 
     server = PulseServer().start()  # its own server: this test stops it mid-session
     try:
         screened_today()
-        proc = start_with_answers(["start", "--no-ratings", *SHORT, *FAST], server.env, BRIEF)
-        wait_for_step("introduction", timeout=60)
-        time.sleep(2)
+        proc = start_with_answers(["start", "--no-ratings", *ONE_SIDE], server.env, BRIEF)
+        wait_for_step("knee-hug, left side", timeout=60)  # in the middle of the session
     finally:
         server.stop()
     out, err = proc.communicate(timeout=60)
@@ -192,8 +177,7 @@ def test_losing_the_audio_output_is_recorded(tmp_path):
 def test_single_keys_in_a_terminal_end_to_end(pulse):
     """`coach start` in a terminal window: each question answered by one key, no Enter; the check-in
     question is asked on the full-screen board, the others before and after it."""
-    term = Terminal(pulse.env, "start", "--flexion", "--only", "knees-to-chest", "--reps", "1", "--check-in",
-                    *FAST, size=(100, 30))
+    term = Terminal(pulse.env, "start", *TINY, "--only", "reach-up", "--check-in", size=(100, 30))
     for k in range(9):
         term.wait_for("[y yes, n no]", count=k + 1)
         term.press("n")

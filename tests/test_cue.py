@@ -8,9 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach import cue
-from coach.script import SAMPLE_RATE
-from coach import wav
+from coach.audio import cue, wav
+from coach.core.script import SAMPLE_RATE
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from coach.errors import InputError
-from coach.exercise import catalog
-from coach.routine import plan, routines
+from coach.core.dose import plan
+from coach.core.errors import InputError
+from coach.core.exercise import catalog
+from coach.core.rules import routines
+from coach.core.words import catalog as words
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +29,7 @@ NOTES = {
 
 
 def test_every_exercise_of_the_article_with_the_notes_doses():
-    exs = catalog()
+    exs = catalog(words())
     assert list(exs) == list(NOTES)
     for ex_id, row in NOTES.items():
         ex = exs[ex_id]
@@ -45,23 +47,25 @@ def test_every_exercise_of_the_article_with_the_notes_doses():
 
 
 def test_positions():
-    exs = catalog()
+    exs = catalog(words())
     assert {e.id for e in exs.values() if e.position == "stomach"} == {"prone-lying", "prone-on-elbows"}
 
 
 def test_routines():
-    r = routines()
+    r = routines(words())
     assert r["flexion"].exercises == ("knees-to-chest", "knee-to-opposite-shoulder", "figure-four", "sciatic-nerve-glide")
     assert r["extension"].exercises == ("prone-lying", "prone-on-elbows", "knee-to-opposite-shoulder", "figure-four", "sciatic-nerve-glide")
 
 
 def test_spoken_words_never_promise_relief():
-    from coach.words import words
+    from coach.core.words import catalog as words
 
-    texts = [t for ex in catalog().values() for t in ex.say.all()]
-    texts += [r.intro for r in routines().values()]
-    texts += [v for v in words().raw.values() if isinstance(v, str)]
-    texts += words().disclaimer + words().close
+    texts = [t for ex in catalog(words()).values() for t in ex.say.all()]
+    texts += [r.intro for r in routines(words()).values()]
+    from coach.core import data
+
+    texts += [v for v in data.read("lang/en.toml").values() if isinstance(v, str)]
+    texts += [*words().disclaimer, *words().close]
     for t in texts:
         low = t.lower()
         for promise in ("cure", "will help", "relief", "heal", "fix your", "guarantee"):
@@ -84,12 +88,12 @@ def test_spoken_words_never_promise_relief():
 )
 def test_bad_options_are_named(options, message):
     with pytest.raises(InputError) as e:
-        plan(routines()["flexion"], **options)
+        plan(routines(words())["flexion"], **options, words=words())
     assert message in str(e.value)
 
 
 def test_options_in_range_apply():
-    doses = plan(routines()["flexion"], only=("knees-to-chest",), hold=60, reps=5)
+    doses = plan(routines(words())["flexion"], only=("knees-to-chest",), hold=60, reps=5, words=words())
     (d,) = doses
     assert (d.hold_seconds, d.count, d.sides) == (60, 5, (None,))
 

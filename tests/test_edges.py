@@ -23,11 +23,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coach import config, routine
 from coach.cli import cli
-from coach.errors import InputError
-from coach.text import control, printable
-from tests.conftest import BRIEF, run_coach, screened_today
+from coach.core import routine, rules
+from coach.core.errors import InputError
+from coach.core.text import control, printable
+from coach.core.words import catalog as words
+from coach.storage import config
+from tests.conftest import BRIEF, ONE_SIDE, run_coach, screened_today
 
 FLOATS = {key: s for key, s in config.SETTINGS.items() if s.kind is float}
 HYPOTHESIS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -117,7 +119,7 @@ def routine_text(**fields: str) -> str:
 def test_routine_text_is_refused_with_its_line_or_kept_plain_and_speakable(key, value):
     text = routine_text(**{key: value})
     try:
-        r = routine.parse(text, "mine.toml", "mine", "mine.toml")
+        r = rules.parse(text, "mine.toml", "mine", words(), "mine.toml")
     except routine.RoutineError as e:
         assert all(p.startswith("mine.toml") for p in e.problems)
         assert control(printable(str(e))) is None
@@ -215,7 +217,7 @@ def test_any_nesting_is_read_or_refused_never_a_recursion_error(depth, kind, tmp
         value = None
     text = f"x = {value}\n" if value else "".join(f"[{'.'.join(['t'] * n)}]\n" for n in range(1, min(depth, 300) + 1))
     with pytest.raises(InputError):
-        routine.parse(text, "deep.toml", "deep")
+        rules.parse(text, "deep.toml", "deep", words())
     folder = tmp_path_factory.mktemp("deep")
     (folder / "config.toml").write_text(text, encoding="utf-8")
     with pytest.raises(InputError):
@@ -472,7 +474,7 @@ def test_health_data_is_private_whatever_the_umask(tmp_path, umask):
 
 
 def test_the_history_write_ahead_files_are_private_too(tmp_path):
-    from coach.history import History
+    from coach.storage.history import History
 
     old = os.umask(0)
     try:
@@ -493,8 +495,7 @@ def test_no_part_of_the_coach_opens_a_network_socket(pulse, tmp_path):
         pytest.fail("strace is missing: ./scripts/setup test installs it")
     screened_today()
     log = tmp_path / "trace"
-    commands = [["start", "--flexion", "--only", "knees-to-chest", "--reps", "1", "--hold", "30", "--no-ratings",
-                 "--rate", "400"], ["export", "--extension", "--only", "prone-lying", str(tmp_path / "x.ogg")]]
+    commands = [["start", *ONE_SIDE, "--no-ratings"], ["export", "--extension", "--only", "prone-lying", str(tmp_path / "x.ogg")]]
     for n, args in enumerate(commands):
         result = subprocess.run(["strace", "-f", "-qq", "-e", "trace=socket,connect", "-o", f"{log}{n}",
                                  sys.executable, "-m", "coach", *args], env=pulse.env, input="\n".join(BRIEF) + "\n",
@@ -519,7 +520,7 @@ def test_a_routine_files_numbers_are_finite_and_in_range(value):
         movement = "Straighten the knee."
         """)
     with pytest.raises(routine.RoutineError, match=r"mine.toml:7: exercise\[1\].seconds_per_rep: expected a number of seconds from 2 to 12"):
-        routine.parse(text, "mine.toml", "mine")
+        rules.parse(text, "mine.toml", "mine", words())
     with pytest.raises(routine.RoutineError, match=r"exercise\[1\].hold: expected a whole number"):
-        routine.parse(text.replace("reps = 10\n", f"hold = {value}\nholds = 2\n").replace(f"seconds_per_rep = {value}\n", ""),
-                      "mine.toml", "mine")
+        rules.parse(text.replace("reps = 10\n", f"hold = {value}\nholds = 2\n").replace(f"seconds_per_rep = {value}\n", ""),
+                      "mine.toml", "mine", words())

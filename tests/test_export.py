@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from coach import export
-from coach.errors import CoachError
-from coach.session import Request, compose
+from coach.app.session import Request, compose
+from coach.audio import export
+from coach.core.errors import CoachError
 from tests.conftest import run_coach
 from tests.terminal import Terminal
 

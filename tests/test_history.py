@@ -8,12 +8,12 @@ import subprocess
 import sys
 import textwrap
 
-from coach import history as hist
-from coach.history import MIGRATIONS, History
+from coach.storage import history as hist
+from coach.storage.history import MIGRATIONS, History
 
 COLUMNS = {
     "sessions": {"id", "routine", "options", "started", "ended", "outcome", "step", "at_seconds", "reason", "pid",
-                 "direction", "response", "response_reasons"},
+                 "direction", "response", "response_reasons", "underflows"},
     "ratings": {"id", "at", "session_id", "trial_id", "moment", "exercise", "leg", "back", "reach", "compared", "verdict",
                 "numbness", "reasons"},
     "trials": {"id", "started", "ended", "outcome", "step", "reason", "result", "worse", "reasons", "pid",
@@ -92,7 +92,7 @@ def test_a_newer_schema_is_refused_not_damaged(tmp_path):
     db.close()
     import pytest
 
-    from coach.errors import CoachError
+    from coach.core.errors import CoachError
 
     with pytest.raises(CoachError, match="newer coach"):
         History.open(path)
@@ -119,7 +119,7 @@ def test_a_session_whose_process_died_is_recorded_as_interrupted(tmp_path):
 WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from coach.history import History
+    from coach.storage.history import History
     h = History.open(Path(sys.argv[1]))
     for i in range(int(sys.argv[2])):
         sid = h.start_session("flexion", {"writer": sys.argv[3], "i": i})
@@ -166,7 +166,7 @@ def test_trials_newest_first(tmp_path):
         h.end("trials", cut, "interrupted")
         assert [(t["result"], json.loads(t["worse"])) for t in h.trials()] == [
             (None, []), ("extension", []), ("unclear", ["extension"]), ("flexion", [])]
-        from coach import evidence
+        from coach.clinical import evidence
 
         assert [(t.result, t.worse) for t in evidence.trials(h)] == [  # the completed ones
             ("extension", frozenset()), ("unclear", frozenset({"extension"})), ("flexion", frozenset())]

@@ -9,18 +9,19 @@ import termios
 
 import pytest
 
-from coach import cue, paths
-from coach.control import count_in
-from coach.history import History
-from coach.script import SAMPLE_RATE
-from coach.speech import Clips, VoiceSettings
-from coach.words import words
+from coach.audio import cue
+from coach.audio.speech import Clips, VoiceSettings
+from coach.core.control import count_in
+from coach.core.script import SAMPLE_RATE
+from coach.core.words import catalog as words
+from coach.storage import paths
+from coach.storage.history import History
 from tests.audio_server import LIVE_TOLERANCE, RATE, cue_onsets, phrase_onsets
-from tests.conftest import brief, screened_today
+from tests.conftest import ONE_SIDE, TINY, brief, screened_today
 from tests.terminal import Terminal
 
-ARGS = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left",
-        "--no-ratings", "--rate", "400")
+HOLD = 15  # seconds: room to pause and resume inside one hold
+ARGS = (*ONE_SIDE, "--hold", str(HOLD), "--no-ratings")
 WINDOW = (80, 24)
 
 
@@ -36,15 +37,14 @@ def test_pause_resume_inside_a_hold_keeps_it_exact_then_quit(pulse):
     recorder = pulse.recorder().start()
     term = Terminal(pulse.env, "start", *ARGS, size=WINDOW)
     brief(term)
-    term.wait_shown("seconds left · hold 1 of 2")
+    held = term.wait_shown("seconds left · hold 1 of 2")
     assert term.screen.cursor.hidden and term.shows("q quit")
-    term.read(4.0)
+    term.wait_until(lambda: recorder.reached(held + 4.0))  # four seconds into the hold, on the audio clock
     paused = term.press(" ")
-    term.wait_shown("PAUSED: press space to go on")
-    term.read(2.0)
+    shown = term.wait_shown("PAUSED: press space to go on")
+    term.wait_until(lambda: recorder.reached(shown + 2.0))
     resumed = term.press(" ")
     term.wait_shown("seconds left · hold 2 of 2")
-    term.read(2.0)
     term.press("q")
     term.wait_shown("Press q again to quit")
     term.press("q")
@@ -64,42 +64,37 @@ def test_pause_resume_inside_a_hold_keeps_it_exact_then_quit(pulse):
     after = (end - said) / RATE - count_in(words(), clips.length, sr).seconds
     before = (recorder.index_at(paused) - start) / RATE  # the pause, placed by the recorder's clock
     print(f"held {before:.3f} + {after:.3f} = {before + after:.3f} s")
-    assert abs(before + after - 15.0) < LIVE_TOLERANCE, (before, after)
+    assert abs(before + after - HOLD) < LIVE_TOLERANCE, (before, after)
     assert 3.0 < before < 6.0 and (resumed - paused) > 1.5
 
     with History.open() as h:
         [s] = h.table("sessions")
-    assert (s["outcome"], s["step"]) == ("quit", "figure-four, left side")
+    assert (s["outcome"], s["step"]) == ("quit", "knee-hug, left side")
 
 
-NPR = ("start", "--flexion", "--only", "knees-to-chest", "--only", "figure-four", "--reps", "2",
-       "--side", "left", "--no-ratings", "--rate", "400")
+NPR = ("start", *TINY, "--side", "left", "--no-ratings")  # reach up, then a knee hug on the left
 
 
 def test_next_previous_and_repeat_land_on_the_right_exercise(pulse):
     screened_today()
     term = Terminal(pulse.env, *NPR, size=WINDOW)
     brief(term)
-    term.wait_shown(" Knees to chest.")  # the sentence said last, under the large type
+    term.wait_shown(" Reach up.")  # the sentence said last, under the large type
     assert term.shows("exercise 1 of 2")
-    term.read(1.0)
     term.press("n")
-    term.wait_shown(" Figure four stretch.")
+    term.wait_shown(" Knee hug.")
     assert term.shows("exercise 2 of 2") and term.shows("left side")
-    term.read(1.0)
     term.press("p")
-    term.wait_shown(" Knees to chest.")
-    assert term.shows("exercise 1 of 2") and term.shows("Next: Figure four stretch")
-    term.read(1.5)
+    term.wait_shown(" Reach up.")
+    assert term.shows("exercise 1 of 2") and term.shows("Next: Knee hug")
+    term.wait_shown(" Lie on your back.")  # the next sentence: the exercise goes on from its start
     term.press("r")
-    term.wait_shown(" Knees to chest.")
-    term.read(0.5)
+    term.wait_shown(" Reach up.")
     term.press("q")
     term.wait_shown("Press q again to quit")
     term.press("x")  # anything else: go on
     term.wait_gone("Press q again to quit")
     term.wait_gone("PAUSED")
-    term.read(1.5)
     term.press("q")
     term.wait_shown("Press q again to quit")
     term.press("q")
@@ -107,7 +102,7 @@ def test_next_previous_and_repeat_land_on_the_right_exercise(pulse):
     given_back(term)
     with History.open() as h:
         [s] = h.table("sessions")
-    assert (s["outcome"], s["step"]) == ("quit", "knees-to-chest")
+    assert (s["outcome"], s["step"]) == ("quit", "reach-up")
 
 
 def test_keys_with_plain_lines(pulse):
@@ -116,13 +111,11 @@ def test_keys_with_plain_lines(pulse):
     term = Terminal(pulse.env, *NPR, "--plain", size=WINDOW)
     brief(term)
     term.wait_for("Keys: space pause/resume")
-    term.wait_for("Knees to chest.")
-    term.read(1.0)
+    term.wait_for("Reach up.")
     term.press("n")
-    term.wait_for("Figure four stretch.")
-    term.read(1.0)
+    term.wait_for("Knee hug.")
     term.press("p")
-    term.wait_for("Knees to chest.", count=2)
+    term.wait_for("Reach up.", count=2)
     term.press("q")
     term.wait_for("Press q again to quit")
     term.press("q")
@@ -130,8 +123,8 @@ def test_keys_with_plain_lines(pulse):
     text = term.out.decode(errors="replace")
     jumps = text.split("(continuing here)")
     assert len(jumps) == 3  # next, previous
-    assert jumps[1].splitlines()[1].endswith("Figure four stretch.")
-    assert jumps[2].splitlines()[1].endswith("Knees to chest.")
+    assert jumps[1].splitlines()[1].endswith("Knee hug.")
+    assert jumps[2].splitlines()[1].endswith("Reach up.")
     assert not term.screen.alternate and b"\x1b[?1049h" not in term.out
 
 
@@ -155,6 +148,7 @@ def test_the_terminal_is_given_back_after_ctrl_c_or_a_signal(pulse, how, code):
     assert s["outcome"] == "interrupted"
 
 
+@pytest.mark.live  # its own audio server, stopped mid-session
 def test_the_terminal_is_given_back_after_an_error(tmp_path):
     """The audio output lost in the middle of the board: one error line, on the terminal's own screen."""
     from tests.audio_server import PulseServer
@@ -165,7 +159,6 @@ def test_the_terminal_is_given_back_after_an_error(tmp_path):
         term = Terminal(server.env, *NPR, size=WINDOW)
         brief(term)
         term.wait_shown("exercise 1 of 2")
-        term.read(1.0)
     finally:
         server.stop()
     assert term.finish() == 1
@@ -176,18 +169,16 @@ def test_the_terminal_is_given_back_after_an_error(tmp_path):
 
 def test_the_board_follows_the_terminal_size(pulse):
     screened_today()
-    term = Terminal(pulse.env, "start", *ARGS[:3], "--hold", "30", *ARGS[5:], size=WINDOW)
+    term = Terminal(pulse.env, "start", *ARGS, "--hold", "30", size=WINDOW)  # time to resize twice in one hold
     brief(term)
     term.wait_shown("seconds left · hold 1 of 2")
     digits = _digit_rows(term)
     term.resize(120, 40)
-    term.read(1.5)
+    term.wait_until(lambda: _digit_rows(term) > digits)  # larger digits in a larger window
     assert term.shows("seconds left · hold 1 of 2"), "\n".join(term.screen.display)
-    assert _digit_rows(term) > digits  # larger digits in a larger window
     assert max(len(row.rstrip()) for row in term.screen.display) > 80
-    term.resize(40, 12)
-    term.read(1.5)
-    assert term.shows("hold 1 of 2")
+    term.resize(40, 12)  # the emulator cuts its rows to 40 columns, and the label centred at 120 with them
+    term.wait_shown("hold 1 of 2", timeout=10)  # drawn again, for the narrow window
     term.press("q")
     term.wait_shown("Press q again")
     term.press("q")
@@ -199,8 +190,7 @@ def _digit_rows(term: Terminal) -> int:
     return sum("██" in row for row in term.screen.display)
 
 
-QQ = ("start", "--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left",
-      "--no-ratings", "--rate", "250")  # the confirmation sentence takes seconds to say
+QQ = ("start", *ARGS, "--rate", "250")  # the confirmation sentence takes seconds to say
 
 
 def test_q_q_quits_at_once_cutting_the_confirmation_off(pulse):
@@ -214,8 +204,8 @@ def test_q_q_quits_at_once_cutting_the_confirmation_off(pulse):
     brief(term)
     term.wait_shown("seconds left · hold 1 of 2")
     term.press("q")
-    term.wait_shown("Press q again to quit")
-    term.read(0.4)  # the sentence has begun
+    shown = term.wait_shown("Press q again to quit")
+    term.wait_until(lambda: recorder.reached(shown + 0.4))  # the sentence has begun
     second = term.press("q")
     code = term.finish()
     took = time.monotonic() - second
@@ -233,18 +223,18 @@ def test_q_q_quits_at_once_cutting_the_confirmation_off(pulse):
 
 
 def test_an_answer_key_pressed_mid_question_is_taken_and_stops_its_speech(pulse):
-    from coach.screening import screening
+    from coach.clinical.screening import screening
 
     screened_today()
     recorder = pulse.recorder().start()
     term = Terminal(pulse.env, *QQ, size=WINDOW)
-    first, second = screening().groups[0].questions[:2]
-    term.wait_shown(first.text[:40])
-    term.read(0.5)  # the question is being said
+    first, second = screening(words()).groups[0].questions[:2]
+    asking = term.wait_shown(first.text[:40])
+    term.wait_until(lambda: recorder.reached(asking + 0.5))  # the question is being said
     pressed = term.press("n")
     shown = term.wait_shown(second.text[:40])
     clips = Clips(VoiceSettings(rate=250), paths.cache_dir(), SAMPLE_RATE)
-    recorder.wait_until(shown + clips.length(second.text) / SAMPLE_RATE + 1.0)  # the next question, said whole
+    term.wait_until(lambda: recorder.reached(shown + clips.length(second.text) / SAMPLE_RATE + 1.0))  # said whole
     term.press("n")
     term.wait_for("[y yes, n no]", count=3)
     term.press("n")

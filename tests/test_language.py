@@ -9,14 +9,16 @@ import string
 
 import pytest
 
-from coach import data, paths, words
-from coach.answers import questions
-from coach.exercise import catalog
-from coach.routine import HOLDS, REPS, routines
-from coach.screening import screening
-from coach.script import SAMPLE_RATE
-from coach.session import Request, compose
-from coach.speech import Clips, VoiceSettings
+from coach.app.session import Request, compose
+from coach.audio.speech import Clips, VoiceSettings
+from coach.clinical.screening import screening
+from coach.core import data, words
+from coach.core.exercise import catalog
+from coach.core.question import questions
+from coach.core.rules import HOLDS, REPS, routines
+from coach.core.script import SAMPLE_RATE
+from coach.core.words import CatalogError
+from coach.storage import paths
 from tests.audio_server import heard_phrase
 from tests.conftest import run_coach, screened_today
 from tests.test_export import probe
@@ -41,9 +43,12 @@ def fields(value) -> set[str]:
 
 @pytest.fixture
 def spanish():
-    words.use("es")
-    yield words.words()
-    words.use("en")
+    return words.catalog("es")
+
+
+def raw(lang: str) -> dict:
+    """A catalog file as it is written."""
+    return data.read(f"lang/{lang}.toml")
 
 
 def test_spanish_is_a_language():
@@ -52,7 +57,7 @@ def test_spanish_is_a_language():
 
 @pytest.mark.parametrize("lang", [lang for lang in words.languages() if lang != "en"])
 def test_a_catalog_misses_no_phrase_english_has(lang):
-    en_raw, other_raw = words.catalog("en").raw, words.catalog(lang).raw
+    en_raw, other_raw = raw("en"), raw(lang)
     # the keys that answer a question are the language's own; the answers they record are not
     for kind, keys in en_raw["answers"].items():
         if isinstance(keys, dict):
@@ -78,13 +83,13 @@ def test_the_english_catalog_covers_the_data():
     w = words.catalog("en")
     for _, raw in data.read_all("exercises"):
         assert set(w.exercises[raw["id"]]) == {"name", "setup", "movement", "feel", "caution"}
-    assert set(w.routines) == set(routines())
+    assert set(w.routines) == set(routines(w))
     for group in data.read("screening.toml")["group"]:
-        assert w.screening["advice"][group["id"]]
-        assert all(q["id"] in w.screening["questions"] for q in group["question"])
+        assert w.screening.advice[group["id"]]
+        assert all(q["id"] in w.screening.questions for q in group["question"])
     assert set(w.questions) == set(data.read("questions.toml"))
     # every count a routine may ask for, and the countdown
-    most = max(REPS.max, HOLDS.max, *(ex.count.max for ex in catalog().values()))
+    most = max(REPS.max, HOLDS.max, *(ex.count.max for ex in catalog(w).values()))
     assert set(w.numbers) == {str(n) for n in range(1, most + 1)}
 
 
@@ -94,16 +99,17 @@ def test_adding_a_language_is_adding_a_catalog_file(tmp_path, monkeypatch):
     shutil.copy(root / "lang" / "en.toml", root / "lang" / "xx.toml")
     monkeypatch.setattr(data, "_root", lambda: root)
     assert "xx" in words.languages()
-    words.use("xx")
+    xx = words.catalog("xx")
     try:
-        assert compose(Request(routine="flexion", only=("knees-to-chest",), reps=1)).script.total > 0
+        assert xx.lang == "xx"
+        assert compose(Request(routine="flexion", only=("knees-to-chest",), reps=1, words=xx)).script.total > 0
     finally:
-        words.use("en")
+        words.catalog.cache_clear()
 
 
 def test_a_spanish_session_speaks_only_spanish_phrases(spanish):
-    script = compose(Request(routine="flexion", voice=VoiceSettings(voice="es"))).script
-    es, en = flat(spanish.raw), flat(words.catalog("en").raw)
+    script = compose(Request(routine="flexion", voice=VoiceSettings(voice="es"), words=spanish)).script
+    es, en = flat(raw("es")), flat(raw("en"))
 
     def texts(catalog):
         out = set()
@@ -125,14 +131,14 @@ def test_a_spanish_session_speaks_only_spanish_phrases(spanish):
 
 
 def test_spanish_answers(spanish):
-    q = questions()["compared"]
+    q = questions(spanish)["compared"]
     assert q.text == "Comparado con antes: ¿mejor, igual, o peor?"
     assert [q.parse(x) for x in ("m", "mejor", "i", "Igual", "p", "peor", "b")] == ["better", "better", "same", "same", "worse", "worse", None]
     assert q.hint() == "[m mejor, i igual, p peor]"
-    yes_no = screening().groups[0].questions[0]
+    yes_no = screening(spanish).groups[0].questions[0]
     assert [yes_no.parse(x) for x in ("s", "sí", "n", "no", "y")] == ["yes", "yes", "no", "no", None]
     assert (q.word("better"), yes_no.word("no"), q.word("")) == ("mejor", "no", "saltada")  # as echoed
-    pain = questions()["leg"]
+    pain = questions(spanish)["leg"]
     assert [pain.parse(x) for x in ("0", "7", "d", "diez")] == ["0", "7", "10", "10"]
 
 
@@ -148,7 +154,7 @@ def test_a_spanish_export_has_spanish_chapters_and_tags(tmp_path):
 
 
 def test_a_spanish_session_live(pulse):
-    args = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left", "--rate", "300")
+    args = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left", "--rate", "400")
     screened_today()
     recorder = pulse.recorder().start()
     result = run_coach("start", "--no-ratings", "--lang", "es", *args, env=pulse.env, answers=["n"] * 3)
@@ -156,8 +162,8 @@ def test_a_spanish_session_live(pulse):
     assert result.returncode == 0, result.stderr
     assert "Rutina de flexión, " in result.stdout and "Sesión terminada." in result.stdout
     assert "Información general, no consejo médico." in result.stdout
-    spanish = Clips(VoiceSettings(voice="es", rate=300), paths.cache_dir(), SAMPLE_RATE)
-    english = Clips(VoiceSettings(rate=300), paths.cache_dir(), SAMPLE_RATE)
+    spanish = Clips(VoiceSettings(voice="es", rate=400), paths.cache_dir(), SAMPLE_RATE)
+    english = Clips(VoiceSettings(rate=400), paths.cache_dir(), SAMPLE_RATE)
     for text in ("Mantén, uno de dos.", "tres", "Y relaja."):
         assert heard_phrase(recording, spanish.get(text), SAMPLE_RATE) > 0.8, text
     # spoken by the Spanish voice: the English voice saying the same words does not match
@@ -169,9 +175,10 @@ def test_a_spanish_session_live(pulse):
 def test_the_tests_reasons_in_spanish(spanish):
     import datetime as dt
 
-    from coach.preference import FLEXION, Position, Trial, recommend, result
-    from coach.response import BETTER, Rating, compare, reasons_text
-    from coach.words import words
+    from coach.clinical.preference import FLEXION, Position, Trial, recommend, result
+    from coach.clinical.response import BETTER, Rating, compare, reasons_text
+    def words():
+        return spanish
 
     verdict = compare(Rating(6, 3, "calf"), Rating(4, 4, "thigh"))
     assert reasons_text(verdict, words()) == ("el dolor subió, de pantorrilla a muslo; "
@@ -182,3 +189,51 @@ def test_the_tests_reasons_in_spanish(spanish):
     today = dt.date.today()
     assert recommend([Trial(today, FLEXION, frozenset({FLEXION}))], [], today, words()).summary(words()) \
         == "flexión: ayudó en 1 de 1 prueba"
+
+
+@pytest.mark.parametrize("change, error", [
+    (lambda t: t.replace('\nhalfway = ', '\nhalfwya = '), "unknown key 'halfwya'"),
+    (lambda t: t.replace('\nquit = ', '\nquitt = '), "unknown key 'printed.quitt'"),
+    (lambda t: re.sub(r'\nrelax = .*', '', t), "missing key 'relax'"),
+    (lambda t: re.sub(r'\nsessión_worse = .*|\nsession_worse = .*', '', t), "missing key 'printed.session_worse'"),
+    (lambda t: t.replace('\nstopped = "', '\nstoped = "', 1), "reasons.st"),
+    (lambda t: re.sub(r'\nclose = \[[^\]]*\]', '\nclose = "one line"', t), "'close' should be a list of lines"),
+])
+def test_a_catalog_with_a_missing_or_misspelled_key_fails_as_it_loads(tmp_path, monkeypatch, change, error):
+    root = tmp_path / "data"
+    shutil.copytree(data._root(), root)
+    (root / "lang" / "xx.toml").write_text(change((root / "lang" / "es.toml").read_text()))
+    monkeypatch.setattr(data, "_root", lambda: root)
+    try:
+        with pytest.raises(CatalogError, match=re.escape(error)):
+            words.catalog("xx")
+    finally:
+        words.catalog.cache_clear()
+
+
+def test_every_phrase_the_code_asks_for_is_a_field_of_the_catalog():
+    """Attribute access on a catalog is checked by the type checker (scripts/test runs mypy);
+    this says the same without it: every `w.name`, `words.name`, `guide.words.name` in the code
+    names a field or method of Words or one of its sections."""
+    import ast
+    import dataclasses
+    from pathlib import Path
+
+    import coach
+
+    known = {f.name for f in dataclasses.fields(words.Words)} | {
+        n for n in vars(words.Words) if not n.startswith("_")}
+    for section in (words.Screen, words.FileWords, words.ScreeningWords, words.Printed):
+        known |= {f.name for f in dataclasses.fields(section)} | {n for n in vars(section) if not n.startswith("_")}
+    used = set()
+    for path in Path(coach.__file__).parent.rglob("*.py"):
+        if "Words" not in path.read_text():  # `w` is some other thing there (a wave file)
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and (
+                    isinstance(node.value, ast.Name) and node.value.id in ("w", "words")
+                    or isinstance(node.value, ast.Attribute) and node.value.attr in ("words", "printed", "screen", "file")):
+                used.add((path.name, node.attr))
+    module_names = set(dir(words))
+    unknown = sorted((f, a) for f, a in used if a not in known and a not in module_names and a not in ("get", "items", "values", "keys"))
+    assert not unknown, unknown

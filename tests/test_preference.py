@@ -7,11 +7,23 @@ import datetime as dt
 
 import pytest
 
-from coach.preference import (
-    CAUTION, EXTENSION, FLEXION, STOP, UNCLEAR, Bar, Flare, Position, Trial, barred, recommend, result, weight,
+from coach.clinical.preference import (
+    CAUTION,
+    EXTENSION,
+    FLEXION,
+    STOP,
+    UNCLEAR,
+    Bar,
+    Flare,
+    Position,
+    Trial,
+    barred,
+    recommend,
+    result,
+    weight,
 )
-from coach.response import BETTER, MIXED, SAME, WORSE, Rating, Reason, Verdict, compare
-from coach.words import catalog
+from coach.clinical.response import BETTER, MIXED, SAME, WORSE, Rating, Reason, Verdict, compare
+from coach.core.words import catalog
 
 EN, ES = catalog("en"), catalog("es")
 NAMES = {"knees-to-chest": "knees to chest", "prone-lying": "lying on your stomach",

@@ -8,11 +8,11 @@ import json
 
 import pytest
 
-from coach import evidence, referral
-from coach.history import History
-from coach.response import Rating, compare
-from coach.trend import Day
-from coach.words import catalog
+from coach.clinical import evidence, referral
+from coach.clinical.response import Rating, compare
+from coach.clinical.trend import Day
+from coach.core.words import catalog
+from coach.storage.history import History
 
 EN, ES = catalog("en"), catalog("es")
 TODAY = dt.date(2026, 12, 1)

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-
 import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from coach import cue, export, paths
-from coach.errors import CoachError
-from coach.render import Renderer
-from coach.screening import screening
-from coach.session import Request, compose
-from coach import wav
+from coach.app.session import Request, compose
+from coach.audio import cue, export, wav
+from coach.audio.render import Renderer
+from coach.clinical.screening import screening
+from coach.core.errors import CoachError
+from coach.core.words import catalog as words
+from coach.storage import paths
 from tests.conftest import run_coach
 from tests.test_cue import peak_hz
 
@@ -137,10 +137,10 @@ def test_output_file_from_the_command_line(tmp_path):
     # a file cannot ask the safety questions, so it opens by speaking them
     import datetime as dt
 
-    recorded = compose(SHORT, screening().recording_preamble(dt.date.today())).script
+    recorded = compose(SHORT, screening(words()).recording_preamble(dt.date.today(), words())).script
     assert len(pcm) == recorded.total
     said = [e.text for e in recorded.events if e.text]
-    assert said[0].startswith("This recording was made on ") and said[2:4] == list(screening().recording[:2])
+    assert said[0].startswith("This recording was made on ") and said[2:4] == list(screening(words()).recording[:2])
     scripted = json.loads(run_coach("script", "--recording", "--json", "--flexion", "--only", "figure-four",
                                     "--hold", "20", "--reps", "2", "--side", "left").stdout)
     assert round(scripted["total_seconds"] * rate) == len(pcm)

@@ -7,8 +7,8 @@ import csv
 import datetime as dt
 import json
 
-from coach.history import History
-from coach.trend import text, trend
+from coach.clinical.trend import text, trend
+from coach.storage.history import History
 from tests.conftest import run_coach
 
 

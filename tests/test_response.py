@@ -7,10 +7,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coach.response import (
-    BETTER, MIXED, REACH, SAME, WORSE, Rating, Reason, Verdict, compare, explain, reasons_text,
+from coach.clinical.response import (
+    BETTER,
+    MIXED,
+    REACH,
+    SAME,
+    WORSE,
+    Rating,
+    Reason,
+    Verdict,
+    compare,
+    explain,
+    reasons_text,
 )
-from coach.words import catalog
+from coach.core.words import catalog
 
 EN, ES = catalog("en"), catalog("es")
 

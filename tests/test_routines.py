@@ -11,11 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coach import routine as routines
-from coach.errors import InputError
-from coach.routine import RoutineError, parse
-from coach.script import CUE
-from coach.session import Request, compose
+from coach.app.session import Request, compose
+from coach.core import dose, rules
+from coach.core.errors import InputError
+from coach.core.routine import RoutineError
+from coach.core.rules import parse
+from coach.core.script import CUE
+from coach.core.words import catalog as words
 from tests.conftest import run_coach
 
 GOOD = """\
@@ -44,7 +46,7 @@ movement = "On each number, flatten your lower back to the floor. On, and back, 
 
 def problems(text: str) -> list[str]:
     with pytest.raises(RoutineError) as e:
-        parse(textwrap.dedent(text), "r.toml", "r")
+        parse(textwrap.dedent(text), "r.toml", "r", words())
     assert str(e.value).splitlines()[0].startswith("r.toml has ")
     return e.value.problems
 
@@ -69,7 +71,7 @@ BROKEN = [
     ('name = "x"\n[[exercise]]\nid = "kneez"\n',
      ["r.toml:3: exercise[1].id: expected a built-in exercise (knees-to-chest, prone-lying, prone-on-elbows, "
       "knee-to-opposite-shoulder, figure-four, sciatic-nerve-glide), or a new exercise with name, position, "
-      "setup and movement; found kneez"]),
+      "setup and movement, found kneez"]),
     ('name = "x"\n[[exercise]]\nid = "knees-to-chest"\nhold = 90\n',
      ["r.toml:4: exercise[1].hold: expected a whole number of seconds for knees-to-chest from 30 to 60, found 90"]),
     ('name = "x"\n[[exercise]]\nid = "knees-to-chest"\nhold = 30.5\n',
@@ -138,20 +140,20 @@ def test_every_problem_in_a_file_is_reported_at_once():
 
 
 def test_a_good_file_loads_with_its_own_doses():
-    r = parse(GOOD, "r.toml", "my-morning")
+    r = parse(GOOD, "r.toml", "my-morning", words())
     assert r.name == "My morning"
     assert r.exercises == ("knees-to-chest", "figure-four", "pelvic-tilt")
-    doses = routines.plan(r)
+    doses = dose.plan(r, words=words())
     assert (doses[0].hold_seconds, doses[0].count, doses[0].rest) == (45, 2, 20)
     assert doses[1].sides == ("left",)
     tilt = doses[2].exercise
     assert (tilt.name, tilt.held, doses[2].count, tilt.seconds_per_rep) == ("Pelvic tilt", False, 3, 5.0)
     # flags win over the file
-    assert routines.plan(r, hold=30, only=("knees-to-chest",))[0].hold_seconds == 30
+    assert dose.plan(r, hold=30, only=("knees-to-chest",), words=words())[0].hold_seconds == 30
 
 
 def test_the_built_in_routines_are_the_same_kind_of_file():
-    assert routines.routines()["flexion"].exercises == (
+    assert rules.routines(words())["flexion"].exercises == (
         "knees-to-chest", "knee-to-opposite-shoulder", "figure-four", "sciatic-nerve-glide")
 
 
@@ -211,38 +213,43 @@ def routine_files(draw) -> str:
 @given(routine_files())
 def test_random_routine_files_load_or_fail_with_a_message(text):
     try:
-        r = parse(text, "r.toml", "r")
+        r = parse(text, "r.toml", "r", words())
     except RoutineError as e:
         assert e.problems and all(p.startswith("r.toml") for p in e.problems)
         return
     assert r.steps
-    routines.plan(r)
+    dose.plan(r, words=words())
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=string.printable + "éñ[]=\"'", max_size=200))
 def test_random_text_loads_or_fails_with_a_message(text):
     try:
-        parse(text, "r.toml", "r")
+        parse(text, "r.toml", "r", words())
     except RoutineError as e:
         assert e.problems
 
 
 # --- as a user runs it ---------------------------------------------------------------------------
 
-def test_new_then_list_then_run_by_name(coach_home):
+def test_new_then_list_then_run_by_name(fresh_home):  # its own speech cache: nothing else writes to it
     made = run_coach("routines", "new", "my-morning")
     assert made.returncode == 0, made.stderr
     path = Path(made.stdout.strip())
-    assert path == coach_home / "config" / "routines" / "my-morning.toml"
+    assert path == fresh_home / "config" / "routines" / "my-morning.toml"
     assert path.read_text(encoding="utf-8").startswith("# A routine of your own for coach.")
+    speech = fresh_home / "cache" / "speech"
+    before = sorted(speech.rglob("*.wav"))
     listed = run_coach("routines")
     assert listed.returncode == 0, listed.stderr
+    assert sorted(speech.rglob("*.wav")) == before  # listing synthesizes nothing
     rows = {line.split()[0]: line for line in listed.stdout.splitlines() if line and not line.startswith("Your")}
     assert set(rows) == {"flexion", "extension", "my-morning"}
     assert str(path) in rows["my-morning"] and "built-in" in rows["flexion"]
     script = json.loads(run_coach("script", "--routine", "my-morning", "--json").stdout)
-    minutes, seconds = rows["my-morning"].split()[-2].split(":")
+    # once its phrases have been spoken (here by 'coach script'), the length is the script's own
+    again = {line.split()[0]: line for line in run_coach("routines").stdout.splitlines() if line and not line.startswith("Your")}
+    minutes, seconds = again["my-morning"].split()[-2].split(":")
     assert abs(int(minutes) * 60 + int(seconds) - script["total_seconds"]) <= 1
     again = run_coach("routines", "new", "my-morning")
     assert again.returncode == 2 and "already exists" in again.stderr
@@ -308,9 +315,20 @@ def test_a_routine_file_plays_live(pulse, tmp_path):
         setup = "Lie on your back with your knees bent."
         movement = "Lift your hips a little."
         """), encoding="utf-8")
-    script, recording, pairs = live_cues(pulse, ("--routine", str(path)))
+    script, recording, pairs = live_cues(pulse, ("--routine", str(path), "--rate", "400"))
     assert [e["cue"] for e in script["events"] if e["kind"] == CUE] == ["hold-start", "hold-end", "session-end"]
     heard = [h for _, h in pairs]
     assert abs((heard[1] - heard[0]) - 5.0) <= TOLERANCE
     sessions = json.loads(run_coach("history", "--json").stdout)["sessions"]
     assert [(s["routine"], s["outcome"]) for s in sessions] == [("tiny", "completed")]
+
+
+def test_listing_on_a_cold_cache_estimates_lengths_and_synthesizes_nothing(fresh_home):
+    listed = run_coach("routines", "--rate", "120")
+    assert listed.returncode == 0, listed.stderr
+    assert not (fresh_home / "cache" / "speech").exists()
+    rows = {line.split()[0]: line.split() for line in listed.stdout.splitlines() if line and not line.startswith("Your")}
+    assert rows["flexion"][-2].startswith("~") and "estimated from the speaking rate" in listed.stderr
+    minutes, seconds = rows["flexion"][-2].lstrip("~").split(":")
+    script = json.loads(run_coach("script", "--flexion", "--rate", "120", "--json").stdout)
+    assert abs(int(minutes) * 60 + int(seconds) - script["total_seconds"]) <= 0.1 * script["total_seconds"]

@@ -8,10 +8,12 @@ import io
 
 import pytest
 
-from coach import screening
-from coach.errors import ScreeningStop
-from coach.history import History
-from coach.words import catalog
+from coach.clinical import screening
+from coach.core.errors import ScreeningStop
+from coach.core.words import catalog
+from coach.core.words import catalog as words
+from coach.live import safety
+from coach.storage.history import History
 from tests.conftest import NO, run_coach
 from tests.test_answers import guide_with
 
@@ -21,7 +23,7 @@ def guide(answers: list[str]):
 
 
 def screening_answers(answers):
-    from coach.answers import LineAnswers
+    from coach.live.answers import LineAnswers
 
     return LineAnswers(io.StringIO("".join(f"{a}\n" for a in answers)))
 
@@ -31,7 +33,7 @@ def asked(printed: list[str]) -> list[str]:
 
 
 def questions(lang="en") -> dict[str, str]:
-    return catalog(lang).screening["questions"]
+    return dict(catalog(lang).screening.questions)
 
 
 def back_in_time(h: History, days: int) -> None:
@@ -66,7 +68,7 @@ def test_a_yes_stops_with_its_own_advice(tmp_path, yes_at, group, advice, printe
     g, shown, spoken = guide(["n"] * yes_at + ["y"])
     h = History.open(tmp_path / "h.sqlite3")
     with pytest.raises(ScreeningStop) as stop:
-        screening.screen(g, h, "session")
+        safety.screen(g, h, "session")
     assert stop.value.exit_code == 3
     assert str(stop.value) == f"Stopped by the safety questions: no exercise today. {printed}"
     assert advice in spoken
@@ -75,33 +77,33 @@ def test_a_yes_stops_with_its_own_advice(tmp_path, yes_at, group, advice, printe
     # the rest of the day: no exercise, no questions, the same advice again
     g2, shown2, spoken2 = guide([])
     with pytest.raises(ScreeningStop):
-        screening.daily(g2, h)
+        safety.daily(g2, h)
     assert advice in spoken2 and asked(shown2) == []
 
 
 def test_an_urgent_yes_blocks_for_the_day_only(tmp_path):
     h = History.open(tmp_path / "h.sqlite3")
     with pytest.raises(ScreeningStop):
-        screening.screen(guide(["n"] * 4 + ["y"])[0], h, "session")
+        safety.screen(guide(["n"] * 4 + ["y"])[0], h, "session")
     back_in_time(h, 1)
     g, shown, spoken = guide(NO)
-    screening.daily(g, h)  # a new day: all nine again, and all no lets the session go on
+    safety.daily(g, h)  # a new day: all nine again, and all no lets the session go on
     assert len(asked(shown)) == 9
 
 
 def test_an_emergency_yes_blocks_until_a_clinician_has_seen_them(tmp_path):
     h = History.open(tmp_path / "h.sqlite3")
     with pytest.raises(ScreeningStop):
-        screening.screen(guide(["n", "y"])[0], h, "session")
+        safety.screen(guide(["n", "y"])[0], h, "session")
     back_in_time(h, 3)  # not lifted by midnight, nor by days
     g, shown, spoken = guide([])
     with pytest.raises(ScreeningStop) as stop:
-        screening.daily(g, h)
+        safety.daily(g, h)
     assert "until a clinician has seen you" in str(stop.value) and "coach cleared emergency" in str(stop.value)
     assert "Call your emergency number, or go to an emergency department, now." in spoken
     h.record_clearance("emergency")
     g, shown, spoken = guide(NO)
-    screening.daily(g, h)  # lifted: asked again, from the start
+    safety.daily(g, h)  # lifted: asked again, from the start
     assert len(asked(shown)) == 9
     [seen] = h.table("clearances")
     assert (seen["kind"], seen["day"]) == ("emergency", dt.date.today().isoformat())
@@ -111,28 +113,28 @@ def test_a_doctor_checked_cancer_history_is_not_asked_again(tmp_path):
     h = History.open(tmp_path / "h.sqlite3")
     h.record_clearance("cancer")
     g, shown, spoken = guide(["n"] * 8)
-    screening.screen(g, h, "test")
+    safety.screen(g, h, "test")
     assert questions()["cancer"] not in asked(shown) and len(asked(shown)) == 8
 
 
 def test_the_three_emergency_questions_before_every_later_session(tmp_path):
     h = History.open(tmp_path / "h.sqlite3")
-    screening.daily(guide(NO)[0], h)
+    safety.daily(guide(NO)[0], h)
     g, shown, spoken = guide(["n"] * 3)
-    screening.daily(g, h)
+    safety.daily(g, h)
     q = questions()
     assert asked(shown) == [q["saddle"], q["bladder-bowel"], q["both-legs"]]
     assert spoken[0] == "Three quick safety questions first. Answer yes or no."
     assert [s["purpose"] for s in h.table("screenings")] == ["session", "session-brief"]
     # and a yes there is an emergency, which blocks
     with pytest.raises(ScreeningStop):
-        screening.daily(guide(["n", "n", "y"])[0], h)
+        safety.daily(guide(["n", "n", "y"])[0], h)
     assert h.emergency_block() is not None
 
 
 def test_a_files_opening_words():
-    s = screening.screening()
-    opening = s.recording_preamble(dt.date(2026, 12, 1))
+    s = screening.screening(words())
+    opening = s.recording_preamble(dt.date(2026, 12, 1), words())
     assert opening[:2] == (
         "This recording was made on 1 December 2026.",
         "Numbness around your anus, genitals or inner thighs, new bladder or bowel trouble, or pain in both legs "
@@ -145,7 +147,7 @@ def test_coach_cleared_records_and_lifts_the_block():
     assert nothing.returncode == 0 and "nothing was recorded" in nothing.stdout
     with History.open() as h:
         with pytest.raises(ScreeningStop):
-            screening.screen(guide(["y"])[0], h, "session")
+            safety.screen(guide(["y"])[0], h, "session")
     blocked = run_coach("start", "--flexion")
     assert blocked.returncode == 3 and "until a clinician has seen you" in blocked.stderr
     assert "Traceback" not in blocked.stderr

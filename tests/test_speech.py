@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coach import paths
-from coach.errors import InputError
-from coach.script import SAMPLE_RATE
-from coach import wav
-from coach.speech import TRIM_THRESHOLD, Clips, Engine, VoiceSettings, trim
+from coach.audio import wav
+from coach.audio.speech import TRIM_THRESHOLD, Clips, Engine, VoiceSettings, trim
+from coach.core.errors import InputError
+from coach.core.script import SAMPLE_RATE
+from coach.storage import paths
 
 
 def read_wav(path):
@@ -111,3 +111,28 @@ def test_a_phrase_the_engine_says_as_silence_is_that_phrases_problem(fresh_home,
                             "give it words it can say (letters or digits).")
     assert "espeak" not in str(e.value)
     assert len(clips.get("Go gently.")) > 0  # the engine itself is fine
+
+
+def test_the_pyttsx3_internals_speech_relies_on_are_there(engine):
+    """The installed pyttsx3 is the one pinned in pyproject: what coach/audio/speech.py reaches
+    for past its public API is all there. A new pyttsx3 fails here, naming what changed."""
+    import importlib.metadata
+
+    from coach.audio.speech import missing_internals
+
+    version = importlib.metadata.version("pyttsx3")
+    missing = missing_internals(engine)
+    assert not missing, (f"pyttsx3 {version} lacks what coach/audio/speech.py relies on: {'; '.join(missing)}. "
+                         "Check speech.py against this version before widening the pin in pyproject.toml.")
+    assert version.startswith("2.99"), f"pyttsx3 {version} is outside the tested range (pyproject: >=2.99,<2.100)"
+
+
+def test_an_engine_without_them_is_named(engine, monkeypatch):
+    from pyttsx3.drivers import _espeak, espeak
+
+    from coach.audio.speech import missing_internals
+
+    monkeypatch.delattr(_espeak, "Synchronize")
+    monkeypatch.setattr(espeak, "time", None)
+    missing = missing_internals(engine)
+    assert any("Synchronize" in m for m in missing) and any("run loop" in m for m in missing)

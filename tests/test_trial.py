@@ -8,10 +8,12 @@ import json
 
 import pytest
 
-from coach import live, trial
-from coach.answers import LineAnswers, NoMoreAnswers, questions
-from coach.history import History
-from coach.words import words
+from coach.core.question import questions
+from coach.core.words import catalog as words
+from coach.live import conversation as live
+from coach.live import trial
+from coach.live.answers import LineAnswers, NoMoreAnswers
+from coach.storage.history import History
 from tests.test_answers import guide_with
 
 BASE = ["6", "3", "calf"]
@@ -81,7 +83,7 @@ def test_the_test_follows_the_article(tmp_path, answers, direction, positions, w
     flared = sum(v in ("worse", "mixed") for _, v in positions)
     assert rests(outcome) == [120.0] * flared  # a 2-minute rest after each flare, and only then
     assert spoken.count("Now the same questions again.") == len(positions)
-    numbness = questions()["numbness"].text
+    numbness = questions(words())["numbness"].text
     assert spoken.count(numbness) == len(positions)  # asked after every position and every rest
     if worse:
         assert "That made your leg pain worse, so we go no further in that direction." in spoken
@@ -148,8 +150,8 @@ def test_a_flare_that_did_not_settle_bars_even_if_the_test_is_cut_off(tmp_path):
     h = History.open(tmp_path / "h.sqlite3")
     row = h.table("trials")[0]
     assert (row["outcome"], json.loads(row["worse"])) == ("no-answer", ["flexion"])
-    from coach import evidence
-    from coach.words import words
+    from coach.clinical import evidence
+    from coach.core.words import catalog as words
 
     assert [b.direction for b in evidence.recommendation(h, words()).barred] == ["flexion"]
 
@@ -163,7 +165,7 @@ def test_the_end_of_input_mid_test_is_recorded(tmp_path):
 
 
 def test_check_ins_after_each_exercise(tmp_path):
-    from coach.session import Request, compose
+    from coach.app.session import Request, compose
 
     session = compose(Request("flexion", only=("knees-to-chest", "figure-four"), reps=2, side="left"))
     g, printed, spoken = guide_with(LineAnswers(io.StringIO("5\nknee\nb\ns\n4\nthigh\nn\n")))
@@ -189,7 +191,7 @@ def test_check_ins_after_each_exercise(tmp_path):
 
 
 def test_a_crash_mid_session_is_recorded_where_it_happened(tmp_path):
-    from coach.session import Request, compose
+    from coach.app.session import Request, compose
 
     session = compose(Request("flexion", only=("figure-four",), reps=2, side="left"))
     g, printed, spoken = guide_with(LineAnswers(io.StringIO("")))

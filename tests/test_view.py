@@ -15,18 +15,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach import view
-from coach.control import spans
-from coach.exercise import catalog
-from coach.script import SAMPLE_RATE, SPEECH, steps
-from coach.view import Board, Lines, Screen, figlet
+from coach.core.control import spans
+from coach.core.exercise import catalog
+from coach.core.script import SAMPLE_RATE, SPEECH
+from coach.core.steps import parts
+from coach.core.words import catalog as words
+from coach.live import view
+from coach.live.view import Board, Lines, Screen, figlet
 from tests.terminal import Display
 from tests.test_script import make
 
 SR = SAMPLE_RATE
 FLEXION = make()
-NAMES = {k: v.name for k, v in catalog().items()}
-BOARD = Board(FLEXION, NAMES, "coach · flexion routine")
+NAMES = {k: v.name for k, v in catalog(words()).items()}
+BOARD = Board(FLEXION, NAMES, "coach · flexion routine", words())
 
 
 def test_a_hold_counts_down_its_seconds_exactly():
@@ -63,10 +65,9 @@ def test_a_rep_set_shows_the_rep_counted_last():
 
 
 def test_name_side_step_and_what_comes_next():
-    parts = steps(FLEXION)
     seen = []
-    for start, _, exercise, side in parts:
-        s = BOARD.state(start)
+    for part in parts(FLEXION):
+        s = BOARD.state(part.start)
         seen.append((s.name, s.side, s.step, s.next))
     assert seen[0] == ("Introduction", "", "", "Next: Knees to chest")
     assert ("Knees to chest", "", "exercise 1 of 4", "Next: Knee to opposite shoulder") in seen
@@ -223,7 +224,7 @@ def test_the_screen_redraws_all_when_the_terminal_is_resized(tty):
 
 def test_which_view(tty, monkeypatch):
     def choose(out, plain=False):
-        return view.choose(FLEXION, print, plain=plain, keys=True, title="t", volume=lambda: 1.0, out=out)
+        return view.choose(FLEXION, print, words(), plain=plain, keys=True, title="t", volume=lambda: 1.0, out=out)
 
     with open(os.ttyname(tty.slave), "w") as out:
         assert isinstance(choose(out), Screen)

@@ -1,0 +1,37 @@
+"""Which routine a session follows: the one a flag names, or the direction the recorded tests
+point to; and whether that direction is barred by a recent flare."""
+
+from __future__ import annotations
+
+from coach.clinical import evidence
+from coach.clinical.preference import DIRECTIONS, Bar, Recommendation
+from coach.core.errors import InputError
+from coach.core.words import Words
+from coach.storage.history import History
+
+
+def recommendation(history: History, words: Words) -> Recommendation:
+    return evidence.recommendation(history, words)
+
+
+def bar(rec: Recommendation, routine: str) -> Bar | None:
+    """Why the routine's direction is barred by the recommendation, or None."""
+    return rec.bar(routine) if routine in DIRECTIONS else None
+
+
+def routine(flexion: bool, extension: bool, spec: str | None, words: Words) -> tuple[str, str | None]:
+    """The routine a flag chose, or the one the recorded tests point to, and why (None: a flag).
+    Exactly one of the three, or none; the CLI checks that."""
+    if spec is not None:
+        return spec, None
+    if flexion or extension:
+        return ("flexion" if flexion else "extension"), None
+    with History.open(write=False) as history:
+        rec = recommendation(history, words)
+    if rec.direction in DIRECTIONS:
+        return rec.direction, "; ".join(rec.reasons)
+    bars = "".join(f" {b.text(words)}" for b in rec.barred)
+    raise InputError(
+        f"no direction to follow yet ({rec.reasons[0]}).{bars} Run 'coach test' first to find the direction "
+        "that eases your leg pain, or choose --flexion or --extension."
+    )

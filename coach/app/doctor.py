@@ -1,0 +1,62 @@
+"""`coach doctor`: each part a session needs, checked for real, with the fix when it fails."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from coach.core.errors import CoachError
+from coach.storage import paths
+
+
+@dataclass(frozen=True)
+class Check:
+    what: str
+    ok: bool
+    detail: str
+
+
+def _speech() -> Check:
+    from coach.audio.speech import Engine
+
+    try:
+        engine = Engine()
+        with tempfile.TemporaryDirectory(prefix="coach-doctor-") as tmp:
+            engine.synthesize("Testing.", Path(tmp) / "test.wav")
+        return Check("speech engine", True, f"pyttsx3 with {len(engine.voices())} voices")
+    except CoachError as e:
+        return Check("speech engine", False, str(e))
+
+
+def _audio() -> list[Check]:
+    from coach.audio import sink
+
+    try:
+        sink.sounddevice()
+    except CoachError as e:
+        return [Check("PortAudio", False, str(e))]
+    out = [Check("PortAudio", True, "loaded")]
+    try:
+        device = sink.default_output()
+        out.append(Check("audio output", True, str(device["name"])))
+    except CoachError as e:
+        out.append(Check("audio output", False, f"{e} Connect speakers or headphones, or start the "
+                         "sound server; 'coach start --output FILE.wav' works without one."))
+    return out
+
+
+def _cache() -> Check:
+    where = paths.cache_dir()
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=where):
+            pass
+        return Check("speech cache", True, str(where))
+    except OSError as e:
+        return Check("speech cache", False, f"{where} is not writable ({e.strerror}): "
+                     "set COACH_HOME to a writable folder.")
+
+
+def checks() -> list[Check]:
+    return [_speech(), *_audio(), _cache()]

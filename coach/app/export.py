@@ -1,0 +1,87 @@
+"""A session written to a file (or one file per part), to play on a phone.
+
+A file cannot ask the safety questions, so it opens with them spoken, and with the day it was
+made; a barred direction is warned of, printed and at the file's start."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from pathlib import Path
+from typing import Callable, ContextManager
+
+from coach.app import choice
+from coach.app import session as sessions
+from coach.app.records import opened
+from coach.audio import export as files
+from coach.clinical import screening
+from coach.clinical.preference import Bar
+from coach.core.routine import Dose, Routine
+from coach.core.text import clock
+
+Echo = Callable[..., None]
+Progress = Callable[[int], ContextManager[Callable[[int], None] | None]]  # total → update(n)
+
+
+def printer(echo: Echo) -> Callable[..., None]:
+    """`echo` for several lines at once, each printed on its own."""
+
+    def print_lines(*lines: str) -> None:
+        for line in lines:
+            echo(line)
+
+    return print_lines
+
+
+def _no_progress(total: int) -> ContextManager[None]:
+    return contextlib.nullcontext()
+
+
+def preamble(bar: Bar | None, request: sessions.Request) -> tuple[str, ...]:
+    """What a file opens with: a barred direction's warning, then the safety opening with the day."""
+    w = request.words
+    warning = (bar.text(w), w.barred_file) if bar is not None else ()
+    return (*warning, *screening.screening(w).recording_preamble(dt.date.today(), w))
+
+
+def export(request: sessions.Request, output: Path | None, split: Path | None, fmt: str, echo: Echo,
+           progress: Progress = _no_progress) -> list[Path]:
+    """`coach export`: refuses while the safety answers stop the day, as a session does."""
+    with opened(echo, write=False) as history:
+        screening.refuse_if_stopped(history, printer(echo), request.words)
+        bar = choice.bar(choice.recommendation(history, request.words), request.routine)
+    return write(request, output, split, fmt, echo, progress, bar=bar)
+
+
+def write(request: sessions.Request, output: Path | None, split: Path | None = None, fmt: str = "mp3",
+          echo: Echo = print, progress: Progress = _no_progress,
+          checked: tuple[Routine, tuple[Dose, ...]] | None = None, bar: Bar | None = None) -> list[Path]:
+    """The session as a file (its format from its name), or one file per part into `split`; the
+    paths written, each also echoed."""
+    chosen = files.named(fmt) if split is not None else files.check_writable(output)  # type: ignore[arg-type]
+    if split is not None:
+        files.check_folder(split.parent, split)
+    opening = preamble(bar, request)
+    checked = checked or sessions.check(request)
+    w = request.words
+    if split is None:  # what the file can hold is known before any speech is made or encoded
+        files.check_chapters(chosen, files.chapters(sessions.outline(*checked, w, opening), checked[0].names, w))
+    if bar is not None:
+        echo(" ".join(opening[:2]), err=True)
+    session = sessions.compose(request, opening, checked=checked)
+    script, names, name = session.script, session.routine.names, session.routine.name
+    album = w.file.album.format(routine=name)
+    with progress(script.total) as update:
+        if split is None:
+            assert output is not None
+            tags = files.Tags(title=w.file.title.format(routine=name, length=clock(script.seconds)),
+                              album=album, comment=w.file.comment)
+            files.write(session.renderer(), output, tags, files.chapters(script, names, w), update)
+            written = [output]
+        else:
+            parts = files.chapters(script, names, w, by_side=False)
+            written = files.write_split(session.renderer(), split, chosen, album, parts,
+                                        files.chapters(script, names, w), name, update)
+    for path in written:
+        echo(str(path))
+    return written

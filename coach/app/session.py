@@ -1,0 +1,71 @@
+"""A session from the user's options: plan → script → samples. The CLI calls only this."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coach.audio.render import Session
+from coach.audio.speech import Clips, VoiceSettings
+from coach.core import cue
+from coach.core.dose import plan
+from coach.core.errors import InputError
+from coach.core.routine import Dose, Routine
+from coach.core.script import SAMPLE_RATE, Script, build
+from coach.core.text import clock
+from coach.core.words import Words, catalog
+from coach.storage import paths
+from coach.storage.routines import find
+
+
+@dataclass(frozen=True)
+class Request:
+    routine: str  # a routine's name (built-in or the user's own) or a routine file
+    only: tuple[str, ...] = ()
+    hold: int | None = None
+    reps: int | None = None
+    side: str = "both"
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    volume: float = 1.0
+    first: str | None = None  # the leg that hurts: per-side exercises start on it
+    tone: cue.Tone = field(default_factory=cue.Tone)
+    words: Words = field(default_factory=catalog)  # the language it is said in
+
+
+LONGEST = 3 * 3600  # seconds: a routine longer than this is not a session a person can follow
+
+
+def outline(routine: Routine, doses: tuple[Dose, ...], words: Words, preamble: tuple[str, ...] = ()) -> Script:
+    """The script as if every phrase took one sample: its parts and the least it can last, known
+    before any speech is synthesized."""
+    return build(routine, doses, words, lambda text: 1, SAMPLE_RATE, preamble)
+
+
+def check(request: Request) -> tuple[Routine, tuple[Dose, ...]]:
+    """The routine and its dose plan, or one InputError: fast, so bad options fail before anything
+    is asked or synthesized."""
+    routine = find(request.routine, request.words)
+    doses = plan(routine, request.only, request.hold, request.reps, request.side, request.first, words=request.words)
+    least = outline(routine, doses, request.words).seconds
+    if least > LONGEST:
+        raise InputError(f"the {routine.name} routine lasts at least {clock(least)} before any words are said; "
+                         f"the longest session the coach plays is {clock(LONGEST)}: choose exercises with --only "
+                         "or make the routine shorter.")
+    return routine, doses
+
+
+def compose(request: Request, preamble: tuple[str, ...] = (), clips: Clips | None = None,
+            checked: tuple[Routine, tuple[Dose, ...]] | None = None) -> Session:
+    """Check the options (unless `checked` is what `check` gave), then build the script with each
+    phrase's real spoken length."""
+    routine, doses = checked or check(request)
+    clips = clips or Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
+    script = build(routine, doses, request.words, clips.length, clips.sample_rate, preamble)
+    return Session(script, clips, request.volume, routine, request.tone)
+
+
+def fallback_path(routine: str, now: dt.datetime | None = None) -> Path:
+    """Where a session goes when there is no output device: a WAV in the current folder."""
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return Path.cwd() / f"coach-{routine}-{stamp}.wav"

@@ -1,0 +1,158 @@
+"""A live session and a live test, wired from the layers below: the history, the audio output,
+the speech clips, the answers, the guide and the view. The CLI calls `session` and `test`."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from coach.app import choice
+from coach.app import export as exports
+from coach.app import session as sessions
+from coach.app.export import printer
+from coach.app.records import opened
+from coach.audio.sink import Player
+from coach.audio.speech import Clips, VoiceSettings
+from coach.clinical import evidence, screening
+from coach.clinical.preference import DIRECTIONS, Bar
+from coach.core.cue import Tone
+from coach.core.errors import CoachError, Declined, NoOutputDevice
+from coach.core.question import Question
+from coach.core.script import SAMPLE_RATE
+from coach.core.text import clock
+from coach.core.words import Words
+from coach.live import conversation, safety, trial, view
+from coach.live.answers import Answers, from_stdin
+from coach.live.guide import Guide
+from coach.storage import paths
+from coach.storage.history import History
+
+Echo = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class Live:
+    """How a live session runs, beyond what it plays."""
+
+    check_ins: bool = False
+    ratings: bool = True
+    plain: bool = False  # one line per phrase, not the full-terminal view
+    chosen: bool = True  # the routine was chosen by a flag, not by the recorded tests
+
+
+@contextlib.contextmanager
+def _opened() -> Iterator[Player]:
+    """The output stream, opening in the background while the rest starts up; closed after."""
+    player = Player(SAMPLE_RATE)
+    player.open_in_background()
+    try:
+        yield player
+    finally:
+        player.close()
+
+
+def session(request: sessions.Request, live: Live, echo: Echo, output: Path | None = None,
+            progress: exports.Progress | None = None) -> None:
+    """`coach start`: the safety questions, then the session with its ratings, recorded whatever
+    ends it. With `output`, or with no audio device, the session is written to a file instead."""
+    w = request.words
+    checked = sessions.check(request)  # bad options fail before anything is opened or asked
+    routine = checked[0]
+    with contextlib.ExitStack() as stack:
+        player = stack.enter_context(_opened()) if output is None else None
+        history = stack.enter_context(opened(echo))
+        screening.refuse_if_stopped(history, printer(echo), w)
+        rec = choice.recommendation(history, w)  # once: the bar below, and what to avoid
+        bar = choice.bar(rec, routine.id)
+        if player is None:
+            exports.write(request, output, echo=echo, checked=checked, bar=bar, **_progress(progress))
+            return
+        try:
+            player.ready()
+        except NoOutputDevice:
+            output = sessions.fallback_path(routine.id)
+            echo(w.printed.no_device.format(path=output), err=True)
+            exports.write(request, output, echo=echo, checked=checked, bar=bar, **_progress(progress))
+            return
+        answers = from_stdin()
+        clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
+        guide = Guide(player, clips, answers, echo, w, request.volume, request.tone)
+
+        def prepare() -> sessions.Session:
+            """The session, built after the first questions: they need none of it."""
+            built = sessions.compose(request, clips=clips, checked=checked)
+            echo(w.printed.start.format(routine=routine.name, length=clock(built.script.seconds)))
+            echo(w.printed.disclaimer)
+            if not live.chosen:
+                guide.speak(w.preferred.format(direction=w.directions[request.routine]))
+                for other in rec.barred:
+                    guide.say(other.text(w))
+            return built
+
+        def show(built: sessions.Session, keys: bool):
+            return view.choose(built.script, echo, w, plain=live.plain, keys=keys,
+                               volume=lambda: player.gain, title=f"coach · {routine.name}",
+                               names=built.routine.names)
+
+        with answers.session():
+            safety.daily(guide, history)
+            for notice in evidence.notices(history):  # when to get seen, before anything else
+                guide.say(notice.text(w))
+            confirmation = _confirm(guide, history, bar) if bar is not None else None
+            conversation.run(guide, history, routine.id, prepare, _options(request, live),
+                             live.check_ins, live.ratings, show,
+                             direction=routine.id if routine.id in DIRECTIONS else None,
+                             confirmation=confirmation)
+        echo(w.printed.complete)
+        if player.underflows:
+            echo(w.printed.underflows.format(n=player.underflows), err=True)
+
+
+def test(voice: VoiceSettings, words: Words, hold: int, settle: int, volume: float, tone: Tone,
+         echo: Echo) -> None:
+    """`coach test`: the safety questions, then the article's test, guided by voice."""
+    trial.check_hold(hold)
+    with opened(echo) as history, _opened() as player:
+        clips = Clips(voice, paths.cache_dir(), SAMPLE_RATE)
+        try:
+            player.ready()
+        except NoOutputDevice as e:
+            raise CoachError(f"{e} The test is guided by voice and needs one: see 'coach doctor'.") from None
+        answers: Answers = from_stdin()
+        guide = Guide(player, clips, answers, echo, words, volume, tone)
+        with answers.session():
+            echo(words.printed.disclaimer)
+            screening.refuse_if_stopped(history, guide.say, words)
+            safety.screen(guide, history, "test")
+            trial.run(guide, history, hold, settle)
+
+
+def _progress(progress: exports.Progress | None) -> dict:
+    return {} if progress is None else {"progress": progress}
+
+
+def _confirm(guide: Guide, history: History, bar: Bar) -> int:
+    """A barred direction chosen by its flag: say why, ask to confirm, record the answer; a no
+    ends the command here (exit 0: the person's choice)."""
+    w = guide.words
+    direction = w.directions[bar.direction]
+    why = bar.text(w)
+    guide.say(why)
+    answer = guide.ask(Question("barred", w.barred_confirm.format(direction=direction), "yes-no", w))
+    cid = history.record_confirmation(bar.direction, why, answer)
+    if answer != "yes":
+        guide.say(w.barred_declined)
+        raise Declined(w.printed.declined.format(direction=direction))
+    return cid
+
+
+def _options(request: sessions.Request, live: Live) -> dict:
+    """The session's options, as its history row keeps them."""
+    return {
+        "only": list(request.only), "hold": request.hold, "reps": request.reps, "side": request.side,
+        "voice": request.voice.voice, "rate": request.voice.rate, "volume": request.volume,
+        "check_in": live.check_ins, "ratings": live.ratings, "leg": request.first, "lang": request.words.lang,
+        "cue_volume": request.tone.volume, "cue_pitch": request.tone.pitch,
+    }

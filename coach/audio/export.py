@@ -1,0 +1,319 @@
+"""Sessions as files a phone plays: WAV, FLAC, Ogg Vorbis, Opus or MP3, tagged, one chapter per
+exercise and side; or one numbered file per part with an .m3u playlist.
+
+Encoding is libsndfile's, through soundfile (LAME for MP3, libvorbis, libopus, libFLAC). Tags
+and chapters are mutagen's: ID3 CHAP and CTOC frames in an MP3, CHAPTERnnn Vorbis comments in the
+Ogg and FLAC files, which podcast players and ffmpeg read. Samples are encoded block by block as
+the renderer makes them, so memory does not grow with the session's length.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from coach.audio.render import Renderer
+from coach.core.errors import CoachError, InputError
+from coach.core.files import why
+from coach.core.script import Script
+from coach.core.steps import Part, label, parts
+from coach.core.words import Words
+from coach.storage.atomic import atomic_path, clean_stale, part_prefix
+
+BLOCK = 65536  # samples per block handed to the encoder
+
+
+@dataclass(frozen=True)
+class Format:
+    suffix: str
+    major: str  # libsndfile's container
+    subtype: str  # and codec
+    rate: int | None = None  # a rate the codec requires: the session is resampled to it
+    level: float | None = None  # libsndfile's compression level, where its default is a poor fit
+
+
+FORMATS = {
+    f.suffix: f
+    for f in (
+        Format(".mp3", "MP3", "MPEG_LAYER_III"),
+        Format(".ogg", "OGG", "VORBIS"),
+        # Opus takes 8, 12, 16, 24 or 48 kHz only. libsndfile's level sets the bit rate: measured on
+        # the default session (15.7 min), 0.9 is 2.4 MB (20 kbit/s, a speech rate), its default
+        # 2.8 MB, 0.8 6.7 MB; each took 10-20 s here.
+        Format(".opus", "OGG", "OPUS", 24000, 0.9),
+        Format(".flac", "FLAC", "PCM_16"),
+        Format(".wav", "WAV", "PCM_16"),
+    )
+}
+NAMES = ", ".join(FORMATS)
+
+
+def format_of(path: Path) -> Format:
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise InputError(f"cannot write {path}: the name must end in one of {NAMES}.") from None
+
+
+def named(fmt: str) -> Format:
+    """A format by its name, as --format gives it (mp3, ogg, opus, flac, wav)."""
+    try:
+        return FORMATS["." + fmt.lower().lstrip(".")]
+    except KeyError:
+        raise InputError(f"unknown format '{fmt}': choose one of {NAMES}.") from None
+
+
+def check_folder(folder: Path, what: Path) -> None:
+    if not folder.is_dir():
+        raise InputError(f"cannot write {what}: the folder {folder} does not exist.")
+    try:  # really try: permissions, read-only file systems and root all answer the same way
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        raise InputError(f"cannot write {what}: the folder {folder} is not writable ({e.strerror}).") from e
+
+
+def check_writable(path: Path) -> Format:
+    """Fail before any work if the output file could not be written; its format."""
+    if path.is_dir():
+        raise InputError(f"cannot write {path}: it is a directory. Give a file name ending in one of {NAMES}.")
+    fmt = format_of(path)
+    check_folder(path.parent, path)  # Path("x.mp3").parent is Path(".")
+    return fmt
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: int  # sample
+    end: int
+    title: str
+    exercise: str | None = None
+    side: str | None = None
+
+
+def chapters(script: Script, names: Mapping[str, str], words: Words, by_side: bool = True) -> list[Chapter]:
+    """The script's parts: its introduction, each exercise (and side, `by_side`), and the closing
+    words. An exercise's chapter starts at its name; a change of position between two exercises
+    stays with the exercise before it."""
+    out: list[Chapter] = []
+    cut = parts(script)
+    for i, part in enumerate(cut):
+        last = out[-1] if out else None
+        if last is not None and part.exercise is None and i < len(cut) - 1:
+            out[-1] = Chapter(last.start, part.end, last.title, last.exercise, last.side)
+            continue
+        side = part.side if by_side else None
+        named = Part(part.start, part.end, part.exercise, side)
+        if last is not None and part.exercise is not None and last.exercise == part.exercise and last.side in (None, side):
+            # the exercise's name and its first side, or (not by side) all its sides: one chapter
+            out[-1] = Chapter(last.start, part.end, label(named, names, words), part.exercise, side)
+            continue
+        out.append(Chapter(part.start, part.end, label(named, names, words), part.exercise, side))
+    return out
+
+
+@dataclass(frozen=True)
+class Tags:
+    title: str
+    album: str
+    artist: str = "coach"
+    comment: str = ""
+    track: tuple[int, int] | None = None  # (n, of)
+
+
+Progress = Callable[[int], None]  # called with how many samples were just encoded
+
+
+def _encode(renderer: Renderer, path: Path, fmt: Format, start: int, end: int, progress: Progress | None) -> None:
+    import soundfile as sf
+
+    rate = renderer.script.sample_rate
+    out_rate = fmt.rate or rate
+    resample = None
+    if out_rate != rate:  # the one script's samples, resampled as they stream (soxr, a polyphase filter)
+        import numpy as np
+        import soxr
+
+        stream = soxr.ResampleStream(rate, out_rate, 1, dtype="int16")
+
+        def resampled(block, last=False):
+            return stream.resample_chunk(np.frombuffer(block, dtype=np.int16), last=last)
+
+        resample = resampled
+
+    with sf.SoundFile(str(path), "w", samplerate=out_rate, channels=1, format=fmt.major, subtype=fmt.subtype,
+                      compression_level=fmt.level) as f:
+        for block in renderer.blocks(BLOCK, start, end):
+            if resample is None:
+                f.buffer_write(block, dtype="int16")  # array('h') is native int16, as soundfile expects
+            else:
+                f.write(resample(block))
+            if progress is not None:
+                progress(len(block))
+        if resample is not None:
+            f.write(resample(b"", last=True))
+
+
+def _ms(samples: int, rate: int) -> int:
+    return round(samples * 1000 / rate)
+
+
+def _stamp(ms: int) -> str:
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+def _id3_frames(tags: Tags, marks: list[Chapter], rate: int) -> list:
+    from mutagen.id3 import CHAP, COMM, CTOC, TALB, TIT2, TPE1, TRCK, CTOCFlags, Frame
+
+    frames: list[Frame] = [TIT2(encoding=3, text=[tags.title]), TPE1(encoding=3, text=[tags.artist]),
+              TALB(encoding=3, text=[tags.album])]
+    if tags.comment:
+        frames.append(COMM(encoding=3, lang="eng", desc="", text=[tags.comment]))
+    if tags.track:
+        frames.append(TRCK(encoding=3, text=[f"{tags.track[0]}/{tags.track[1]}"]))
+    if marks:
+        ids = [f"ch{i:03d}" for i in range(len(marks))]  # mutagen stores frames sorted by id
+        frames.append(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                           child_element_ids=ids, sub_frames=[TIT2(encoding=3, text=[tags.title])]))
+        for cid, c in zip(ids, marks):
+            frames.append(CHAP(element_id=cid, start_time=_ms(c.start, rate), end_time=_ms(c.end, rate),
+                               start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,  # times, not byte offsets
+                               sub_frames=[TIT2(encoding=3, text=[c.title])]))
+    return frames
+
+
+def _tag(path: Path, fmt: Format, tags: Tags, marks: list[Chapter], rate: int) -> None:
+    if fmt.suffix in (".mp3", ".wav"):  # ID3: at the head of an MP3, in an "id3 " chunk of a WAV
+        from mutagen.id3 import ID3
+        from mutagen.wave import WAVE
+
+        id3: Any
+        if fmt.suffix == ".mp3":
+            id3 = ID3()
+        else:
+            wave = WAVE(str(path))
+            wave.add_tags()
+            id3 = wave.tags
+        for frame in _id3_frames(tags, marks, rate):
+            id3.add(frame)
+        if fmt.suffix == ".mp3":
+            id3.save(str(path))
+        else:
+            wave.save()
+        return
+    from mutagen.flac import FLAC
+    from mutagen.oggopus import OggOpus
+    from mutagen.oggvorbis import OggVorbis
+
+    f = {".flac": FLAC, ".ogg": OggVorbis, ".opus": OggOpus}[fmt.suffix](str(path))
+    f["TITLE"], f["ARTIST"], f["ALBUM"] = tags.title, tags.artist, tags.album
+    if tags.comment:
+        f["COMMENT"] = tags.comment
+    if tags.track:
+        f["TRACKNUMBER"], f["TRACKTOTAL"] = str(tags.track[0]), str(tags.track[1])
+    for i, c in enumerate(marks, 1):  # the Vorbis comment chapter extension
+        f[f"CHAPTER{i:03d}"] = _stamp(_ms(c.start, rate))
+        f[f"CHAPTER{i:03d}NAME"] = c.title
+    f.save()
+
+
+def _write(renderer: Renderer, path: Path, fmt: Format, tags: Tags | None, marks: Sequence[Chapter],
+           start: int, end: int, progress: Progress | None) -> None:
+    rate = renderer.script.sample_rate
+    shifted = [replace(c, start=c.start - start, end=c.end - start) for c in marks]
+    _encode(renderer, path, fmt, start, end, progress)
+    if tags is not None:
+        _tag(path, fmt, tags, shifted, rate)
+
+
+def _full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < 1024 * 1024
+    except OSError:
+        return False
+
+
+def _failed(what: Path, e: Exception) -> CoachError:
+    folder = what if what.is_dir() else what.parent
+    if getattr(e, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or (not isinstance(e, OSError) and _full(folder)):
+        # libsndfile says only "System error" when a write fails: the free space says why
+        return CoachError(f"writing {what} failed: the disk is full ({folder} has no space left). "
+                          "Nothing was written; free some space, or write to another disk.")
+    if isinstance(e, OSError):
+        return CoachError(f"writing {what} failed: {why(e)}. Nothing was written.")
+    return CoachError(f"encoding {what} failed ({e}). Nothing was written.")
+
+
+# How many chapters a file can list. ID3's table of contents (CTOC) counts its entries in one byte;
+# the Vorbis comment chapter extension numbers them with three digits.
+CHAPTERS = {".mp3": 255, ".wav": 255, ".ogg": 999, ".opus": 999, ".flac": 999}
+
+
+def check_chapters(fmt: Format, marks: Sequence[Chapter]) -> None:
+    """Fail before any work if the file could not list every chapter."""
+    limit = CHAPTERS[fmt.suffix]
+    if len(marks) > limit:
+        raise InputError(f"this session has {len(marks)} chapters, and a {fmt.suffix} file lists at most {limit}: "
+                         "write it in parts with --split FOLDER, or choose fewer exercises with --only.")
+
+
+def write(renderer: Renderer, path: Path, tags: Tags | None = None, marks: Sequence[Chapter] = (),
+          progress: Progress | None = None) -> None:
+    """The whole session as one file, chosen by its extension; atomically (on any failure no file,
+    and no part of one, is left)."""
+    fmt = check_writable(path)
+    clean_stale(path.parent)
+    try:
+        with atomic_path(path) as tmp:
+            _write(renderer, tmp, fmt, tags, marks, 0, renderer.total, progress)
+    except (OSError, RuntimeError) as e:  # soundfile raises LibsndfileError, a RuntimeError
+        raise _failed(path, e) from e
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "part"
+
+
+def write_split(renderer: Renderer, folder: Path, fmt: Format, album: str, parts: list[Chapter],
+                inner: list[Chapter], playlist: str, progress: Progress | None = None) -> list[Path]:
+    """One numbered file per part (each with its own chapters from `inner`), and an .m3u playlist.
+
+    Every file is made in a temporary folder beside `folder` and moved in only when all are whole,
+    so a failure leaves what was there before."""
+    check_folder(folder.parent, folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"cannot write into {folder}: it is a file, not a folder.")
+    rate = renderer.script.sample_rate
+    names = [f"{n:02d}-{_slug(p.exercise or p.title)}{fmt.suffix}" for n, p in enumerate(parts, 1)]
+    list_name = f"{_slug(playlist)}.m3u"
+    try:
+        clean_stale(folder.parent)
+        with tempfile.TemporaryDirectory(dir=folder.parent, prefix=part_prefix(folder.name), suffix=".part") as tmp:
+            work = Path(tmp)
+            for n, (part, name) in enumerate(zip(parts, names), 1):
+                marks = [c for c in inner if part.start <= c.start < part.end]
+                tags = Tags(title=part.title, album=album, track=(n, len(parts)))
+                _write(renderer, work / name, fmt, tags, marks if len(marks) > 1 else [], part.start, part.end, progress)
+            lines = ["#EXTM3U", f"#PLAYLIST:{album}"]
+            for part, name in zip(parts, names):
+                lines += [f"#EXTINF:{round((part.end - part.start) / rate)},{part.title}", name]
+            (work / list_name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+            folder.mkdir(exist_ok=True)
+            written = []
+            for name in [*names, list_name]:  # the same file system: each file moves in whole
+                with open(work / name, "rb") as f:
+                    os.fsync(f.fileno())
+                os.replace(work / name, folder / name)
+                written.append(folder / name)
+            return written
+    except (OSError, RuntimeError) as e:
+        raise _failed(folder, e) from e

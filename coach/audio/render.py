@@ -1,0 +1,109 @@
+"""Samples from a session script: any block, from any position (a cursor on the timeline).
+
+Samples are int16 PCM in `array('h')`: events never overlap, so a block is made of slice
+copies, with no mixing and no numpy unless the volume is changed."""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from coach.core import cue
+from coach.core.routine import Routine
+from coach.core.script import CUE, SPEECH, Script
+
+if TYPE_CHECKING:
+    from coach.audio.speech import Clips
+
+Samples = Callable[[str], array]
+
+
+def _scaled(samples: array, volume: float) -> array:
+    if volume == 1.0:
+        return samples
+    import numpy as np
+
+    x = np.frombuffer(samples, dtype=np.int16).astype(np.float64) * volume
+    return array("h", x.round().astype(np.int16).tobytes())
+
+
+class Renderer:
+    """Reads the session's samples in blocks."""
+
+    def __init__(self, script: Script, speech: Samples, cue: Samples, volume: float = 1.0):
+        self.script = script
+        self.total = script.total
+        self._starts = [e.start for e in script.events]
+        made: dict[tuple[str, str | None], array] = {}
+        self._sources: list[memoryview | None] = []
+        for e in script.events:
+            key = (e.kind, e.text if e.kind == SPEECH else e.cue or "")
+            if e.kind not in (SPEECH, CUE):
+                self._sources.append(None)
+                continue
+            if key not in made:
+                made[key] = _scaled(speech(e.text) if e.kind == SPEECH else cue(e.cue), volume)  # type: ignore[arg-type]
+            src = made[key]
+            if len(src) != e.length:
+                raise ValueError(f"samples for {key[1]!r} are {len(src)} long, the script says {e.length}")
+            self._sources.append(memoryview(src))
+        self._silence = memoryview(array("h"))
+
+    def _zeros(self, n: int) -> memoryview:
+        if len(self._silence) < n:
+            self._silence = memoryview(array("h", bytes(2 * n)))
+        return self._silence[:n]
+
+    def read_into(self, out: memoryview, pos: int) -> int:
+        """Fill `out` (a memoryview of int16) with samples from `pos`; outside the session is silence.
+
+        Returns how many samples were inside the session."""
+        n = len(out)
+        out[:] = self._zeros(n)
+        start, end = pos, min(pos + n, self.total)
+        if start >= end:
+            return 0
+        i = max(0, bisect_right(self._starts, start) - 1)
+        events = self.script.events
+        while i < len(events) and events[i].start < end:
+            src = self._sources[i]
+            if src is not None:
+                e = events[i]
+                a, b = max(e.start, start), min(e.end, end)
+                out[a - pos : b - pos] = src[a - e.start : b - e.start]
+            i += 1
+        return end - pos
+
+    def read(self, pos: int, n: int) -> array:
+        out = array("h", bytes(2 * n))
+        self.read_into(memoryview(out), pos)
+        return out
+
+    def blocks(self, block: int = 65536, start: int = 0, end: int | None = None) -> Iterator[array]:
+        """Samples [start, end) of the session (all of it by default), block by block."""
+        end = self.total if end is None else end
+        for pos in range(start, end, block):
+            yield self.read(pos, min(block, end - pos))
+
+
+@dataclass
+class Session:
+    script: Script
+    clips: Clips
+    volume: float
+    routine: Routine
+    tone: cue.Tone = field(default_factory=cue.Tone)
+
+    def renderer(self) -> Renderer:
+        return renderer_for(self.script, self.clips, self.volume, self.tone)
+
+
+def renderer_for(script: Script, clips: Clips, volume: float = 1.0, tone: cue.Tone = cue.Tone()) -> Renderer:
+    """The script's samples: speech from `clips`, cues rendered (once, then cached) with `tone`."""
+    from coach.audio.cue import pcm
+    from coach.storage import paths
+
+    sr, where = script.sample_rate, paths.cache_dir()
+    return Renderer(script, clips.get, lambda name: pcm(name, sr, where, tone), volume)

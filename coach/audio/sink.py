@@ -1,0 +1,281 @@
+"""Where samples go live: one output stream, fed from a cursor. (Files: coach/export.py.)"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import threading
+import time
+from typing import Any, Callable
+
+from coach.audio.render import Renderer
+from coach.core.errors import CoachError, NoOutputDevice
+
+PORTAUDIO_HINT = "install PortAudio with: sudo apt-get install libportaudio2"
+
+
+_alsa_handler: Any = None  # the C callback, kept alive while ALSA holds it; False: no ALSA
+
+
+def _quiet_alsa() -> None:
+    """Route ALSA's C error messages ("cannot find card '0'") to a no-op inside this process."""
+    global _alsa_handler
+    if _alsa_handler is not None:
+        return
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("asound")
+    if not name:
+        _alsa_handler = False
+        return
+    handler_type = ctypes.CFUNCTYPE(
+        None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+    )
+    _alsa_handler = handler_type(lambda *args: None)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.cdll.LoadLibrary(name).snd_lib_error_set_handler(_alsa_handler)
+
+
+def sounddevice():
+    """The sounddevice module, or one clear error if PortAudio is missing."""
+    _quiet_alsa()
+    try:
+        import sounddevice as sd
+    except OSError as e:  # raised at import when libportaudio2 is missing
+        raise CoachError(f"PortAudio is missing ({e}): {PORTAUDIO_HINT}.") from e
+    except ImportError as e:
+        raise CoachError(f"the sounddevice package is missing ({e}): reinstall coach.") from e
+    return sd
+
+
+def default_output() -> dict:
+    """The default output device, or NoOutputDevice."""
+    sd = sounddevice()
+    try:
+        return sd.query_devices(kind="output")
+    except (sd.PortAudioError, ValueError) as e:
+        raise NoOutputDevice(f"no audio output device was found ({e}).") from e
+
+
+LATENCY = 0.05  # seconds of output buffer. Measured through PulseAudio's ALSA plugin: at 30 ms
+# or with PortAudio's "high" default (35 ms) the first sound of a stream was sometimes lost or
+# came 0.1-1.5 s late; at 50 ms it came 11 ms after the first callback every time.
+
+
+GAIN_MIN, GAIN_MAX = 0.1, 2.0
+
+
+def _scale(block: memoryview, gain: float) -> None:
+    """Scale int16 samples in place, clipped to full scale."""
+    import numpy as np
+
+    a = np.frombuffer(block, dtype=np.int16)
+    a[:] = np.clip(a.astype(np.float32) * gain, -32768, 32767).astype(np.int16)
+
+
+class AudioLost(CoachError):
+    """The output stopped taking samples in the middle of a session."""
+
+
+STALL = 2.0  # seconds the cursor may stand still while playing before the output counts as lost
+
+
+class Player:
+    """Plays through one persistent output stream, fed by a callback from a cursor.
+
+    The stream can be opened (`open_in_background`) while the session is still being prepared;
+    it plays silence until `play` hands it a renderer and a span to play, and silence again
+    after it, so a question can be asked between two parts of a session with the stream open.
+    The callback only reads samples at the cursor and moves it."""
+
+    def __init__(self, sample_rate: int):
+        self.sample_rate = sample_rate
+        self.renderer: Renderer | None = None
+        self.position = 0  # the cursor: the next sample of the renderer's script to play
+        self._end = 0
+        self._reached = threading.Event()
+        self._lock = threading.Lock()
+        self._paused = False
+        self._lead: Renderer | None = None
+        self._lead_pos = 0
+        self._gain = 1.0  # the person's volume keys, on top of the session's volume
+        self._restarting = False
+        self._blocks: collections.deque[tuple[float, int]] = collections.deque(maxlen=64)
+        self._stopped = threading.Event()  # the stream ended on its own
+        self._stream: Any = None
+        self._error: BaseException | None = None
+        self._opener: threading.Thread | None = None
+        self.underflows = 0  # blocks the device wanted before the callback gave them: a gap heard
+
+    def _callback(self, outdata, frames, time_info, status) -> None:
+        out = memoryview(outdata).cast("h")
+        if status.output_underflow:  # counted, not printed: the callback must not block
+            self.underflows += 1
+        with self._lock:
+            renderer = None if self._paused else self.renderer
+            k = 0  # samples of the lead-in (a count-in), played before the cursor moves
+            lead = None if renderer is None else self._lead
+            if lead is not None and self._lead_pos < lead.total:
+                k = min(frames, lead.total - self._lead_pos)
+                lead.read_into(out[:k], self._lead_pos)
+                self._lead_pos += k
+            n = 0 if renderer is None else max(0, min(frames - k, self._end - self.position))
+            if n:  # when this block's first sample reaches the speaker, and which sample it is
+                dac = time_info.outputBufferDacTime + k / self.sample_rate
+                self._blocks.append((dac, self.position))
+                renderer.read_into(out[k : k + n], self.position)  # type: ignore[union-attr]
+                self.position += n
+            if k + n and self._gain != 1.0:
+                _scale(out[: k + n], self._gain)
+            if k + n < frames:
+                out[k + n :] = memoryview(bytes(2 * (frames - k - n))).cast("h")
+                if renderer is not None:
+                    self._reached.set()
+
+    def open(self) -> None:
+        """Open and start the output stream (playing silence), or raise NoOutputDevice/CoachError."""
+        sd = self._sd = sounddevice()
+        default_output()
+        try:
+            self._stream = sd.RawOutputStream(  # int16 bytes: no numpy on the way to the first sound
+                samplerate=self.sample_rate,
+                channels=1,
+                dtype="int16",
+                latency=LATENCY,
+                callback=self._callback,
+                finished_callback=self._finished,
+            )
+            self._stream.start()
+        except sd.PortAudioError as e:
+            raise NoOutputDevice(f"the audio output could not be opened ({e}).") from e
+
+    def _finished(self) -> None:
+        if not self._restarting:  # not our own abort on pause: the stream ended on its own
+            self._stopped.set()
+
+    def open_in_background(self) -> None:
+        def run():
+            try:
+                self.open()
+            except BaseException as e:  # handed to ready()
+                self._error = e
+
+        self._opener = threading.Thread(target=run, name="coach-audio-open", daemon=True)
+        self._opener.start()
+
+    def ready(self) -> None:
+        """Wait until the stream is open; raise what opening it raised."""
+        if self._opener is not None:
+            self._opener.join()
+            self._opener = None
+        if self._error is not None:
+            raise self._error
+        if self._stream is None:
+            self.open()
+
+    def play(self, renderer: Renderer, start: int = 0, end: int | None = None,
+             every: Callable[[int], None] | None = None,
+             interrupt: threading.Event | None = None, lead: Renderer | None = None) -> bool:
+        """Play samples [start, end) of the renderer's script; True once they are out, False as
+        soon as `interrupt` is set (the output is then silent, the cursor where it stopped).
+        `lead` plays first, sample-joined to `start` (a count-in before the rest of a hold).
+        `every` is called with the cursor several times a second (to record progress).
+        Ctrl-C or any other exception silences the output at once and propagates."""
+        self.ready()
+        with self._lock:
+            self._reached.clear()
+            self.position, self._end = start, renderer.total if end is None else end
+            self._lead, self._lead_pos = lead, 0
+            self.renderer = renderer
+            self._blocks.clear()
+        moved, last = time.monotonic(), (self.position, 0)
+        tick = 0.1 if interrupt is None else 0.02
+        try:
+            while not self._reached.wait(tick):
+                if interrupt is not None and interrupt.is_set():
+                    return False
+                if every is not None:
+                    every(self.position)
+                if (self.position, self._lead_pos) != last or self._paused:
+                    moved, last = time.monotonic(), (self.position, self._lead_pos)
+                elif self._stopped.is_set() or time.monotonic() - moved > STALL:
+                    raise AudioLost("the audio output stopped in the middle of the session.")
+            time.sleep(2 * LATENCY)  # the last block is still in the output buffer
+            return True
+        except BaseException:
+            self.close(abort=True)
+            raise
+        finally:
+            with self._lock:
+                self.renderer = None
+
+    @property
+    def gain(self) -> float:
+        return self._gain
+
+    @gain.setter
+    def gain(self, value: float) -> None:
+        self._gain = min(GAIN_MAX, max(GAIN_MIN, value))
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def heard(self) -> int:
+        """The sample of the session at the speaker now: the cursor less what is still buffered."""
+        stream = self._stream
+        with self._lock:
+            blocks, position = list(self._blocks), self.position
+        if stream is None or not blocks:
+            return position
+        now = stream.time
+        for dac, start in reversed(blocks):
+            if dac <= now:
+                return min(position, start + max(0, round((now - dac) * self.sample_rate)))
+        return blocks[0][1]
+
+    def pause(self) -> int:
+        """Silence at once: what is buffered is dropped, and the cursor goes back to the sample
+        that was at the speaker, so nothing is skipped on resume. Returns that sample."""
+        heard = self.heard()
+        with self._lock:
+            self._paused = True
+            self.position = heard
+            self._blocks.clear()
+        stream = self._stream
+        if stream is not None:
+            self._restarting = True
+            try:  # abort drops the output buffer; the stream goes on, playing silence
+                stream.abort()
+                stream.start()
+            except self._sd.PortAudioError as e:
+                raise AudioLost(f"the audio output failed on pause ({e}).") from e
+            finally:
+                self._restarting = False
+        return heard
+
+    def resume(self) -> None:
+        with self._lock:
+            self._paused = False
+
+    def seek(self, position: int) -> None:
+        """Move the cursor: the next block plays from `position`."""
+        with self._lock:
+            self.position = position
+            self._blocks.clear()
+
+    def close(self, abort: bool = False) -> None:
+        """Stop and close the stream (at once with `abort`); safe to call more than once."""
+        if self._opener is not None:
+            self._opener.join()
+            self._opener = None
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return
+        try:
+            if abort:
+                stream.abort()
+            stream.close()
+        except self._sd.PortAudioError:
+            pass

@@ -1,0 +1,67 @@
+"""Commands that list what there is to do: exercises, routines, routines new."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from coach.cli.base import cli, echo, setting_options, sound
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the exercises as JSON.")
+def exercises(as_json: bool) -> None:
+    """List the exercises and their doses."""
+    from coach.app.listing import exercise_rows
+    from coach.core.words import catalog
+
+    rows = exercise_rows(catalog())
+    if as_json:
+        echo(json.dumps(rows, indent=1))
+        return
+    for row in rows:
+        side = " each side" if row["per_side"] else ""
+        if "hold_seconds" in row:
+            hold, holds = row["hold_seconds"], row["holds"]
+            dose = (f"{holds['default']} x {hold['default']} s{side} (hold {hold['min']}-{hold['max']} s, "
+                    f"{holds['min']}-{holds['max']} holds)")
+        else:
+            reps = row["reps"]
+            dose = f"{reps['default']} reps{side}, {row['seconds_per_rep']:g} s each ({reps['min']}-{reps['max']} reps)"
+        echo(f"{row['id']:<27} {row['name']:<26} on the {row['position']:<8} {dose}  [{', '.join(row['routines'])}]")
+
+
+@cli.group(invoke_without_command=True)
+@setting_options("voice", "rate", "lang")
+@click.pass_context
+def routines(ctx: click.Context, **settings) -> None:
+    """List the built-in routines and your own, with their length.
+
+    Your own routines are TOML files in your routines folder, found by name with
+    'coach start --routine NAME'. 'coach routines new NAME' starts one.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from coach.app.listing import routine_rows
+    from coach.app.session import Request
+    from coach.storage.routines import user_dir
+
+    words, voice_settings, _ = sound(**settings)
+    rows = routine_rows(Request(routine="", voice=voice_settings, words=words))
+    width = max(len(r.name) for r in rows)
+    title = max(len(r.title) for r in rows)
+    for r in rows:
+        echo(f"{r.name:<{width}}  {r.title:<{title}}  {r.length:>7}  {r.source}")
+    if any(r.length.startswith("~") for r in rows):
+        echo("~ estimated from the speaking rate: some of its phrases have not been spoken in this voice yet.", err=True)
+    echo(f"\nYour routines folder: {user_dir()}")
+
+
+@routines.command("new")
+@click.argument("name")
+def routines_new(name: str) -> None:
+    """Write a commented routine file to start from, in your routines folder."""
+    from coach.app.listing import new_routine
+
+    echo(str(new_routine(name)))

@@ -1,0 +1,71 @@
+"""Commands on the record: history, cleared."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from coach.cli.base import cli, echo
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print everything recorded, as JSON.")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write everything recorded as CSV files, one per table, into DIR.")
+@click.option("--trend", is_flag=True, help="Chart leg pain and how far down it reaches, by day.")
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png",
+              help="Write the trend chart as a PNG image.")
+def history(as_json: bool, csv_dir: Path | None, trend: bool, png: Path | None) -> None:
+    """Show your sessions, tests and pain ratings."""
+    from coach.app.records import opened
+
+    with opened(echo, write=False) as h:
+        if as_json:
+            echo(json.dumps(h.export(), indent=1))
+        elif csv_dir is not None:
+            from coach.storage import report
+
+            for path in report.write_csv(h, csv_dir):
+                echo(str(path))
+        elif png is not None:
+            from coach.app import records
+
+            echo(str(records.trend_png(h, png)))
+        elif trend:
+            import shutil
+
+            from coach.clinical import trend as trends
+
+            echo(trends.text(trends.trend(h.leg_ratings()), shutil.get_terminal_size().columns))
+        else:
+            from coach.clinical import evidence
+            from coach.core.words import catalog
+            from coach.storage import report
+
+            echo(report.table(h))
+            notices = evidence.notices(h)
+            if notices:
+                echo("\nWhen to get seen:")
+                for notice in notices:
+                    echo(f"  - {notice.text(catalog())}")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["emergency", "cancer"]))
+def cleared(kind: str) -> None:
+    """Record that a clinician has seen you, so the coach guides exercise again.
+
+    \b
+    emergency  a clinician has seen you since a safety answer that needed
+               emergency care (saddle numbness, bladder or bowel, both legs)
+    cancer     a doctor has checked this back pain, given a history of cancer:
+               that safety question is not asked again
+
+    Recorded with today's date. The other safety questions are still asked.
+    """
+    from coach.app import records
+
+    with records.opened(echo) as h:
+        echo(records.clear(h, kind))

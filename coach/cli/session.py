@@ -1,0 +1,115 @@
+"""Commands that run or write a session: start, test, export, script."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from coach.cli.base import SOUND, cli, echo, progress, request, session_options, setting_options, sound
+
+
+@cli.command()
+@session_options
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the session to a file instead of playing it (.wav, .mp3, .ogg, .opus, .flac; see 'coach export').")
+@setting_options("check_ins")
+@click.option("--no-ratings", is_flag=True, help="Skip the pain questions before and after the session.")
+@click.option("--plain", is_flag=True,
+              help="Print one line per spoken phrase and tone instead of the full-screen view (for screen readers and logs).")
+def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, **options) -> None:
+    """Start a guided session: speaks, beeps and counts, hands-free.
+
+    With no --flexion or --extension, the direction your tests found ('coach test') is used.
+    Before the first session of each day the coach asks the safety questions: answer each
+    with one key (y or n), or one line each when the answers are piped in.
+
+    A direction that made your pain worse in the last 14 days is never chosen for you; with
+    its flag, the coach says why it is barred and asks you to confirm. During the session,
+    w means "the pain is spreading": the coach stops at once.
+
+    \b
+    Exit codes: 0 done (or a barred direction declined); 1 the machine failed;
+    2 bad input, or no answer; 3 a safety question was answered yes (or an
+    emergency answer not yet cleared); 4 stopped because the pain got worse,
+    or the pain was worse after the session than before;
+    130 Ctrl-C, 143 stopped (SIGTERM), 129 the terminal closed.
+    """
+    from coach.app import start as app
+
+    live = app.Live(check_ins, not no_ratings, plain,
+                    chosen=bool(options["flexion"] or options["extension"] or options["routine_spec"]))
+    app.session(request(**options), live, echo, output, progress)
+
+
+@cli.command()
+@session_options
+@click.argument("output", required=False, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
+@click.option("--split", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write one numbered file per part of the session into DIR, with an .m3u playlist.")
+@click.option("--format", "fmt", type=click.Choice(["mp3", "ogg", "opus", "flac", "wav"]), metavar="FORMAT",
+              help="With --split: the files' format, mp3 (default), ogg, opus, flac or wav.")
+def export(output: Path | None, split: Path | None, fmt: str | None, **options) -> None:
+    """Write the session to a file to play on a phone: FILE.mp3, .ogg, .opus, .flac or .wav.
+
+    The format is chosen by FILE's extension. The file is tagged with the routine's name and has
+    one chapter per exercise and side, which a podcast player shows and can skip to. The file
+    opens with the safety questions, spoken, since a recording cannot ask them.
+    """
+    from coach.app import export as app
+
+    if (output is None) == (split is None):
+        raise click.UsageError("give a FILE to write, or --split DIR, but not both.")
+    if fmt is not None and split is None:
+        raise click.UsageError("--format goes with --split; a FILE's format comes from its extension.")
+    app.export(request(**options), output, split, fmt or "mp3", echo, progress)
+
+
+@cli.command("test")
+@click.option("--hold", type=int, default=30, show_default=True, metavar="SECONDS",
+              help="Seconds to hold each test position (30-60).")
+@setting_options("settle", *SOUND)
+def test_command(hold: int, settle: int, voice: str | None, rate: int, volume: float, cue_volume: float,
+                 cue_pitch: float, lang: str) -> None:
+    """Find the direction that eases your leg pain: the article's test, guided by voice.
+
+    Knees to chest first; if that does not ease the leg pain, lying on the stomach, then
+    propped on the elbows. You rate your pain before and after each position; after one that
+    stirred it up, you rest (--settle minutes) and are asked again. The result (flexion,
+    extension or unclear) is kept, and 'coach start' follows it. Several tests, on different
+    days, give a surer answer. Exit codes as for 'coach start'.
+    """
+    from coach.app import start as app
+
+    words, voice_settings, tone = sound(voice, rate, lang, volume, cue_volume, cue_pitch)
+    app.test(voice_settings, words, hold, settle, volume, tone, echo)
+
+
+@cli.command()
+@session_options
+@click.option("--json", "as_json", is_flag=True, help="Print the script as JSON.")
+@click.option("--recording", is_flag=True,
+              help="The script of a file written with --output, which opens with the safety questions.")
+def script(as_json: bool, recording: bool, **options) -> None:
+    """Print the session script with timestamps; no audio is played."""
+    from coach.app import choice, export
+    from coach.app import session as sessions
+    from coach.core.text import clock
+    from coach.storage.history import History
+
+    r = request(**options)
+    preamble: tuple[str, ...] = ()
+    if recording:
+        with History.open(write=False) as history:
+            preamble = export.preamble(choice.bar(choice.recommendation(history, r.words), r.routine), r)
+    s = sessions.compose(r, preamble).script
+    if as_json:
+        echo(json.dumps(s.to_dict(), indent=1))
+        return
+    sr = s.sample_rate
+    echo(f"# {s.routine} routine, {clock(s.seconds)} ({s.total} samples at {sr} Hz)")
+    for e in s.events:
+        what = e.text if e.kind == "speech" else e.cue if e.kind == "cue" else f"({e.length / sr:.1f} s)"
+        where = " ".join(str(x) for x in (e.exercise, e.side, f"#{e.rep}" if e.rep else None) if x)
+        echo(f"{e.start / sr:9.3f}  {e.kind:<7}  {what}" + (f"   [{where}]" if where else ""))

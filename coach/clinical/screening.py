@@ -1,0 +1,102 @@
+"""The safety questions (clinical notes, sections 3 and 6), from coach/data/screening.toml.
+
+- All nine before the first live session of each day and before every test; the three
+  emergency questions again, briefly, before every later live session that day.
+- An emergency-level yes blocks every session until the person records that a clinician has
+  seen them (`coach cleared emergency`), not until midnight: those signs do not expire.
+- An urgent-level yes blocks for the rest of the day. New or worsening leg weakness says "see a
+  doctor today". A history of cancer says "see your doctor about this back pain before your
+  first session"; once the person records that a doctor has checked it (`coach cleared
+  cancer`), that question is not asked again, so it never locks a survivor out for ever.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Callable
+
+from coach.core import data
+from coach.core.errors import ScreeningStop
+from coach.core.question import Question
+from coach.core.words import Words
+from coach.storage.history import History
+
+EMERGENCY = "emergency"
+CANCER = "cancer"
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str  # emergency | urgent
+    advice: tuple[str, ...]
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Screening:
+    intro: str
+    brief: str
+    clear: str
+    recording: tuple[str, ...]
+    recording_end: str
+    recording_emergency: str
+    recording_date: str
+    groups: tuple[Group, ...]
+    own_advice: dict[str, tuple[str, ...]]  # a question's advice where it differs from its group's
+
+    def group(self, gid: str) -> Group:
+        return next(g for g in self.groups if g.id == gid)
+
+    def group_of(self, qid: str) -> Group:
+        return next(g for g in self.groups if any(q.id == qid for q in g.questions))
+
+    def advice(self, qid: str) -> tuple[str, ...]:
+        return self.own_advice.get(qid) or self.group_of(qid).advice
+
+    def recording_preamble(self, made: dt.date, words: Words) -> tuple[str, ...]:
+        """For a rendered file, which cannot ask: the day it was made, the emergency signs, every
+        question, and what to do if one applies."""
+        from coach.clinical.preference import day_words
+
+        return (self.recording_date.format(date=day_words(made, words, year=True)), self.recording_emergency,
+                *self.recording, *(q.text for g in self.groups for q in g.questions), self.recording_end)
+
+
+@cache
+def screening(words: Words) -> Screening:
+    """The questions (coach/data/screening.toml) with their words in `words`' language."""
+    raw, w = data.read("screening.toml"), words.screening
+    groups = tuple(
+        Group(g["id"], w.advice[g["id"]],
+              tuple(Question(q["id"], w.questions[q["id"]], "yes-no", words) for q in g["question"]))
+        for g in raw["group"]
+    )
+    own = {q.id: w.advice[q.id] for g in groups for q in g.questions if q.id in w.advice}
+    return Screening(w.intro, w.brief, w.clear, w.recording, w.recording_end, w.recording_emergency,
+                     w.recording_date, groups, own)
+
+
+def stop_line(qid: str, group: str, words: Words) -> str:
+    """What is printed when a yes stops the day."""
+    return f"{words.printed.screening_stop} {words.printed.stop_advice(qid, group)}"
+
+
+def refuse_if_stopped(history: History, say: Callable[..., None], words: Words) -> dict[str, Any] | None:
+    """Raise ScreeningStop, with the advice again, while an emergency answer has not been seen by
+    a clinician or an urgent answer was given today; else today's screening, if any."""
+    from coach.clinical.preference import day_words
+
+    s = screening(words)
+    block = history.emergency_block()
+    if block is not None:
+        say(*s.group(EMERGENCY).advice)
+        when = day_words(dt.date.fromisoformat(block["day"]), words, year=True)
+        raise ScreeningStop(words.printed.emergency_block.format(date=when))
+    today = history.screening_today()
+    if today and today["outcome"] != "clear":
+        qid = history.yes_answer(today["id"])
+        say(*(s.advice(qid) if qid else s.group(today["outcome"]).advice))
+        raise ScreeningStop(words.printed.stopped_today)
+    return today

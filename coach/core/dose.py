@@ -1,0 +1,82 @@
+"""The dose plan: a routine with the person's options applied, checked against every chosen exercise."""
+
+from __future__ import annotations
+
+from coach.core.errors import InputError
+from coach.core.exercise import catalog
+from coach.core.routine import SIDES, Dose, Routine, Step
+from coach.core.words import Words
+
+
+def plan(
+    routine: Routine,
+    only: tuple[str, ...] = (),
+    hold: int | None = None,
+    reps: int | None = None,
+    side: str = "both",
+    first: str | None = None,
+    *,
+    words: Words,
+) -> tuple[Dose, ...]:
+    """Apply the user's options to a routine, checking each against every chosen exercise.
+
+    Flags win over what the routine file sets. `first` is the side per-side exercises start on."""
+    known = {**catalog(words), **{s.exercise.id: s.exercise for s in routine.steps}}
+    for ex_id in only:
+        if ex_id not in known:
+            raise InputError(
+                f"unknown exercise '{ex_id}'. Known: {', '.join(known)} (see 'coach exercises')."
+            )
+        if ex_id not in routine.exercises:
+            raise InputError(
+                f"'{ex_id}' is not part of the {routine.id} routine, whose exercises are: "
+                f"{', '.join(dict.fromkeys(routine.exercises))}."
+            )
+    chosen = [s for s in routine.steps if not only or s.exercise.id in only]
+
+    if hold is not None:
+        held = [s.exercise for s in chosen if s.exercise.held]
+        if not held:
+            raise InputError(
+                "--hold applies to held exercises, and none is chosen "
+                f"({', '.join(s.exercise.id for s in chosen)} go by reps): use --reps instead."
+            )
+        for ex in held:
+            if hold not in ex.hold:  # type: ignore[operator]
+                raise InputError(
+                    f"--hold {hold} is outside {ex.id}'s range of {ex.hold} seconds: "
+                    "choose a hold in range, or pick exercises with --only."
+                )
+    if reps is not None:
+        for ex in (s.exercise for s in chosen):
+            if reps not in ex.count:
+                what = "holds per side" if ex.held else "reps per side"
+                raise InputError(
+                    f"--reps {reps} is outside {ex.id}'s range of {ex.count} {what}: "
+                    "choose a number in range, or pick exercises with --only."
+                )
+    if side not in ("both", *SIDES):
+        raise InputError(f"--side must be left, right or both, not '{side}'.")
+    if first not in (None, *SIDES):
+        raise InputError(f"the leg to start with must be left or right, not '{first}'.")
+
+    def sides_of(step: Step) -> tuple[str | None, ...]:
+        if not step.exercise.per_side:
+            return (None,)
+        chosen_side = side if side != "both" else step.sides
+        if chosen_side != "both":
+            return (chosen_side,)
+        return ("right", "left") if first == "right" else SIDES
+
+    doses = []
+    for s in chosen:
+        ex = s.exercise
+        doses.append(Dose(
+            exercise=ex,
+            count=reps if reps is not None else s.count if s.count is not None else ex.count.default,
+            hold_seconds=(hold if hold is not None else s.hold if s.hold is not None else ex.hold.default)  # type: ignore[union-attr]
+            if ex.held else None,
+            sides=sides_of(s),
+            rest=s.rest or 0,
+        ))
+    return tuple(doses)

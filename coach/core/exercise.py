@@ -1,0 +1,109 @@
+"""Exercises as data: what to say, and the dose each one allows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Mapping
+
+from coach.core import data
+from coach.core.words import Words
+
+POSITIONS = ("back", "stomach")
+
+
+@dataclass(frozen=True)
+class Range:
+    default: int
+    min: int
+    max: int
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int) and self.min <= value <= self.max
+
+    def __str__(self) -> str:
+        return f"{self.min}-{self.max}"
+
+
+@dataclass(frozen=True)
+class Instructions:
+    setup: str
+    movement: str
+    feel: str
+    caution: str
+
+    def all(self) -> tuple[str, ...]:
+        return (self.setup, self.movement, self.feel, self.caution)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    name: str
+    position: str
+    per_side: bool
+    rest_seconds: int
+    say: Instructions
+    hold: Range | None = None  # seconds, for a held exercise
+    sets: Range | None = None  # holds per side, for a held exercise
+    reps: Range | None = None  # reps per side, for a moving exercise
+    seconds_per_rep: float | None = None
+
+    @property
+    def held(self) -> bool:
+        return self.hold is not None
+
+    @property
+    def count(self) -> Range:
+        """What --reps sets: holds per side for a held exercise, reps per side for a moving one."""
+        return self.sets if self.held else self.reps  # type: ignore[return-value]
+
+
+def _range(raw: dict[str, Any], where: str) -> Range:
+    try:
+        r = Range(int(raw["default"]), int(raw["min"]), int(raw["max"]))
+    except (KeyError, TypeError, ValueError) as e:
+        raise ValueError(f"{where}: needs whole numbers default, min and max ({e})") from None
+    if not r.min <= r.default <= r.max:
+        raise ValueError(f"{where}: default {r.default} is outside {r}")
+    return r
+
+
+def from_dict(raw: dict[str, Any], where: str, words: Mapping[str, str]) -> Exercise:
+    """Build an exercise from its TOML table (the dose) and its words in the session's language,
+    with a clear error naming the file."""
+    try:
+        say = Instructions(words["setup"], words["movement"], words["feel"], words["caution"])
+        ex = Exercise(
+            id=raw["id"],
+            name=words["name"],
+            position=raw["position"],
+            per_side=bool(raw["per_side"]),
+            rest_seconds=int(raw.get("rest_seconds", 10)),
+            say=say,
+            hold=_range(raw["hold"], f"{where} [hold]") if "hold" in raw else None,
+            sets=_range(raw["sets"], f"{where} [sets]") if "sets" in raw else None,
+            reps=_range(raw["reps"], f"{where} [reps]") if "reps" in raw else None,
+            seconds_per_rep=float(raw["reps"]["seconds_per_rep"]) if "reps" in raw else None,
+        )
+    except (KeyError, TypeError) as e:
+        raise ValueError(f"{where}: missing or wrong field {e}") from None
+    if ex.position not in POSITIONS:
+        raise ValueError(f"{where}: position must be one of {POSITIONS}, not {ex.position!r}")
+    if (ex.hold is None) == (ex.reps is None) or (ex.hold is not None and ex.sets is None):
+        raise ValueError(f"{where}: needs either [hold] with [sets], or [reps]")
+    return ex
+
+
+@cache
+def catalog(words: Words) -> dict[str, Exercise]:
+    """Every built-in exercise by id, in the order a person meets them (each file's `order`), with
+    its words in `words`' language."""
+    texts, lang = words.exercises, words.lang
+    loaded = []
+    for name, raw in data.read_all("exercises"):
+        where = f"exercises/{name}"
+        if raw.get("id") not in texts:
+            raise ValueError(f"{where}: the catalog for '{lang}' has no words for {raw.get('id')!r}")
+        loaded.append((raw.get("order", 0), from_dict(raw, where, texts[raw["id"]])))
+    return {ex.id: ex for _, ex in sorted(loaded, key=lambda pair: pair[0])}

@@ -1,0 +1,301 @@
+"""The session script: a pure timeline of events with exact sample positions.
+
+Routine + dose plan + the length of each spoken phrase (a number) → events. No clock, no device
+and no speech engine here, so every rule is tested exactly:
+
+- every sample belongs to exactly one event; events are ordered and touch end to start;
+- a hold-end cue starts exactly the prescribed hold after its hold-start cue, whatever is spoken
+  inside the hold: a phrase that would not fit before the next mark is left out (a countdown
+  number becomes a tick), so speech never lengthens a hold;
+- reps are counted on a fixed grid: count k starts exactly at first + k × seconds-per-rep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Callable, Iterable
+
+from coach.core import cue as cues
+from coach.core.errors import InputError
+from coach.core.exercise import Exercise
+from coach.core.routine import Dose, Routine
+from coach.core.words import Words
+
+SAMPLE_RATE = 22050
+
+PAUSE = 0.4  # between sentences
+SECTION = 1.5  # between parts of the session
+SETTLE = 0.6  # from "Hold one of three." to the hold-start cue
+GET_READY = 4.0  # after "Get into position."
+SWITCH = 5.0  # time to change sides
+REPOSITION = 8.0  # time to roll between back and stomach
+COUNT_LEAD = 1.0  # from a rep set's start cue to its first count
+MARGIN = 0.15  # least silence between a phrase inside a hold and the next mark
+
+SPEECH, CUE, SILENCE = "speech", "cue", "silence"
+
+
+@dataclass(frozen=True)
+class Event:
+    start: int  # sample
+    length: int  # samples
+    kind: str  # speech | cue | silence
+    text: str | None = None
+    cue: str | None = None
+    exercise: str | None = None
+    side: str | None = None
+    rep: int | None = None
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+
+@dataclass(frozen=True)
+class Script:
+    routine: str
+    sample_rate: int
+    events: tuple[Event, ...]
+
+    @property
+    def total(self) -> int:
+        return self.events[-1].end if self.events else 0
+
+    @property
+    def seconds(self) -> float:
+        return self.total / self.sample_rate
+
+    def to_dict(self) -> dict:
+        sr = self.sample_rate
+        events = []
+        for e in self.events:
+            d = {"start": round(e.start / sr, 6), "end": round(e.end / sr, 6), "kind": e.kind}
+            for key, value in asdict(e).items():
+                if key not in ("start", "length", "kind") and value is not None:
+                    d[key] = value
+            events.append(d)
+        return {
+            "routine": self.routine,
+            "sample_rate": sr,
+            "total_seconds": round(self.seconds, 6),
+            "events": events,
+        }
+
+
+LengthOf = Callable[[str], int]
+
+
+class Timeline:
+    """Appends events at a cursor; silence fills every gap."""
+
+    def __init__(self, sample_rate: int, length_of: LengthOf):
+        self.sr = sample_rate
+        self.length_of = length_of
+        self.events: list[Event] = []
+        self.pos = 0
+        self.meta: dict = {}
+
+    def samples(self, seconds: float) -> int:
+        return round(seconds * self.sr)
+
+    def _add(self, kind: str, length: int, **fields) -> None:
+        if length <= 0:
+            return
+        fields = {**self.meta, **fields}
+        last = self.events[-1] if self.events else None
+        if kind == SILENCE and last and last.kind == SILENCE and last.end == self.pos and all(
+            getattr(last, k) == fields.get(k) for k in ("exercise", "side", "rep")
+        ):
+            self.events[-1] = replace(last, length=last.length + length)
+        else:
+            self.events.append(Event(self.pos, length, kind, **fields))
+        self.pos += length
+
+    def speech_length(self, text: str) -> int:
+        n = int(self.length_of(text))
+        if n <= 0:
+            raise ValueError(f"speech for {text!r} has no length")
+        return n
+
+    def say(self, text: str, pause: float = PAUSE, **fields) -> None:
+        self._add(SPEECH, self.speech_length(text), text=text, **fields)
+        self.rest(pause, **fields)
+
+    def cue(self, name: str, **fields) -> None:
+        self._add(CUE, cues.length(name, self.sr), cue=name, **fields)
+
+    def rest(self, seconds: float, **fields) -> None:
+        self._add(SILENCE, self.samples(seconds), **fields)
+
+    def fill_to(self, pos: int, **fields) -> None:
+        assert pos >= self.pos, (pos, self.pos)
+        self._add(SILENCE, pos - self.pos, **fields)
+
+    def fits(self, length: int, at: int, before: int) -> bool:
+        return at >= self.pos and at + length + self.samples(MARGIN) <= before
+
+    def place(self, at: int, before: int, text: str, tick: bool = False, **fields) -> bool:
+        """Speak `text` at sample `at` if it ends, with a margin, before `before`; if it won't fit,
+        a tick there instead when `tick`. False when nothing fit: a mark never moves later."""
+        n = self.speech_length(text)
+        if self.fits(n, at, before):
+            self.fill_to(at, **fields)
+            self._add(SPEECH, n, text=text, **fields)
+            return True
+        if tick and self.fits(cues.length("tick", self.sr), at, before):
+            self.fill_to(at, **fields)
+            self.cue("tick", **fields)
+            return True
+        return False
+
+
+def _hold(t: Timeline, words: Words, seconds: int, rep: int) -> None:
+    """A hold of exactly `seconds` from hold-start cue onset to hold-end cue onset."""
+    start = t.pos
+    end = start + t.samples(seconds)
+    t.cue("hold-start", rep=rep)
+    marks: list[tuple[int, str, bool]] = []  # (position, phrase, becomes a tick if it won't fit)
+    if seconds >= 40:
+        marks.append((start + (end - start) // 2, words.halfway, False))
+    if seconds >= 20:
+        marks.append((end - t.samples(10), words.ten_left, False))
+    for k in (3, 2, 1):
+        if seconds > k + 1:
+            marks.append((end - t.samples(k), words.number(k), True))
+    marks.sort()
+    for i, (at, text, tick) in enumerate(marks):
+        before = marks[i + 1][0] if i + 1 < len(marks) else end
+        t.place(at, before, text, tick, rep=rep)
+    t.fill_to(end, rep=rep)
+    t.cue("hold-end", rep=rep)
+
+
+def _rep_set(t: Timeline, words: Words, count: int, seconds_per_rep: float) -> None:
+    """Counts on a fixed grid, each paced by "and back" half a rep later, between two cues."""
+    period = t.samples(seconds_per_rep)
+    half = period // 2
+    t.cue("hold-start")
+    first = t.pos - cues.length("hold-start", t.sr) + t.samples(COUNT_LEAD)
+    for k in range(count):
+        at = first + k * period
+        if at > t.pos:
+            t.fill_to(at)  # the lead-in after the start cue belongs to no rep
+        if not t.place(at, at + half, words.number(k + 1), rep=k + 1):
+            raise InputError(
+                f"the voice is too slow to count a {seconds_per_rep:g}-second rep: "
+                "choose a faster --rate."
+            )
+        t.place(at + half, at + period, words.and_back, tick=True, rep=k + 1)
+        t.fill_to(at + period, rep=k + 1)
+    t.cue("hold-end")
+
+
+def instructions(ex: Exercise, words: Words) -> tuple[str, ...]:
+    """What is said to set up an exercise. A person's own exercise may leave out how it should
+    feel; its caution, when left out, is the coach's own."""
+    say = ex.say
+    return tuple(line for line in (say.setup, say.movement, say.feel, say.caution or words.own_caution) if line)
+
+
+def _side(t: Timeline, words: Words, dose: Dose) -> None:
+    ex = dose.exercise
+    t.say(words.get_ready, pause=GET_READY)
+    if dose.hold_seconds is not None:
+        for n in range(1, dose.count + 1):
+            t.say(words.hold_of(n, dose.count), pause=SETTLE, rep=n)
+            _hold(t, words, dose.hold_seconds, rep=n)
+            t.say(words.relax, pause=ex.rest_seconds if n < dose.count else SECTION, rep=n)
+    else:
+        t.say(words.reps_of(dose.count), pause=PAUSE)
+        _rep_set(t, words, dose.count, ex.seconds_per_rep)  # type: ignore[arg-type]
+        t.say(words.relax, pause=SECTION)
+
+
+def build(
+    routine: Routine,
+    doses: Iterable[Dose],
+    words: Words,
+    length_of: LengthOf,
+    sample_rate: int = SAMPLE_RATE,
+    preamble: Iterable[str] = (),
+) -> Script:
+    """The whole session, from its introduction to the closing chime; `preamble` is spoken first
+    (the safety questions, in a recording that cannot ask them)."""
+    t = Timeline(sample_rate, length_of)
+    for line in preamble:
+        t.say(line)
+    if t.pos:
+        t.rest(SECTION - PAUSE)
+    t.say(routine.intro or words.own_routine.format(name=routine.name), pause=SECTION)
+    for line in words.disclaimer:
+        t.say(line)
+    t.rest(SECTION - PAUSE)
+    t.say(words.cues, pause=SECTION)
+
+    position = None
+    for dose in doses:
+        ex = dose.exercise
+        if position is not None and ex.position != position:
+            t.say(words.to_position(ex.position), pause=REPOSITION)
+        position = ex.position
+        t.meta = {"exercise": ex.id}
+        t.say(words.exercise_named(ex.name), pause=SECTION - PAUSE)
+        for i, side in enumerate(dose.sides):
+            t.meta = {"exercise": ex.id, "side": side}
+            if i == 0:
+                if side:
+                    t.say(words.first_side_of(side))
+                for line in instructions(ex, words):
+                    t.say(line)
+                t.rest(SECTION - PAUSE)
+            else:
+                t.say(words.switch_sides)
+                t.say(words.next_side_of(side or ""), pause=SWITCH)  # a second side is a side
+                t.say(ex.say.movement, pause=SECTION)
+            _side(t, words, dose)
+        t.rest(dose.rest)
+        t.meta = {}
+
+    for line in words.close:
+        t.say(line)
+    t.cue("session-end")
+    t.rest(0.5)
+    return Script(routine.id, sample_rate, tuple(t.events))
+
+
+def spoken(lines: Iterable[str], length_of: LengthOf, sample_rate: int = SAMPLE_RATE, name: str = "prompt") -> Script:
+    """A few sentences on their own: a question, an answer's advice, a result."""
+    t = Timeline(sample_rate, length_of)
+    for line in lines:
+        t.say(line)
+    return Script(name, sample_rate, tuple(t.events))
+
+
+def rest_period(lines: Iterable[str], seconds: float, halfway: str, length_of: LengthOf,
+                sample_rate: int = SAMPLE_RATE) -> Script:
+    """A rest after a flare: the lines, then exactly `seconds` from the end of the last line to the
+    end of the script, with one quiet reminder halfway (left out if it would not fit)."""
+    t = Timeline(sample_rate, length_of)
+    for line in lines:
+        t.say(line, pause=0)
+    start = t.pos
+    end = start + t.samples(seconds)
+    t.place(start + (end - start) // 2, end, halfway)
+    t.fill_to(end)
+    return Script("rest", sample_rate, tuple(t.events))
+
+
+def test_position(exercise: Exercise, seconds: int, words: Words, length_of: LengthOf,
+                  sample_rate: int = SAMPLE_RATE) -> Script:
+    """One position of the directional-preference test: its instructions, then one hold of
+    exactly `seconds` between the start and end cues, with the spoken countdown."""
+    t = Timeline(sample_rate, length_of)
+    t.meta = {"exercise": exercise.id}
+    t.say(words.exercise_named(exercise.name), pause=SECTION - PAUSE)
+    for line in instructions(exercise, words):
+        t.say(line)
+    t.say(words.get_ready, pause=GET_READY)
+    t.say(words.hold_once, pause=SETTLE, rep=1)
+    _hold(t, words, seconds, rep=1)
+    t.say(words.relax, pause=SECTION, rep=1)
+    return Script(exercise.id, sample_rate, tuple(t.events))

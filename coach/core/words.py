@@ -1,0 +1,292 @@
+"""The coach's words: one catalog per language, coach/data/lang/<code>.toml.
+
+A catalog is loaded once per language (`catalog`) into typed fields, and checked as it loads:
+a key missing, misspelled or of the wrong kind fails there, naming the key, not mid-session.
+Sections keyed by data (exercises, numbers, reasons...) must have the same keys as the English
+catalog. The catalog is passed to whatever speaks or prints; there is no current language.
+Adding a language is adding a catalog file."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Mapping
+
+from coach.core import data
+from coach.core.errors import InputError
+
+DEFAULT = "en"
+Lines = tuple[str, ...]
+Table = Mapping[str, Any]
+
+
+@dataclass(frozen=True, eq=False)
+class Screen:
+    """The live view's labels."""
+
+    exercise_of: str
+    introduction: str
+    closing: str
+    side: str
+    seconds_left: str
+    hold_of: str
+    rep_of: str
+    next: str
+    next_closing: str
+    next_end: str
+    elapsed: str
+    left: str
+    paused: str
+    paused_hint: str
+    volume: str
+    keys: str
+    keys_short: str
+
+
+@dataclass(frozen=True, eq=False)
+class FileWords:
+    """A written file's tags and chapter titles."""
+
+    title: str
+    album: str
+    comment: str
+    chapter_side: str
+
+
+@dataclass(frozen=True, eq=False)
+class ScreeningWords:
+    intro: str
+    brief: str
+    clear: str
+    recording: Lines
+    recording_end: str
+    recording_emergency: str
+    recording_date: str
+    advice: Mapping[str, Lines]
+    questions: Mapping[str, str]
+
+
+@dataclass(frozen=True, eq=False)
+class Printed:
+    """Lines printed and not spoken."""
+
+    paused: str
+    using: str
+    disclaimer: str
+    start: str
+    complete: str
+    keys: str
+    quit_confirm: str
+    quit: str
+    worse: str
+    spreading: str
+    session_worse: str
+    barred: str
+    declined: str
+    emergency_block: str
+    screening_stop: str
+    emergency: str
+    urgent: str
+    weakness: str
+    cancer: str
+    stopped_today: str
+    again: str
+    answer_keys: str
+    continuing: str
+    no_device: str
+    underflows: str
+    tones: Mapping[str, str]  # a cue's name → how a printed line shows it
+
+    def stop_advice(self, question: str, group: str) -> str:
+        """What a yes to a safety question says to do: the question's own line, or its group's."""
+        own = {"weakness": self.weakness, "cancer": self.cancer}
+        return own.get(question) or {"emergency": self.emergency, "urgent": self.urgent}[group]
+
+
+@dataclass(frozen=True, eq=False)
+class Words:
+    """One language's catalog. Frozen and compared by identity: one instance per language, so it
+    is a cache key as it is."""
+
+    lang: str
+    voice: str | None  # the engine voice for the language, when the catalog names one
+    disclaimer: Lines
+    cues: str
+    exercise: str
+    get_ready: str
+    hold: str
+    hold_once: str
+    reps: str
+    halfway: str
+    ten_left: str
+    relax: str
+    and_back: str
+    first_side: str
+    switch_sides: str
+    next_side: str
+    own_routine: str
+    own_caution: str
+    to_back: str
+    to_stomach: str
+    close: Lines
+    before_ratings: str
+    after_ratings: str
+    ratings_skip: str
+    check_in: str
+    stop_key: str
+    symptom_stop: Lines
+    resuming: str
+    quit_confirm: str
+    preferred: str
+    this_session: str
+    after_worse: Lines
+    after_mixed: str
+    barred_confirm: str
+    barred_declined: str
+    barred_file: str
+    recheck_none_with_pain: str
+    recheck_leg_without_pain: str
+    months: Lines
+    test_intro: Lines
+    test_again: str
+    test_to_extension: str
+    test_to_elbows: str
+    test_stop_direction: str
+    test_rest: Lines
+    minute: str
+    minutes: str
+    test_rest_half: str
+    test_settled: str
+    test_result: str
+    test_result_unclear: str
+    test_trials: str
+    test_end: str
+    screen: Screen
+    file: FileWords
+    screening: ScreeningWords
+    printed: Printed
+    sides: Mapping[str, str]
+    directions: Mapping[str, str]
+    numbers: Mapping[str, str]
+    exercises: Mapping[str, Table]
+    routines: Mapping[str, Table]
+    questions: Mapping[str, str]
+    answers: Table
+    reasons: Table
+    referral: Mapping[str, str]
+
+    def number(self, n: int) -> str:
+        return self.numbers[str(n)]
+
+    def side(self, side: str) -> str:
+        return self.sides[side]
+
+    def hold_of(self, n: int, total: int) -> str:
+        if total == 1:
+            return self.hold_once
+        return self.hold.format(n=self.number(n), total=self.number(total))
+
+    def reps_of(self, total: int) -> str:
+        return self.reps.format(total=self.number(total).capitalize())
+
+    def first_side_of(self, side: str) -> str:
+        return self.first_side.format(side=self.side(side))
+
+    def next_side_of(self, side: str) -> str:
+        return self.next_side.format(side=self.side(side))
+
+    def exercise_named(self, name: str) -> str:
+        return self.exercise.format(name=name)
+
+    def to_position(self, position: str) -> str:
+        return {"back": self.to_back, "stomach": self.to_stomach}[position]
+
+    def recheck(self, why: str) -> str:
+        return {"none_with_pain": self.recheck_none_with_pain, "leg_without_pain": self.recheck_leg_without_pain}[why]
+
+
+def languages() -> list[str]:
+    """The language codes that have a catalog."""
+    return sorted(name.removesuffix(".toml") for name in data.names("lang"))
+
+
+def check_language(lang: str) -> str:
+    if lang not in languages():
+        raise InputError(f"no catalog for the language '{lang}': choose one of {', '.join(languages())}.")
+    return lang
+
+
+@cache
+def catalog(lang: str = DEFAULT) -> Words:
+    """The catalog of `lang`, checked: CatalogError names the first key that is wrong."""
+    where = f"lang/{check_language(lang)}.toml"
+    raw = dict(data.read(where))
+    raw["lang"] = lang
+    raw.setdefault("voice", None)
+    reference = raw if lang == DEFAULT else data.read(f"lang/{DEFAULT}.toml")
+    return _build(Words, raw, reference, where, "")
+
+
+class CatalogError(Exception):
+    """A catalog that does not match the words the coach uses: a bug in a data file."""
+
+
+def _build(cls: type, raw: Mapping[str, Any], reference: Mapping[str, Any], where: str, prefix: str) -> Any:
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(raw) - names)
+    if unknown:
+        raise CatalogError(f"{where}: unknown key '{prefix}{unknown[0]}'")
+    values = {}
+    for name in sorted(names):
+        key = f"{prefix}{name}"
+        if name not in raw:
+            raise CatalogError(f"{where}: missing key '{key}'")
+        values[name] = _value(hints[name], raw[name], reference.get(name), where, key)
+    return cls(**values)
+
+
+def _value(hint: Any, value: Any, reference: Any, where: str, key: str) -> Any:
+    if dataclasses.is_dataclass(hint):
+        if not isinstance(value, dict):
+            raise CatalogError(f"{where}: '{key}' should be a table")
+        return _build(typing.cast(type, hint), value, reference or {}, where, f"{key}.")
+    if hint is str:
+        if not isinstance(value, str):
+            raise CatalogError(f"{where}: '{key}' should be text")
+        return value
+    if hint == str | None:
+        if value is not None and not isinstance(value, str):
+            raise CatalogError(f"{where}: '{key}' should be text")
+        return value
+    if hint == Lines:
+        if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+            raise CatalogError(f"{where}: '{key}' should be a list of lines")
+        return tuple(value)
+    if not isinstance(value, dict):  # a Mapping section: keys as the English catalog's
+        raise CatalogError(f"{where}: '{key}' should be a table")
+    _same_keys(value, reference, where, key)
+    if key == "screening.advice":
+        return {k: tuple(v) for k, v in value.items()}
+    return value
+
+
+def _same_keys(value: Any, reference: Any, where: str, key: str) -> None:
+    if key.startswith("answers.") and key.count(".") == 1 and isinstance(reference, dict):
+        recorded, expected = sorted(v[0] for v in value.values()), sorted(v[0] for v in reference.values())
+        if recorded != expected:  # the keys are the language's own; the answers they record are not
+            raise CatalogError(f"{where}: '{key}' records {recorded}, expected {expected}")
+        return
+    if isinstance(reference, dict):
+        if not isinstance(value, dict):
+            raise CatalogError(f"{where}: '{key}' should be a table")
+        for k in sorted(set(reference) | set(value)):
+            if k not in value:
+                raise CatalogError(f"{where}: missing key '{key}.{k}'")
+            if k not in reference:
+                raise CatalogError(f"{where}: unknown key '{key}.{k}'")
+            _same_keys(value[k], reference[k], where, f"{key}.{k}")
+    elif isinstance(reference, str) and not isinstance(value, str):
+        raise CatalogError(f"{where}: '{key}' should be text")

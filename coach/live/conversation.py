@@ -1,0 +1,291 @@
+"""A live session with the person: ratings before and after, check-ins, and a history row that
+says how it ended and where, whatever ends it."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Iterator
+
+from coach.audio.render import Session
+from coach.audio.sink import AudioLost
+from coach.clinical.response import MIXED, WORSE, Rating, Reason, Verdict, compare, reach_word, sentence
+from coach.core import control
+from coach.core.errors import EndedWorse, Interrupted, Quit, SymptomStop
+from coach.core.question import questions
+from coach.core.script import Script
+from coach.core.steps import Part, label, parts
+from coach.live.answers import NoMoreAnswers
+from coach.live.guide import Guide
+from coach.live.view import Lines
+from coach.storage.history import History
+
+
+@dataclass
+class Record:
+    """A running session or test in the history; `done` marks it completed."""
+
+    history: History
+    table: str
+    id: int
+    step: str = "start"
+    at_seconds: float | None = None
+    _done: dict[str, Any] | None = None
+    _saved: tuple[str, float | None] | None = None
+
+    EVERY = 5.0  # seconds of session between writes of the position within one step
+
+    def at(self, step: str, seconds: float | None = None) -> None:
+        """Where it is now. Written at once when the step changes, else every few seconds (an
+        ending writes the exact position); a process killed outright loses at most that."""
+        self.step, self.at_seconds = step, seconds
+        saved = self._saved
+        if saved is None or saved[0] != step or (seconds or 0) - (saved[1] or 0) >= self.EVERY \
+                or (seconds is None) != (saved[1] is None):
+            self._saved = (step, seconds)
+            self.history.progress(self.table, self.id, step, seconds)
+
+    def done(self, **fields: Any) -> None:
+        self._done = fields
+
+
+def _ending(e: BaseException) -> tuple[str, str]:
+    if isinstance(e, Quit):
+        return "quit", "q"
+    if isinstance(e, EndedWorse):
+        return "worse", str(e)
+    if isinstance(e, SymptomStop):
+        return "symptoms", str(e)
+    if isinstance(e, NoMoreAnswers):
+        return "no-answer", "the input ended before a question was answered"
+    if isinstance(e, KeyboardInterrupt):
+        return "interrupted", "Ctrl-C"
+    if isinstance(e, Interrupted):
+        return "interrupted", f"{e.name}" + (" (the terminal closed)" if e.signum == signal.SIGHUP else "")
+    if isinstance(e, AudioLost):
+        return "interrupted", "the audio output was lost"
+    return "interrupted", f"{type(e).__name__}: {e}"
+
+
+@contextlib.contextmanager
+def recorded(history: History, table: str, row_id: int,
+             also: Callable[[], dict[str, Any]] = dict) -> Iterator[Record]:
+    """Whatever ends the block, the row says how and at which step, with the fields `also` gives
+    then; the exception goes on."""
+    record = Record(history, table, row_id)
+    try:
+        yield record
+    except BaseException as e:
+        outcome, reason = _ending(e)
+        fields = {"step": record.step, **also()}
+        if table == "sessions":
+            fields["at_seconds"] = record.at_seconds
+        with contextlib.suppress(Exception):  # the original error matters more than this one
+            history.end(table, row_id, outcome, reason, **fields)
+        raise
+    history.end(table, row_id, "completed", **(record._done or {}), **also())
+
+
+def rate(guide: Guide, history: History, moment: str, *, back: bool = False, compared: bool = False,
+         numbness: bool = False, skippable: bool = False, save: bool = True, **where: Any) -> dict[str, Any]:
+    """Ask the pain questions and record the answers as one rating row (unless not `save`).
+    Answers that contradict each other (pain that reaches nowhere with leg pain 6) are asked
+    again, once, in plain words; what the person says then is kept as said."""
+    w = guide.words
+    answers = _ask(guide, ["leg", *(["back"] if back else []), "reach"], skippable)
+    why = Rating.of(answers).contradiction()
+    if why is not None:
+        guide.say(w.recheck(why).format(leg=answers["leg"], reach=reach_word(answers["reach"], w)))
+        answers.update(_ask(guide, ["leg", "reach"], skippable))
+    answers.update(_ask(guide, [*(["numbness"] if numbness else []), *(["compared"] if compared else [])],
+                        skippable))
+    if save:
+        history.add_rating(moment, **answers, **where)
+    return answers
+
+
+def _ask(guide: Guide, chosen: list[str], skippable: bool) -> dict[str, Any]:
+    qs = questions(guide.words)
+    answers: dict[str, Any] = {}
+    for qid in chosen:
+        q = qs[qid]
+        answer = guide.ask(replace(q, skippable=skippable))
+        answers[qid] = (int(answer) if q.kind == "pain" else answer) if answer != "" else None
+    return answers
+
+
+def _command(guide: Guide, keys, session: Session, record: Record, view) -> int | None:
+    """Carry out a key pressed during the session; the position to play from next, or None when
+    the stop key was pressed while paused."""
+    w = guide.words
+    script, player = session.script, guide.player
+    here = player.position
+    command = keys.command
+    if command in ("pause", "quit"):
+        view.pause(True)
+        if command == "quit":
+            here = player.pause()
+            _quit_if_confirmed(guide, keys, record)
+        else:
+            guide.echo(w.printed.paused)
+            while (key := keys.next_key()) != " ":
+                if key == "q":
+                    _quit_if_confirmed(guide, keys, record)
+                if key == "w":  # the stop rule stands while paused too
+                    player.resume()
+                    view.pause(False)
+                    return None
+        player.resume()
+        view.pause(False)
+        if control.in_hold(script, here):
+            guide.echo(w.resuming)  # spoken in the count-in that leads into the rest of the hold
+        else:
+            guide.say(w.resuming)
+        return control.resume_at(script, here)
+    if command == "next":
+        target = control.next_exercise(script, here)
+        return target if target is not None else control.closing(script)
+    if command == "previous":
+        return control.previous_exercise(script, here)
+    return control.repeat(script, here)
+
+
+def _quit_if_confirmed(guide: Guide, keys, record: Record) -> None:
+    """A second q quits (raises Quit); any other key, or none within 10 s, goes on paused."""
+    guide.player.resume()
+    guide.echo(guide.words.printed.quit_confirm)
+    guide.speak(guide.words.quit_confirm, until_key=True)  # a second q cuts the sentence off
+    guide.player.pause()
+    if keys.next_key(10.0) == "q":
+        raise Quit(guide.words.printed.quit.format(step=record.step))
+
+
+def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Session],
+        options: dict[str, Any], check_in: bool, ratings: bool,
+        show: Callable[[Session, bool], Any] | None = None, direction: str | None = None,
+        confirmation: int | None = None) -> None:
+    """The session, from the first rating to the last. `prepare` builds the session after the
+    first questions, which need none of it. `show` makes the view of the session (coach/view.py)
+    from the session and whether keys work; by default, plain lines.
+
+    The after-rating is compared with the before-rating by the response rule: worse raises
+    EndedWorse (recorded as ended worse, exit 4); a check-in answered worse, or the stop key,
+    raises SymptomStop after the advice and the after-rating. `direction` (flexion, extension)
+    is recorded so that a worse response bars it (coach/preference.py)."""
+    w = guide.words
+    sid = history.start_session(routine, options, direction)
+    if confirmation is not None:
+        history.link_confirmation(confirmation, sid)
+    with recorded(history, "sessions", sid, lambda: {"underflows": guide.player.underflows}) as record:
+        before: dict[str, Any] = {}
+        if ratings:
+            record.at("rating before")
+            guide.say(w.before_ratings, w.ratings_skip)
+            before = rate(guide, history, "before", skippable=True, session_id=sid)
+        session = prepare()
+        script: Script = session.script
+        sr = script.sample_rate
+        cut = parts(script)
+        starts = [p.start for p in cut]
+        names = [label(p) for p in cut]  # the log's names for the parts
+        # where to stop and ask: after each exercise's last part (when check-ins are on)
+        stops = [p.end for i, p in enumerate(cut)
+                 if check_in and p.exercise is not None and (i + 1 == len(cut) or cut[i + 1].exercise != p.exercise)]
+        stops.append(script.total)
+
+        keys = guide.keys()
+        view = show(session, keys is not None) if show is not None else Lines(script, guide.echo, w)
+        if keys is not None:
+            if isinstance(view, Lines):
+                guide.echo(w.printed.keys)
+            guide.say(w.stop_key)
+
+        def every(position: int) -> None:
+            record.at(names[max(0, bisect_right(starts, position) - 1)], round(position / sr, 3))
+            view.show(position)
+
+        with view, guide.echoing(view.echo):
+            stopped = _play(guide, history, session, record, view, keys, every, stops, cut, sid)
+        if stopped is not None:  # a check-in said worse, or the stop key: the pain is spreading
+            how, where = stopped
+            guide.say(*w.symptom_stop)
+            felt = Verdict(WORSE, (Reason("stopped" if how == "spreading" else "felt_worse"),))
+            # recorded before the after-rating, so the flare counts even if that is cut off
+            history.update("sessions", sid, response=WORSE, response_reasons=json.dumps(felt.to_dict()))
+            if ratings:
+                after = rate(guide, history, "after", numbness=True, skippable=True, session_id=sid)
+                measured = compare(Rating.of(before), Rating.of(after))
+                if measured is not None and measured.change in (WORSE, MIXED):
+                    felt = Verdict(WORSE, felt.reasons + measured.reasons)
+            history.update("sessions", sid, response=WORSE, response_reasons=json.dumps(felt.to_dict()))
+            raise SymptomStop({'worse': w.printed.worse, 'spreading': w.printed.spreading}[how].format(step=where))
+        if ratings:
+            record.at("rating after", round(script.seconds, 3))
+            guide.say(w.after_ratings)
+            after = rate(guide, history, "after", numbness=True, skippable=True, session_id=sid)
+            _respond(guide, history, sid, compare(Rating.of(before), Rating.of(after)))
+        record.done(step="end", at_seconds=round(script.seconds, 3))
+
+
+def _respond(guide: Guide, history: History, sid: int, verdict: Verdict | None) -> None:
+    """Say and record how the body responded to the whole session; worse raises EndedWorse."""
+    if verdict is None:  # every rating skipped: nothing to compare
+        return
+    w = guide.words
+    history.update("sessions", sid, response=verdict.change, response_reasons=json.dumps(verdict.to_dict()))
+    said = sentence(verdict, w.this_session, w)
+    guide.say(said)
+    if verdict.change == WORSE:
+        guide.say(*w.after_worse)
+        raise EndedWorse(w.printed.session_worse.format(why=said))
+    if verdict.change == MIXED:
+        guide.say(w.after_mixed)
+
+
+def _play(guide: Guide, history: History, session: Session, record: Record, view, keys,
+          every: Callable[[int], None], stops: list[int], parts: list[Part], sid: int) -> tuple[str, str | None] | None:
+    """The script from its start to its end, stopping for keys and check-ins. None when it
+    played to the end; ("worse", exercise) when a check-in after it said worse; ("spreading",
+    step) when the stop key was pressed."""
+    w = guide.words
+    script, renderer, sr = session.script, session.renderer(), session.script.sample_rate
+    starts = [p.start for p in parts]
+    pos, lead = 0, None
+    while True:
+        end = next(s for s in stops if s > pos) if pos < script.total else script.total
+        every(pos)
+        interrupt = keys.listen() if keys is not None else None
+        try:  # a count-in leads into the rest of a paused hold, joined to the sample
+            reached = guide.play(renderer, pos, end, every, interrupt, lead)
+        finally:
+            if keys is not None:
+                keys.stop()
+        if not reached:
+            assert keys is not None
+            if keys.command == "worse":  # the output is already silent (coach/keys.py)
+                guide.player.resume()
+                view.pause(False)
+                return "spreading", record.step
+            after_key = _command(guide, keys, session, record, view)
+            if after_key is None:
+                return "spreading", record.step
+            pos = after_key
+            lead = control.count_in(w, session.clips.length, sr) if control.in_hold(script, pos) \
+                and keys.command in ("pause", "quit") else None
+            view.jump(pos)
+            continue
+        lead = None
+        view.show(end)
+        pos = end
+        if end >= script.total:
+            return None
+        exercise = parts[bisect_right(starts, end - 1) - 1].exercise
+        record.at(f"check-in after {exercise}", round(end / sr, 3))
+        guide.say(w.check_in)
+        answer = guide.ask(questions(w)["compared"])
+        history.add_rating("check-in", compared=answer, exercise=exercise, session_id=sid)
+        if answer == WORSE:
+            return "worse", exercise

@@ -1,0 +1,46 @@
+"""The safety questions asked aloud before a session or a test (the rules: coach/clinical/screening.py)."""
+
+from __future__ import annotations
+
+from coach.clinical.screening import CANCER, EMERGENCY, refuse_if_stopped, screening, stop_line
+from coach.core.errors import ScreeningStop
+from coach.live.guide import Guide
+from coach.storage.history import History
+
+
+def screen(guide: Guide, history: History, purpose: str, brief: bool = False) -> None:
+    """Ask the questions one at a time and record the answers; any yes raises ScreeningStop.
+    `brief`: the three emergency questions only. The cancer question is left out once a doctor
+    has checked this back pain."""
+    s = screening(guide.words)
+    cleared = history.cleared(CANCER) is not None
+    groups = [g for g in s.groups if not brief or g.id == EMERGENCY]
+    answers: list[tuple[str, str, str]] = []
+    guide.say(s.brief if brief else s.intro)
+    try:
+        for group in groups:
+            for q in group.questions:
+                if q.id == CANCER and cleared:
+                    continue
+                answer = guide.ask(q)
+                answers.append((q.id, q.text, answer))
+                if answer == "yes":
+                    advice = s.advice(q.id)
+                    history.record_screening(purpose, answers, group.id, " ".join(advice))
+                    guide.say(*advice)
+                    raise ScreeningStop(stop_line(q.id, group.id, guide.words))
+    except ScreeningStop:
+        raise
+    except BaseException:  # cut off (Ctrl-C, no more answers): what was answered is kept
+        history.record_screening(purpose, answers, "incomplete")
+        raise
+    history.record_screening(purpose, answers, "clear")
+    if not brief:
+        guide.say(s.clear)
+
+
+def daily(guide: Guide, history: History) -> None:
+    """Before a live session: all nine questions unless today's were all no; then the three
+    emergency ones, briefly."""
+    today = refuse_if_stopped(history, guide.say, guide.words)
+    screen(guide, history, "session-brief" if today else "session", brief=today is not None)

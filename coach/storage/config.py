@@ -1,0 +1,198 @@
+"""Preferences a person sets once: a TOML file in the user's config folder.
+
+Each setting is also an environment variable (COACH_<KEY>) and a command-line flag. Click decides
+which wins (flag > environment > file > default) and says where each value came from; this module
+says what each setting may be, checks the file, and writes it.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from coach.core import data
+from coach.core.checker import Checker, FileProblems
+from coach.core.errors import CoachError, InputError
+from coach.core.files import read_text
+from coach.core.text import control
+from coach.storage import paths
+
+
+class Number(click.FloatRange):
+    """A number in a closed range, and finite: nan and inf compare false with every bound, so
+    Click's own range lets them through."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number from {self.min:g} to {self.max:g}.", param, ctx)
+        return number
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: click.ParamType | type
+    default: Any
+    expected: str  # what a value must be, as an error message says it
+    help: str
+    flag: str = ""  # the command-line flag, when not --key
+
+    @property
+    def env(self) -> str:
+        return "COACH_" + self.key.upper()
+
+    @property
+    def option(self) -> str:
+        return self.flag or "--" + self.key.replace("_", "-")
+
+    @property
+    def click_type(self) -> click.ParamType:
+        """The setting's Click type, also for the plain ones (a flag, a text)."""
+        if isinstance(self.type, click.ParamType):
+            return self.type
+        return click.BOOL if self.type is bool else click.STRING
+
+    @property
+    def kind(self) -> builtins.type:
+        """What a value is in Python: bool, int, float or str."""
+        if self.type is bool:
+            return bool
+        if isinstance(self.type, click.IntRange):
+            return int
+        return float if isinstance(self.type, click.FloatRange) else str
+
+    def check(self, value: Any) -> Any:
+        """The value if it is valid for this setting, else ValueError."""
+        kind = self.kind
+        if isinstance(value, bool) != (kind is bool) or not isinstance(value, (int, float) if kind is float else kind):
+            raise ValueError(value)
+        if isinstance(value, str) and control(value) is not None:
+            raise ValueError(value)
+        if isinstance(self.type, click.ParamType):
+            try:
+                value = self.type.convert(value, None, None)
+            except click.BadParameter:
+                raise ValueError(value) from None
+        return float(value) if kind is float else value
+
+
+def _languages() -> list[str]:
+    from coach.core.words import languages
+
+    return languages()
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting("voice", str, None, "a voice id or name from 'coach voices'",
+                "A voice id or name from 'coach voices' (default: the language's own voice)."),
+        Setting("rate", click.IntRange(80, 400), 150, "a whole number of words a minute from 80 to 400",
+                "Speaking rate, words per minute (80-400)."),
+        Setting("volume", Number(0.0, 1.0), 1.0, "a number from 0 to 1", "Output volume, 0 to 1."),
+        Setting("cue_volume", Number(0.0, 1.0), 1.0, "a number from 0 to 1",
+                "The tones' volume beside the voice, 0 to 1."),
+        Setting("cue_pitch", Number(0.5, 2.0), 1.0, "a number from 0.5 to 2",
+                "The tones' pitch: 1 as made, 0.5 an octave lower, 2 an octave higher."),
+        Setting("leg", click.Choice(["left", "right"]), None, '"left" or "right"',
+                "The leg that hurts: exercises done one leg at a time start on it."),
+        Setting("leg_only", bool, False, "true or false",
+                "Do one-leg exercises on the leg that hurts only.", "--leg-only/--both-legs"),
+        Setting("check_ins", bool, False, "true or false",
+                "Ask 'better, same or worse?' after each exercise; worse stops the session.", "--check-in/--no-check-in"),
+        Setting("settle", click.IntRange(1, 5), 2, "a whole number of minutes from 1 to 5",
+                "Minutes of rest in 'coach test' after a position that stirred the pain up, before asking again (1-5)."),
+        Setting("lang", click.Choice(_languages()), "en", f"a language with a catalog ({', '.join(_languages())})",
+                "The session's language: a catalog's code (en English, es Spanish)."),
+    )
+}
+
+
+def file() -> Path:
+    return paths.config_dir() / "config.toml"
+
+
+class ConfigError(FileProblems):
+    def __init__(self, where: Path, problems: list, how: str = "or change a value with 'coach config set'"):
+        super().__init__(f"{where} has {{n}} problem{{s}}; fix it in a text editor, {how}:", problems)
+
+
+def load(path: Path | None = None) -> dict[str, Any]:
+    """The settings the file sets, checked; {} when there is no file. ConfigError lists every problem."""
+    import tomllib
+
+    path = path or file()
+    text = read_text(path, "config file")
+    if text is None:
+        return {}
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(path, [data.toml_problem(str(path), e)], "or remove it") from None
+    except RecursionError:
+        raise ConfigError(path, [data.too_deep(str(path))], "or remove it") from None
+    c = Checker(str(path), text)
+    values = {}
+    for key, value in raw.items():
+        setting = SETTINGS.get(key)
+        if setting is None:
+            c.problem(None, key, f"one of {', '.join(SETTINGS)}", key, "unknown setting")
+            continue
+        try:
+            values[key] = setting.check(value)
+        except ValueError:
+            c.problem(None, key, setting.expected, data.describe(value))
+    if c.problems:
+        raise ConfigError(path, c.problems)
+    return values
+
+
+def parse(key: str, text: str) -> Any:
+    """A value typed on the command line (`coach config set KEY VALUE`), checked for its setting."""
+    setting = SETTINGS.get(key)
+    if setting is None:
+        raise InputError(f"unknown setting '{key}': expected one of {', '.join(SETTINGS)}.")
+    try:  # the text as the setting's flag would take it: Click's own conversion
+        value = setting.click_type.convert(text, None, None)
+    except click.BadParameter:
+        value = text
+    try:
+        return setting.check(value)
+    except ValueError:
+        raise InputError(f"{key}: expected {setting.expected}, found {text!r}.") from None
+
+
+def write(key: str, value: Any | None) -> Path:
+    """Set (or, with None, remove) one setting in the file, keeping its comments; atomically."""
+    import tomlkit
+    from tomlkit.exceptions import ParseError
+
+    from coach.storage.atomic import atomic_write
+
+    path = file()
+    text = read_text(path, "config file")
+    try:
+        doc = tomlkit.parse(text) if text is not None else tomlkit.document()
+    except ParseError as e:
+        raise ConfigError(path, [f"{path}:{e.line}: not valid TOML: {e}"], "or remove it") from None
+    except RecursionError:
+        raise ConfigError(path, [data.too_deep(str(path))], "or remove it") from None
+    if text is None:
+        doc.add(tomlkit.comment("coach's settings: 'coach config show' lists them, 'coach config set' changes them."))
+    if value is None:
+        doc.pop(key, None)
+    else:
+        doc[key] = value
+    try:
+        paths.private_folder(path.parent)
+        with atomic_write(path, mode=paths.PRIVATE_FILE) as f:
+            f.write(tomlkit.dumps(doc).encode("utf-8"))
+    except OSError as e:
+        raise CoachError(f"cannot write {path}: {e.strerror or e}.") from e
+    return path

@@ -1,0 +1,528 @@
+"""The pain history: sessions, ratings, screening answers and test trials, in SQLite.
+
+Nothing is lost: every write is its own short transaction in WAL mode, so a crash leaves the
+database consistent and two coach processes can write at once (the second waits its turn).
+A session is recorded as "running" when it starts and updated as it goes, so one that dies
+without a word (killed, power cut) is found on the next start and marked interrupted where it
+got to. A damaged database file is set aside, never deleted, and a fresh one is started.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import stat
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from coach.core.errors import CoachError, InputError
+from coach.storage import paths
+
+FILE = "history.sqlite3"
+WAIT = 30.0  # seconds to wait for another coach process's write
+
+OUTCOMES = {  # how a session or test ended, as stored → as shown
+    "running": "running",
+    "completed": "completed",
+    "quit": "quit",
+    "symptoms": "stopped for symptoms",
+    "screening": "stopped by the safety questions",
+    "interrupted": "interrupted",
+    "no-answer": "stopped: no answer",
+    "worse": "ended worse",  # completed, and the pain was worse after than before
+}
+
+# Ordered migrations: the database's user_version is how many have been applied. Never edit
+# one that has shipped; add the next.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (  # 1: sessions, ratings and screening
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            routine TEXT NOT NULL,
+            options TEXT NOT NULL DEFAULT '{}',
+            started TEXT NOT NULL,
+            ended TEXT,
+            outcome TEXT NOT NULL DEFAULT 'running',
+            step TEXT,
+            at_seconds REAL,
+            reason TEXT,
+            pid INTEGER)""",
+        """CREATE TABLE ratings (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            session_id INTEGER REFERENCES sessions(id),
+            moment TEXT NOT NULL,
+            exercise TEXT,
+            leg INTEGER CHECK (leg BETWEEN 0 AND 10),
+            back INTEGER CHECK (back BETWEEN 0 AND 10),
+            reach TEXT,
+            compared TEXT)""",
+        """CREATE TABLE screenings (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            day TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            advice TEXT)""",
+        """CREATE TABLE screening_answers (
+            id INTEGER PRIMARY KEY,
+            screening_id INTEGER NOT NULL REFERENCES screenings(id),
+            question TEXT NOT NULL,
+            text TEXT NOT NULL,
+            answer TEXT NOT NULL CHECK (answer IN ('yes', 'no')))""",
+    ),
+    (  # 2: directional-preference test trials; ratings may belong to one
+        """CREATE TABLE trials (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            ended TEXT,
+            outcome TEXT NOT NULL DEFAULT 'running',
+            step TEXT,
+            reason TEXT,
+            result TEXT,
+            worse TEXT NOT NULL DEFAULT '[]',
+            reasons TEXT NOT NULL DEFAULT '[]',
+            pid INTEGER)""",
+        "ALTER TABLE ratings ADD COLUMN trial_id INTEGER REFERENCES trials(id)",
+        "ALTER TABLE ratings ADD COLUMN verdict TEXT",
+        "CREATE INDEX ratings_at ON ratings (at)",
+    ),
+    (  # 3: the body's response (issue 12): numbness, reasons as data, settling, bars and clearances
+        "ALTER TABLE ratings ADD COLUMN numbness TEXT CHECK (numbness IN ('yes', 'no'))",
+        "ALTER TABLE ratings ADD COLUMN reasons TEXT",  # the verdict with its reasons, JSON
+        "ALTER TABLE trials ADD COLUMN better TEXT NOT NULL DEFAULT '[]'",  # directions that helped
+        "ALTER TABLE trials ADD COLUMN caution TEXT NOT NULL DEFAULT '[]'",  # flared, then settled
+        "ALTER TABLE trials ADD COLUMN flares TEXT NOT NULL DEFAULT '[]'",  # [{direction, exercise, verdict}]
+        "ALTER TABLE sessions ADD COLUMN direction TEXT",
+        "ALTER TABLE sessions ADD COLUMN response TEXT",  # better | same | worse | mixed
+        "ALTER TABLE sessions ADD COLUMN response_reasons TEXT",  # the verdict with its reasons, JSON
+        """CREATE TABLE confirmations (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            answer TEXT NOT NULL CHECK (answer IN ('yes', 'no')),
+            session_id INTEGER REFERENCES sessions(id))""",
+        """CREATE TABLE clearances (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            day TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('emergency', 'cancer')),
+            note TEXT)""",
+    ),
+    # 4: the audio's gaps (output underflows) in each live session, so a stutter is on record
+    ("ALTER TABLE sessions ADD COLUMN underflows INTEGER",),
+)
+TABLES = ("sessions", "ratings", "screenings", "screening_answers", "trials", "confirmations", "clearances")
+
+
+def now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass
+class History:
+    db: sqlite3.Connection
+    path: Path
+    notice: str | None = None  # said once to the user: a damaged file set aside, sessions found cut off
+    read_only: bool = False  # opened only to read, where it cannot be written
+
+    # -- opening --------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | None = None, write: bool = True) -> "History":
+        """The history at `path` (the user's data folder by default). `write=False` is for commands
+        that only read it: they work in a read-only folder, and with no history at all."""
+        path = path or paths.data_dir() / FILE
+        if not write and not _usable(path.parent):
+            return cls._read_only(path)
+        _private_folder(path.parent)
+        if _read_only_folder(path.parent):
+            raise _cannot_write(path.parent)
+        notice = None
+        if _misplaced(path):  # a folder, a symlink loop, a device where the file should be
+            db, notice = cls._fresh(path, "it is not a file")
+        else:
+            try:
+                db = _connect(path)
+            except sqlite3.OperationalError as e:
+                if "locked" in str(e) or "busy" in str(e):
+                    raise CoachError(f"the history file {path} is busy: another program holds it ({e}).") from e
+                if path.exists() and not os.access(path, os.W_OK):
+                    raise _cannot_write(path.parent) from e
+                if not path.exists() or os.access(path, os.R_OK | os.W_OK):
+                    raise CoachError(f"cannot open the history file {path}: {e}.") from e
+                db, notice = cls._fresh(path, e)
+            except sqlite3.DatabaseError as e:  # not a database, a damaged one, or another program's
+                db, notice = cls._fresh(path, e)
+        _private_files(path)
+        history = cls(db, path, notice)
+        cut = history._close_abandoned()
+        if cut:
+            more = f"{cut} earlier session{'s' if cut > 1 else ''} ended without finishing and"
+            said = f"{more} {'were' if cut > 1 else 'was'} recorded as interrupted."
+            history.notice = " ".join(filter(None, [history.notice, said]))
+        return history
+
+    @classmethod
+    def _read_only(cls, path: Path) -> "History":
+        """The history opened for reading only, where it cannot be written; empty if there is none."""
+        if not path.is_file():
+            db = _connect(Path(":memory:"))
+        else:
+            try:  # immutable: in a read-only folder SQLite cannot make the WAL index it would want
+                db = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True, check_same_thread=False)
+                db.row_factory = sqlite3.Row
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+            except sqlite3.Error as e:
+                raise CoachError(f"cannot read the history file {path}: {e}.") from e
+            if version != len(MIGRATIONS):
+                db.close()
+                raise CoachError(f"the history file {path} needs an update that cannot be written: "
+                                 f"{_cannot_write(path.parent)}")
+        return cls(db, path, None, read_only=True)
+
+    @staticmethod
+    def _fresh(path: Path, why: Exception | str) -> tuple[sqlite3.Connection, str]:
+        kept = _set_aside(path)
+        try:
+            db = _connect(path)
+        except sqlite3.Error as e:
+            raise CoachError(f"cannot start a new history file {path}: {e}.") from e
+        return db, f"Your history file could not be read ({why}); it was kept as {kept} and a new one was started."
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "History":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _write(self, sql: str, args: Iterable[Any] = ()) -> int:
+        if self.read_only:
+            raise _cannot_write(self.path.parent)
+        try:
+            with self.db:
+                return self.db.execute(sql, tuple(args)).lastrowid or 0
+        except sqlite3.Error as e:
+            raise CoachError(f"writing the history failed ({e}); {self.path}") from e
+
+    def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        try:
+            return [dict(r) for r in self.db.execute(sql, tuple(args))]
+        except sqlite3.Error as e:
+            raise CoachError(f"reading the history failed ({e}); {self.path}") from e
+
+    def _close_abandoned(self) -> int:
+        """Sessions and tests still 'running' whose process is gone were cut off: say so."""
+        cut = 0
+        for table in ("sessions", "trials"):
+            for row in self._rows(f"SELECT id, pid FROM {table} WHERE outcome = 'running'"):
+                if row["pid"] != os.getpid() and not _alive(row["pid"]):
+                    self._write(
+                        f"UPDATE {table} SET outcome = 'interrupted', reason = ?, "
+                        "ended = COALESCE(ended, ?) WHERE id = ? AND outcome = 'running'",
+                        ("the coach stopped without finishing (killed, crashed or a power cut)", now(), row["id"]),
+                    )
+                    cut += table == "sessions"
+        return cut
+
+    # -- sessions and tests ---------------------------------------------------------------------
+
+    def start_session(self, routine: str, options: dict[str, Any], direction: str | None = None) -> int:
+        return self._write(
+            "INSERT INTO sessions (routine, options, started, pid, direction) VALUES (?, ?, ?, ?, ?)",
+            (routine, json.dumps(options, sort_keys=True), now(), os.getpid(), direction),
+        )
+
+    def update(self, table: str, row_id: int, **fields: Any) -> None:
+        """Set columns of a session or trial as it goes (a flare is kept even if the test is cut off)."""
+        assert table in ("sessions", "trials") and fields
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self._write(f"UPDATE {table} SET {sets} WHERE id = ?", (*fields.values(), row_id))
+
+    def start_trial(self) -> int:
+        return self._write("INSERT INTO trials (started, pid) VALUES (?, ?)", (now(), os.getpid()))
+
+    def progress(self, table: str, row_id: int, step: str, seconds: float | None = None) -> None:
+        """Where a running session or test has got to, so an interruption says where it happened."""
+        assert table in ("sessions", "trials")
+        if table == "sessions":
+            self._write("UPDATE sessions SET step = ?, at_seconds = ? WHERE id = ?", (step, seconds, row_id))
+        else:
+            self._write("UPDATE trials SET step = ? WHERE id = ?", (step, row_id))
+
+    def end(self, table: str, row_id: int, outcome: str, reason: str | None = None, **fields: Any) -> None:
+        assert table in ("sessions", "trials") and outcome in OUTCOMES
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self._write(
+            f"UPDATE {table} SET outcome = ?, reason = ?, ended = ?{', ' + sets if sets else ''} WHERE id = ?",
+            (outcome, reason, now(), *fields.values(), row_id),
+        )
+
+    # -- ratings --------------------------------------------------------------------------------
+
+    def add_rating(self, moment: str, *, leg: int | None = None, back: int | None = None,
+                   reach: str | None = None, compared: str | None = None, exercise: str | None = None,
+                   session_id: int | None = None, trial_id: int | None = None,
+                   verdict: str | None = None, at: str | None = None, numbness: str | None = None,
+                   reasons: str | None = None) -> int:
+        return self._write(
+            "INSERT INTO ratings (at, session_id, trial_id, moment, exercise, leg, back, reach, compared, verdict, "
+            "numbness, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (at or now(), session_id, trial_id, moment, exercise, leg, back, reach, compared, verdict,
+             numbness or None, reasons),
+        )
+
+    # -- screening ------------------------------------------------------------------------------
+
+    def record_screening(self, purpose: str, answers: list[tuple[str, str, str]], outcome: str,
+                         advice: str | None = None) -> int:
+        """One screening and its answers, in one transaction: (question id, text, yes|no)."""
+        try:
+            with self.db:
+                sid = self.db.execute(
+                    "INSERT INTO screenings (at, day, purpose, outcome, advice) VALUES (?, ?, ?, ?, ?)",
+                    (now(), today(), purpose, outcome, advice),
+                ).lastrowid
+                self.db.executemany(
+                    "INSERT INTO screening_answers (screening_id, question, text, answer) VALUES (?, ?, ?, ?)",
+                    [(sid, q, text, a) for q, text, a in answers],
+                )
+        except sqlite3.Error as e:
+            raise CoachError(f"writing the history failed ({e}); {self.path}") from e
+        return sid or 0
+
+    def emergency_block(self) -> dict[str, Any] | None:
+        """The newest emergency-level screening no clearance has come after: it blocks every
+        session, whatever the day, until the person records that a clinician has seen them."""
+        rows = self._rows("SELECT * FROM screenings WHERE outcome = 'emergency' ORDER BY id DESC LIMIT 1")
+        if not rows:
+            return None
+        seen = self.cleared("emergency")
+        return None if seen is not None and seen["at"] >= rows[0]["at"] else rows[0]
+
+    def record_clearance(self, kind: str, note: str | None = None) -> int:
+        """A clinician has seen the person (after an emergency-level answer), or a doctor has
+        checked this back pain (given a history of cancer): recorded with the date."""
+        return self._write("INSERT INTO clearances (at, day, kind, note) VALUES (?, ?, ?, ?)",
+                           (now(), today(), kind, note))
+
+    def cleared(self, kind: str) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * FROM clearances WHERE kind = ? ORDER BY id DESC LIMIT 1", (kind,))
+        return rows[0] if rows else None
+
+    def record_confirmation(self, direction: str, reason: str, answer: str) -> int:
+        """A person chose a barred direction with its flag, and was asked to confirm."""
+        return self._write("INSERT INTO confirmations (at, direction, reason, answer) VALUES (?, ?, ?, ?)",
+                           (now(), direction, reason, answer))
+
+    def link_confirmation(self, confirmation_id: int, session_id: int) -> None:
+        self._write("UPDATE confirmations SET session_id = ? WHERE id = ?", (session_id, confirmation_id))
+
+    def yes_answer(self, screening_id: int) -> str | None:
+        """The question a screening stopped on."""
+        rows = self._rows("SELECT question FROM screening_answers WHERE screening_id = ? AND answer = 'yes' "
+                          "ORDER BY id LIMIT 1", (screening_id,))
+        return rows[0]["question"] if rows else None
+
+    def screening_today(self) -> dict[str, Any] | None:
+        """Today's screening that reached an outcome: a stop outranks a clear one."""
+        rows = self._rows(
+            "SELECT * FROM screenings WHERE day = ? AND outcome IN ('clear', 'emergency', 'urgent') "
+            "ORDER BY outcome = 'clear', id DESC LIMIT 1",
+            (today(),),
+        )
+        return rows[0] if rows else None
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def trials(self) -> list[dict[str, Any]]:
+        """Every test trial, newest first (cut-off ones too: a flare they recorded still counts)."""
+        return self._rows("SELECT * FROM trials ORDER BY started DESC, id DESC")
+
+    def latest_trial(self) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * FROM trials WHERE outcome = 'completed' ORDER BY id DESC LIMIT 1")
+        return rows[0] if rows else None
+
+    def table(self, name: str) -> list[dict[str, Any]]:
+        assert name in TABLES
+        return self._rows(f"SELECT * FROM {name} ORDER BY id")
+
+    def columns(self, name: str) -> list[str]:
+        assert name in TABLES
+        return [r["name"] for r in self._rows(f"PRAGMA table_info({name})")]
+
+    def export(self) -> dict[str, list[dict[str, Any]]]:
+        return {name: self.table(name) for name in TABLES}
+
+    def leg_ratings(self) -> list[dict[str, Any]]:
+        """Every rating with a leg pain or reach, oldest first."""
+        return self._rows("SELECT at, moment, leg, reach FROM ratings "
+                          "WHERE leg IS NOT NULL OR reach IS NOT NULL ORDER BY at, id")
+
+
+def _private_folder(folder: Path) -> None:
+    try:
+        paths.private_folder(folder)
+    except OSError as e:
+        raise _fault(f"cannot create the history folder {folder}: {e.strerror or e}.", "cannot be used: ") from e
+
+
+def _private_files(path: Path) -> None:
+    """The database and its WAL and shared-memory files: owner only, whatever the umask."""
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if (os.stat(p).st_mode & 0o777) != paths.PRIVATE_FILE:
+                os.chmod(p, paths.PRIVATE_FILE)
+        except OSError:
+            pass  # not made yet (SQLite makes the WAL files on the first write, with the database's mode)
+
+
+def _fault(what: str, home_words: str = "") -> CoachError:
+    """A folder the history cannot use: bad input (exit 2) when COACH_HOME chose it, else the
+    machine's (exit 1)."""
+    home = os.environ.get("COACH_HOME")
+    if home:
+        return InputError(f"COACH_HOME={home} {home_words}{what}" if home_words else what)
+    return CoachError(what)
+
+
+def _read_only_folder(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY) or not os.access(folder, os.W_OK)
+    except OSError:
+        return False
+
+
+def _cannot_write(folder: Path) -> CoachError:
+    return _fault(f"the history folder {folder} is read-only, so nothing can be recorded: make it writable, "
+                  "or set COACH_HOME to a folder that is.")
+
+
+def _usable(folder: Path) -> bool:
+    """Whether the history can be opened for writing: its folder is writable (or can be made)."""
+    if not folder.exists():
+        return not _read_only_folder(next(p for p in folder.parents if p.exists()))
+    return not _read_only_folder(folder)
+
+
+def _misplaced(path: Path) -> bool:
+    """Something that is not a regular file where the history file should be."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return False  # a dangling symlink: SQLite makes the file it points to
+    except OSError:  # a symlink loop
+        return True
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=WAIT, isolation_level=None, check_same_thread=False)
+    try:
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA foreign_keys = ON")
+        _wal(db)
+        db.execute("PRAGMA synchronous = FULL")
+        check = db.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise sqlite3.DatabaseError(f"damaged: {check}")
+        if not db.execute("PRAGMA user_version").fetchone()[0]:
+            other = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            if other:  # a database, but another program's: never migrated into
+                raise sqlite3.DatabaseError(f"it is another program's database, with the tables {', '.join(other[:5])}")
+        try:
+            _migrate(db)
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e) or "busy" in str(e) or "readonly" in str(e):
+                raise
+            raise sqlite3.DatabaseError(f"its tables are not the coach's ({e})") from e
+        db.isolation_level = "DEFERRED"  # `with db:` now opens and commits a transaction
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _wal(db: sqlite3.Connection) -> None:
+    """Switch to WAL mode. Changing the journal mode does not wait on SQLite's busy handler, so
+    while another process creates the file, retry here (found by the two-writers test)."""
+    deadline = time.monotonic() + WAIT
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Apply the migrations this file has not had yet, each in its own transaction."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise CoachError(f"the history was written by a newer coach (schema {version}); update coach.")
+    while version < len(MIGRATIONS):
+        db.execute("BEGIN IMMEDIATE")  # one process migrates; another waits, then sees it done
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version < len(MIGRATIONS):
+                for statement in MIGRATIONS[version]:
+                    db.execute(statement)
+                version += 1
+                db.execute(f"PRAGMA user_version = {version}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+
+def _set_aside(path: Path) -> Path:
+    """Move a damaged database (and its WAL files) to a dated name beside it; never delete it."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    try:
+        os.replace(path, kept)
+        if kept.is_file():
+            os.chmod(kept, paths.PRIVATE_FILE)
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                os.replace(side, kept.with_name(kept.name + suffix))
+    except OSError as e:
+        raise CoachError(f"the history file {path} is damaged and could not be moved aside: {e.strerror or e}.") from e
+    return kept

@@ -1,0 +1,102 @@
+"""The history for people and spreadsheets: a table of sessions and tests, and CSV files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from coach.core.errors import InputError
+from coach.core.files import why
+from coach.storage.atomic import clean_stale, part_prefix
+from coach.storage.history import OUTCOMES, TABLES, History
+from coach.storage.paths import PRIVATE_FILE
+
+
+def _when(stamp: str | None) -> str:
+    return stamp[:16].replace("T", " ") if stamp else ""
+
+
+def _pain(rating: dict[str, Any] | None) -> str:
+    if not rating or (rating["leg"] is None and rating["reach"] is None):
+        return "-"
+    leg = "?" if rating["leg"] is None else str(rating["leg"])
+    return f"{leg} ({rating['reach'] or '?'})"
+
+
+def table(h: History) -> str:
+    """Sessions and tests, oldest first: when, what, how it ended and where, leg pain before → after."""
+    ratings = h.table("ratings")
+    rows: list[tuple[str, str, str, str, str]] = []
+    for s in h.table("sessions"):
+        mine = [r for r in ratings if r["session_id"] == s["id"]]
+        before = next((r for r in mine if r["moment"] == "before"), None)
+        after = next((r for r in mine if r["moment"] == "after"), None)
+        options = json.loads(s["options"] or "{}")
+        what = f"{s['routine']} session" + (" with check-ins" if options.get("check_in") else "")
+        ended = OUTCOMES.get(s["outcome"], s["outcome"])
+        if s["outcome"] not in ("completed", "running") and s["step"]:
+            ended += f" at {s['step']}"
+        if s["underflows"]:
+            ended += f" ({s['underflows']} audio gap{'s' if s['underflows'] > 1 else ''})"
+        rows.append((_when(s["started"]), what, ended, _pain(before), _pain(after)))
+    for t in h.table("trials"):
+        mine = [r for r in ratings if r["trial_id"] == t["id"]]
+        base = next((r for r in mine if r["moment"] == "baseline"), None)
+        last = next((r for r in reversed(mine) if r["moment"] == "after"), None)
+        ended = f"result: {t['result']}" if t["outcome"] == "completed" else OUTCOMES.get(t["outcome"], t["outcome"])
+        if t["outcome"] not in ("completed", "running") and t["step"]:
+            ended += f" at {t['step']}"
+        rows.append((_when(t["started"]), "test", ended, _pain(base), _pain(last)))
+    if not rows:
+        return "Nothing recorded yet. 'coach test' finds your direction; 'coach start' runs a session."
+    rows.sort(key=lambda r: r[0])
+    head = ("when", "what", "how it ended", "leg pain before", "after")
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in [head, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def write_csv(h: History, folder: Path) -> list[Path]:
+    """One CSV file per table (header row, then every row), owner-only (they hold health answers).
+    All of them or none: they are written in a hidden folder beside `folder`, then moved in."""
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"cannot write CSV files into {folder}: it is a file, not a folder.")
+    parent = folder.parent
+    if not parent.is_dir():
+        raise InputError(f"cannot write CSV files into {folder}: the folder {parent} does not exist.")
+    try:
+        clean_stale(parent)
+        work = Path(tempfile.mkdtemp(dir=parent, prefix=part_prefix(folder.name), suffix=".part"))  # 0700
+    except OSError as e:
+        raise InputError(f"cannot write CSV files into {folder}: {why(e)}.") from e
+    try:
+        for name in TABLES:
+            rows = h.table(name)
+            text = io.StringIO()
+            writer = csv.writer(text)
+            columns = h.columns(name)
+            writer.writerow(columns)
+            writer.writerows([r[c] for c in columns] for r in rows)
+            fd = os.open(work / f"{name}.csv", os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+            with os.fdopen(fd, "wb") as f:
+                f.write(text.getvalue().encode("utf-8"))
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(work / f"{name}.csv", PRIVATE_FILE)  # whatever the umask
+        if not folder.exists():
+            os.replace(work, folder)  # the folder appears whole
+        else:
+            for name in TABLES:  # the same file system: each file moves in whole
+                os.replace(work / f"{name}.csv", folder / f"{name}.csv")
+    except OSError as e:
+        raise InputError(f"cannot write CSV files into {folder}: {why(e)}. Nothing was written.") from e
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return [folder / f"{name}.csv" for name in TABLES]

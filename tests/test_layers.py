@@ -1,0 +1,123 @@
+"""The layers are folders, and imports run one way: cli → app → live → clinical → audio → storage → core.
+
+Read from the source with the standard library's parser, so a new import that crosses a layer
+fails here, not in review."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import coach
+
+pytestmark = pytest.mark.timeout(60)
+
+PACKAGE = Path(coach.__file__).parent
+ORDER = ("core", "storage", "audio", "clinical", "live", "app", "cli")  # each may import those before it
+HEAVY = {"numpy", "sounddevice", "pyttsx3", "sqlite3", "soundfile", "soxr", "mutagen", "matplotlib"}
+
+
+def modules() -> dict[str, ast.Module]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found[name] = ast.parse(path.read_text(), str(path))
+    return found
+
+
+def imports(tree: ast.Module, name: str) -> list[tuple[str, list[str], int]]:
+    """(module, names, line) for every import in the module, at any depth (lazy ones too)."""
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [(a.name, [], node.lineno) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.append((node.module, [a.name for a in node.names], node.lineno))
+    return out
+
+
+def layer(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "coach" and parts[1] in ORDER else None
+
+
+def test_every_module_lives_in_a_layer_folder_with_a_docstring():
+    for name in modules():
+        if name in ("coach", "coach.__main__"):
+            continue
+        assert layer(name), f"{name} is not inside a layer folder {ORDER}"
+    for folder in ORDER:
+        doc = ast.get_docstring(modules()[f"coach.{folder}"])
+        assert doc and doc.strip(), f"coach/{folder}/__init__.py has no docstring saying what the layer is"
+
+
+def test_imports_run_one_way():
+    problems = []
+    for name, tree in modules().items():
+        here = layer(name)
+        if here is None:
+            continue
+        for target, names, line in imports(tree, name):
+            targets = [target] + [f"{target}.{n}" for n in names]
+            for t in targets:
+                there = layer(t)
+                if there is not None and ORDER.index(there) > ORDER.index(here):
+                    problems.append(f"{name}:{line} ({here}) imports {t} ({there})")
+    assert not problems, "imports that point up a layer:\n" + "\n".join(problems)
+
+
+def test_the_core_imports_no_device_engine_numpy_or_database():
+    for name, tree in modules().items():
+        if layer(name) != "core":
+            continue
+        for target, _, line in imports(tree, name):
+            assert target.split(".")[0] not in HEAVY, f"{name}:{line} imports {target}"
+
+
+def test_nothing_imports_the_cli():
+    for name, tree in modules().items():
+        if layer(name) == "cli" or name == "coach.__main__":
+            continue
+        for target, names, line in imports(tree, name):
+            assert layer(target) != "cli" and not (target == "coach" and "cli" in names), f"{name}:{line}"
+
+
+def test_no_module_imports_another_modules_private_name():
+    problems = []
+    for name, tree in modules().items():
+        aliases: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("coach"):
+                for a in node.names:
+                    if a.name.startswith("_") and not a.name.startswith("__"):
+                        problems.append(f"{name}:{node.lineno} imports {node.module}.{a.name}")
+                    aliases.add(a.asname or a.name)
+            elif isinstance(node, ast.Import):
+                aliases.update(a.asname or a.name for a in node.names if a.name.startswith("coach"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id in aliases and node.attr.startswith("_") and not node.attr.startswith("__"):
+                problems.append(f"{name}:{node.lineno} uses {node.value.id}.{node.attr}")
+    assert not problems, "\n".join(problems)
+
+
+def test_each_command_is_thin():
+    """A command parses, calls one application function and maps errors: about 40 lines at most,
+    docstring and decorators aside."""
+    long, seen = [], 0
+    for name, tree in modules().items():
+        if layer(name) != "cli":
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and any(
+                    isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in ("command", "group")
+                    for d in node.decorator_list):
+                seen += 1
+                body = node.body[1:] if ast.get_docstring(node) else node.body
+                lines = node.end_lineno - body[0].lineno + 1  # type: ignore[operator]
+                if lines > 40:
+                    long.append(f"{name}.{node.name}: {lines} lines")
+    assert seen >= 15 and not long, (seen, long)
