@@ -12,7 +12,7 @@ from typing import Callable, ContextManager
 
 from coach.app import choice
 from coach.app import session as sessions
-from coach.app.records import opened
+from coach.app.records import opened, printer
 from coach.audio import export as files
 from coach.clinical import screening
 from coach.clinical.preference import Bar
@@ -21,16 +21,6 @@ from coach.core.text import clock
 
 Echo = Callable[..., None]
 Progress = Callable[[int], ContextManager[Callable[[int], None] | None]]  # total → update(n)
-
-
-def printer(echo: Echo) -> Callable[..., None]:
-    """`echo` for several lines at once, each printed on its own."""
-
-    def print_lines(*lines: str) -> None:
-        for line in lines:
-            echo(line)
-
-    return print_lines
 
 
 def _no_progress(total: int) -> ContextManager[None]:

@@ -10,6 +10,16 @@ from coach.core.errors import InputError
 from coach.storage.history import History, today
 
 
+def printer(echo: Callable[..., None]) -> Callable[..., None]:
+    """`echo` for several lines at once, each printed on its own."""
+
+    def print_lines(*lines: str) -> None:
+        for line in lines:
+            echo(line)
+
+    return print_lines
+
+
 @contextlib.contextmanager
 def opened(echo: Callable[..., None], write: bool = True) -> Iterator[History]:
     """The history, open for the block; what it had to say on opening (a damaged file set aside,

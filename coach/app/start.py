@@ -6,13 +6,11 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from coach.app import choice
-from coach.app import export as exports
 from coach.app import session as sessions
-from coach.app.export import printer
-from coach.app.records import opened
+from coach.app.records import opened, printer
 from coach.audio.sink import Player
 from coach.audio.speech import Clips, VoiceSettings
 from coach.clinical import evidence, screening
@@ -23,11 +21,14 @@ from coach.core.question import Question
 from coach.core.script import SAMPLE_RATE
 from coach.core.text import clock
 from coach.core.words import Words
-from coach.live import conversation, safety, trial, view
+from coach.live import conversation, safety, view
 from coach.live.answers import Answers, from_stdin
 from coach.live.guide import Guide
 from coach.storage import paths
 from coach.storage.history import History
+
+if TYPE_CHECKING:
+    from coach.app.export import Progress
 
 Echo = Callable[..., None]
 
@@ -54,7 +55,7 @@ def _opened() -> Iterator[Player]:
 
 
 def session(request: sessions.Request, live: Live, echo: Echo, output: Path | None = None,
-            progress: exports.Progress | None = None) -> None:
+            progress: Progress | None = None) -> None:
     """`coach start`: the safety questions, then the session with its ratings, recorded whatever
     ends it. With `output`, or with no audio device, the session is written to a file instead."""
     w = request.words
@@ -67,11 +68,15 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
         rec = choice.recommendation(history, w)  # once: the bar below, and what to avoid
         bar = choice.bar(rec, routine.id)
         if player is None:
+            from coach.app import export as exports  # a file, not a live session: its own imports
+
             exports.write(request, output, echo=echo, checked=checked, bar=bar, **_progress(progress))
             return
         try:
             player.ready()
         except NoOutputDevice:
+            from coach.app import export as exports
+
             output = sessions.fallback_path(routine.id)
             echo(w.printed.no_device.format(path=output), err=True)
             exports.write(request, output, echo=echo, checked=checked, bar=bar, **_progress(progress))
@@ -113,6 +118,8 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
 def test(voice: VoiceSettings, words: Words, hold: int, settle: int, volume: float, tone: Tone,
          echo: Echo) -> None:
     """`coach test`: the safety questions, then the article's test, guided by voice."""
+    from coach.live import trial
+
     trial.check_hold(hold)
     with opened(echo) as history, _opened() as player:
         clips = Clips(voice, paths.cache_dir(), SAMPLE_RATE)
@@ -129,7 +136,7 @@ def test(voice: VoiceSettings, words: Words, hold: int, settle: int, volume: flo
             trial.run(guide, history, hold, settle)
 
 
-def _progress(progress: exports.Progress | None) -> dict:
+def _progress(progress: Progress | None) -> dict:
     return {} if progress is None else {"progress": progress}
 
 

@@ -93,14 +93,15 @@ def test_command(hold: int, settle: int, voice: str | None, rate: int, volume: f
               help="The script of a file written with --output, which opens with the safety questions.")
 def script(as_json: bool, recording: bool, **options) -> None:
     """Print the session script with timestamps; no audio is played."""
-    from coach.app import choice, export
     from coach.app import session as sessions
     from coach.core.text import clock
-    from coach.storage.history import History
 
     r = request(**options)
     preamble: tuple[str, ...] = ()
     if recording:
+        from coach.app import choice, export
+        from coach.storage.history import History
+
         with History.open(write=False) as history:
             preamble = export.preamble(choice.bar(choice.recommendation(history, r.words), r.routine), r)
     s = sessions.compose(r, preamble).script
