@@ -191,8 +191,14 @@ class Recorder:
     def wait_for_sound(self, timeout: float, after: float = 0.0, threshold: float = 0.01) -> bool:
         """Wait until a chunk with sound in it has arrived, stamped after `after` (time.monotonic);
         False if none came within `timeout`."""
+        seen = 0  # chunks already looked at: each is looked at once
+
         def heard() -> bool:
-            return any(stamp > after and np.abs(chunk).max() / 32768.0 > threshold for stamp, chunk in list(self.chunks))
+            nonlocal seen
+            chunks, seen_before = list(self.chunks), seen
+            seen = len(chunks)
+            return any(stamp > after and np.abs(chunk).max() / 32768.0 > threshold
+                       for stamp, chunk in chunks[seen_before:])
 
         with self._arrived:
             return self._arrived.wait_for(heard, timeout)

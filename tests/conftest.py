@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -142,15 +143,61 @@ def screened_today() -> None:
         h.record_screening("session", [(q.id, q.text, "no") for q in qs], "clear")
 
 
+class FolderWatch:
+    """inotify(7) on a folder: `wait` returns when a file in it is created, written with write(2)
+    or renamed into it (or an extra file descriptor, such as a process's pidfd, is ready), so a
+    test waits for the change itself instead of polling. Not IN_CLOSE_WRITE: a read-only SQLite
+    reader opens the shared-memory file for writing, and would wake itself."""
+
+    EVENTS = 0x2 | 0x100 | 0x80  # IN_MODIFY, IN_CREATE, IN_MOVED_TO
+
+    def __init__(self, folder: Path):
+        import ctypes
+
+        folder.mkdir(parents=True, exist_ok=True)
+        libc = ctypes.CDLL(None, use_errno=True)
+        self.fd = libc.inotify_init1(os.O_CLOEXEC)
+        if self.fd < 0 or libc.inotify_add_watch(self.fd, os.fsencode(folder), self.EVENTS) < 0:
+            pytest.fail(f"inotify is needed to wait for {folder} to change: {os.strerror(ctypes.get_errno())}")
+
+    def wait(self, timeout: float, *also: int) -> list[int]:
+        """Until a change (drained), or one of `also` is ready, or `timeout`: the ready descriptors."""
+        import select
+
+        ready = select.select([self.fd, *also], [], [], max(0.0, timeout))[0]
+        if self.fd in ready:
+            os.read(self.fd, 65536)
+        return ready
+
+    def __enter__(self) -> "FolderWatch":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        os.close(self.fd)
+
+
 def wait_for_step(step: str, timeout: float = 120) -> dict:
-    """Until the history says the session is at `step` (the row is written as the step begins)."""
-    from coach.storage.history import History
+    """Until the history says the session is at `step` (the row is written as the step begins):
+    read again each time the history's folder changes (its database or write-ahead log written)."""
+    import sqlite3
+
+    from coach.storage import paths
+    from coach.storage.history import FILE
 
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with History.open() as h:
-            rows = h.table("sessions")
-        if rows and rows[0]["step"] == step:
-            return rows[0]
-        time.sleep(0.05)  # polling the file: SQLite has no change notification across processes
-    raise AssertionError(f"the session never reached {step}")
+    with FolderWatch(paths.data_dir()) as watch:
+        while True:
+            row = None
+            with contextlib.suppress(sqlite3.Error):  # not made yet, or being made
+                db = sqlite3.connect(f"file:{paths.data_dir() / FILE}?mode=ro", uri=True)  # reads write nothing
+                try:
+                    db.row_factory = sqlite3.Row
+                    row = db.execute("SELECT * FROM sessions ORDER BY id LIMIT 1").fetchone()
+                finally:
+                    db.close()
+            if row is not None and row["step"] == step:
+                return dict(row)
+            left = deadline - time.monotonic()
+            assert left > 0, f"the session never reached {step}"
+            watch.wait(left)
+

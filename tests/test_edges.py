@@ -5,10 +5,8 @@ and read-only disks, and privacy. Real processes, real files, real mounts."""
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import math
 import os
-import select
 import signal
 import sqlite3
 import stat
@@ -29,7 +27,7 @@ from coach.core.errors import InputError
 from coach.core.text import control, printable
 from coach.core.words import catalog as words
 from coach.storage import config
-from tests.conftest import BRIEF, ONE_SIDE, run_coach, screened_today
+from tests.conftest import BRIEF, ONE_SIDE, FolderWatch, run_coach, screened_today
 
 FLOATS = {key: s for key, s in config.SETTINGS.items() if s.kind is float}
 HYPOTHESIS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -268,9 +266,6 @@ def test_more_chapters_than_an_mp3_holds_is_refused_before_any_work(tmp_path):
 
 # --- signals during a file render ----------------------------------------------------------------
 
-IN_CREATE, IN_MOVED_TO = 0x100, 0x80  # inotify(7)
-
-
 def _parts(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.endswith(".part")]
 
@@ -278,25 +273,18 @@ def _parts(folder: Path) -> list[Path]:
 def _render_until_part(args: list[str], folder: Path, timeout: float = 120) -> subprocess.Popen:
     """Start a render and return once its part file exists: woken by inotify when a file appears in
     `folder`, or by the process's pidfd if it ends first."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    watch = libc.inotify_init1(os.O_CLOEXEC)
-    if watch < 0 or libc.inotify_add_watch(watch, os.fsencode(folder), IN_CREATE | IN_MOVED_TO) < 0:
-        pytest.fail(f"inotify is needed to see the render start: {os.strerror(ctypes.get_errno())}")
-    proc = subprocess.Popen([sys.executable, "-m", "coach", *args], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    ended = os.pidfd_open(proc.pid)
-    try:
-        deadline = time.monotonic() + timeout
-        while not _parts(folder):
-            left = deadline - time.monotonic()
-            assert left > 0, "the render never started writing"
-            ready = select.select([watch, ended], [], [], left)[0]
-            assert ended not in ready, proc.communicate()
-            if watch in ready:
-                os.read(watch, 4096)
-    finally:
-        os.close(watch)
-        os.close(ended)
+    with FolderWatch(folder) as watch:
+        proc = subprocess.Popen([sys.executable, "-m", "coach", *args], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        ended = os.pidfd_open(proc.pid)
+        try:
+            deadline = time.monotonic() + timeout
+            while not _parts(folder):
+                left = deadline - time.monotonic()
+                assert left > 0, "the render never started writing"
+                assert ended not in watch.wait(left, ended), proc.communicate()
+        finally:
+            os.close(ended)
     return proc
 
 

@@ -10,10 +10,6 @@ from coach.core.words import Words
 from coach.storage.history import History
 
 
-def recommendation(history: History, words: Words) -> Recommendation:
-    return evidence.recommendation(history, words)
-
-
 def bar(rec: Recommendation, routine: str) -> Bar | None:
     """Why the routine's direction is barred by the recommendation, or None."""
     return rec.bar(routine) if routine in DIRECTIONS else None
@@ -27,7 +23,7 @@ def routine(flexion: bool, extension: bool, spec: str | None, words: Words) -> t
     if flexion or extension:
         return ("flexion" if flexion else "extension"), None
     with History.open(write=False) as history:
-        rec = recommendation(history, words)
+        rec = evidence.recommendation(history, words)
     if rec.direction in DIRECTIONS:
         return rec.direction, "; ".join(rec.reasons)
     bars = "".join(f" {b.text(words)}" for b in rec.barred)

@@ -14,7 +14,7 @@ from coach.app import choice
 from coach.app import session as sessions
 from coach.app.records import opened, printer
 from coach.audio import export as files
-from coach.clinical import screening
+from coach.clinical import evidence, screening
 from coach.clinical.preference import Bar
 from coach.core.routine import Dose, Routine
 from coach.core.text import clock
@@ -35,16 +35,16 @@ def preamble(bar: Bar | None, request: sessions.Request) -> tuple[str, ...]:
 
 
 def export(request: sessions.Request, output: Path | None, split: Path | None, fmt: str, echo: Echo,
-           progress: Progress = _no_progress) -> list[Path]:
+           progress: Progress | None = None) -> list[Path]:
     """`coach export`: refuses while the safety answers stop the day, as a session does."""
     with opened(echo, write=False) as history:
         screening.refuse_if_stopped(history, printer(echo), request.words)
-        bar = choice.bar(choice.recommendation(history, request.words), request.routine)
+        bar = choice.bar(evidence.recommendation(history, request.words), request.routine)
     return write(request, output, split, fmt, echo, progress, bar=bar)
 
 
 def write(request: sessions.Request, output: Path | None, split: Path | None = None, fmt: str = "mp3",
-          echo: Echo = print, progress: Progress = _no_progress,
+          echo: Echo = print, progress: Progress | None = None,
           checked: tuple[Routine, tuple[Dose, ...]] | None = None, bar: Bar | None = None) -> list[Path]:
     """The session as a file (its format from its name), or one file per part into `split`; the
     paths written, each also echoed."""
@@ -61,7 +61,7 @@ def write(request: sessions.Request, output: Path | None, split: Path | None = N
     session = sessions.compose(request, opening, checked=checked)
     script, names, name = session.script, session.routine.names, session.routine.name
     album = w.file.album.format(routine=name)
-    with progress(script.total) as update:
+    with (progress or _no_progress)(script.total) as update:
         if split is None:
             assert output is not None
             tags = files.Tags(title=w.file.title.format(routine=name, length=clock(script.seconds)),

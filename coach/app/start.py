@@ -65,12 +65,12 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
         player = stack.enter_context(_opened()) if output is None else None
         history = stack.enter_context(opened(echo))
         screening.refuse_if_stopped(history, printer(echo), w)
-        rec = choice.recommendation(history, w)  # once: the bar below, and what to avoid
+        rec = evidence.recommendation(history, w)  # once: the bar below, and what to avoid
         bar = choice.bar(rec, routine.id)
         if player is None:
             from coach.app import export as exports  # a file, not a live session: its own imports
 
-            exports.write(request, output, echo=echo, checked=checked, bar=bar, **_progress(progress))
+            exports.write(request, output, echo=echo, progress=progress, checked=checked, bar=bar)
             return
         try:
             player.ready()
@@ -79,7 +79,7 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
 
             output = sessions.fallback_path(routine.id)
             echo(w.printed.no_device.format(path=output), err=True)
-            exports.write(request, output, echo=echo, checked=checked, bar=bar, **_progress(progress))
+            exports.write(request, output, echo=echo, progress=progress, checked=checked, bar=bar)
             return
         answers = from_stdin()
         clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
@@ -134,10 +134,6 @@ def test(voice: VoiceSettings, words: Words, hold: int, settle: int, volume: flo
             screening.refuse_if_stopped(history, guide.say, words)
             safety.screen(guide, history, "test")
             trial.run(guide, history, hold, settle)
-
-
-def _progress(progress: Progress | None) -> dict:
-    return {} if progress is None else {"progress": progress}
 
 
 def _confirm(guide: Guide, history: History, bar: Bar) -> int:

@@ -100,10 +100,11 @@ def script(as_json: bool, recording: bool, **options) -> None:
     preamble: tuple[str, ...] = ()
     if recording:
         from coach.app import choice, export
+        from coach.clinical import evidence
         from coach.storage.history import History
 
         with History.open(write=False) as history:
-            preamble = export.preamble(choice.bar(choice.recommendation(history, r.words), r.routine), r)
+            preamble = export.preamble(choice.bar(evidence.recommendation(history, r.words), r.routine), r)
     s = sessions.compose(r, preamble).script
     if as_json:
         echo(json.dumps(s.to_dict(), indent=1))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from coach.core.data import describe
 from coach.core.errors import InputError
@@ -122,6 +121,3 @@ class Checker:
         for key in raw:
             if key not in allowed:
                 self.problem(index, key, f"one of {', '.join(allowed)}", key, f"unknown key for {what}")
-
-    def value(self, raw: Any) -> str:
-        return describe(raw)
