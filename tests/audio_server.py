@@ -2,10 +2,15 @@
 
 Used by the test fixtures and by scripts/bench. No sound card is needed: the null sink takes
 what a client plays, and its monitor gives it back, sample for sample, to `parec`.
+
+A second null sink, "mic", stands for the room the microphone hears: its monitor is the default
+source, so what a test plays into it (`Mouth`: words said at chosen moments) is what the coach
+hears. `room()` also loops the coach's own output into it, as a speaker beside the microphone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -18,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 RATE = 48000  # the null sink's rate and the recording's
+MIC_RATE = 16000  # the microphone's: the recognizer's own rate, so nothing is resampled on the way
 LIVE_TOLERANCE = 0.15  # seconds a span heard on the null sink's monitor may stray from the script.
 # Measured: on an idle machine within 5 ms; on CI's loaded 2-core machine the server's scheduling
 # gaps reached 58 ms and 80 ms in one span. 0.15 s is about twice the worst seen. The samples
@@ -62,6 +68,7 @@ class PulseServer:
             "pulseaudio", "-n", "-D", "--exit-idle-time=-1", "--disallow-exit",
             "--load=module-native-protocol-unix auth-anonymous=1",
             f"--load=module-null-sink sink_name=coach rate={RATE}",
+            f"--load=module-null-sink sink_name=mic rate={MIC_RATE} channels=1",
             "--load=module-always-sink",
             check=False,
         )
@@ -71,8 +78,35 @@ class PulseServer:
                 raise AudioServerError(f"pulseaudio did not start: {result.stderr.strip()}")
             time.sleep(0.05)
         self._run("pactl", "set-default-sink", "coach")
-        self._run("pactl", "set-default-source", "coach.monitor")
+        self._run("pactl", "set-default-source", "mic.monitor")
         return self
+
+    def mouth(self) -> "Mouth":
+        return Mouth(self)
+
+    @contextlib.contextmanager
+    def room(self, latency_msec: int = 30):
+        """The coach's own output looped into the microphone at the same level, while inside."""
+        out = self._run("pactl", "load-module", "module-loopback", "source=coach.monitor", "sink=mic",
+                        f"latency_msec={latency_msec}", "source_dont_move=true", "sink_dont_move=true")
+        module = out.stdout.strip()
+        try:
+            yield
+        finally:
+            self._run("pactl", "unload-module", module, check=False)
+
+    def recording_streams(self) -> list[str]:
+        """The indexes of the clients recording from the microphone (the coach listening)."""
+        out = self._run("pactl", "list", "short", "source-outputs").stdout
+        return [line.split()[0] for line in out.splitlines() if line.strip() and "parec" not in line]
+
+    def unplug_microphone(self) -> int:
+        """End every stream recording from the microphone, as a microphone pulled out does;
+        returns how many."""
+        streams = self.recording_streams()
+        for index in streams:
+            self._run("pactl", "kill-source-output", index, check=False)
+        return len(streams)
 
     def stop(self) -> None:
         pid_file = Path(self.env["XDG_RUNTIME_DIR"]) / "pulse" / "pid"
@@ -302,3 +336,28 @@ def phrase_onsets(recording: np.ndarray, samples, sample_rate: int, count: int) 
     template = np.interp(np.arange(int(len(clip) * RATE / sample_rate)) * sample_rate / RATE,
                          np.arange(len(clip)), clip)
     return cue_onsets(recording.astype(np.float64), template, count, RATE // 2)
+
+
+class Mouth:
+    """Says words into the microphone: 16 kHz mono samples played into the "mic" sink, each
+    call returning when they have all been played (so a test knows when the word ended)."""
+
+    def __init__(self, server: PulseServer):
+        self.server = server
+
+    def say(self, samples: np.ndarray, lead: float = 0.3) -> float:
+        """Play `samples` (int16, MIC_RATE) after `lead` seconds of silence; the time.monotonic()
+        at which the last sample was played."""
+        pad = np.zeros(int(lead * MIC_RATE), dtype=np.int16)
+        tail = np.zeros(int(0.3 * MIC_RATE), dtype=np.int16)
+        data = np.concatenate([pad, samples.astype(np.int16), tail]).tobytes()
+        proc = subprocess.Popen(
+            ["pacat", "--playback", "--device=mic", "--raw", "--format=s16le", f"--rate={MIC_RATE}",
+             "--channels=1", "--latency-msec=20"],
+            env=self.server.env, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )
+        started = time.monotonic()
+        proc.communicate(data, timeout=60)
+        # pacat drains before it exits: the word ended `tail` before the end of what it played
+        ended = time.monotonic() - 0.3
+        return max(started, ended)

@@ -14,7 +14,7 @@ from coach.storage.history import MIGRATIONS, History
 COLUMNS = {
     "sessions": {"id", "routine", "options", "started", "ended", "outcome", "step", "at_seconds", "reason", "pid",
                  "direction", "response", "response_reasons", "underflows"},
-    "ratings": {"id", "at", "session_id", "trial_id", "moment", "exercise", "leg", "back", "reach", "compared", "verdict",
+    "ratings": {"id", "at", "session_id", "trial_id", "moment", "exercise", "leg", "back", "reach", "compared", "verdict", "given",
                 "numbness", "reasons"},
     "trials": {"id", "started", "ended", "outcome", "step", "reason", "result", "worse", "reasons", "pid",
                "better", "caution", "flares"},

@@ -13,7 +13,7 @@ from coach.storage import paths
 @dataclass(frozen=True)
 class Check:
     what: str
-    ok: bool
+    ok: bool | None  # None: not needed for a session, said for information
     detail: str
 
 
@@ -58,5 +58,31 @@ def _cache() -> Check:
                      "set COACH_HOME to a writable folder.")
 
 
+def _listening() -> list[Check]:
+    """The microphone and the recognition model: neither is needed (answers work by key)."""
+    from importlib.metadata import version
+
+    from coach.audio.microphone import default_input
+    from coach.audio.recognizer import NoModel, Recognizer
+    from coach.core.grammar import grammars, words_of
+    from coach.core.words import catalog
+
+    out = []
+    try:
+        device = default_input()
+        out.append(Check("microphone", True, f"{device['name']} ('coach listen' checks what it hears)"))
+    except CoachError as e:
+        out.append(Check("microphone", None, f"{e} Answers and commands are by key."))
+    listen = catalog().listen
+    assert listen is not None
+    try:
+        Recognizer(grammars(listen))
+        out.append(Check("speech recognition", True,
+                         f"pocketsphinx {version('pocketsphinx')}, English model, {len(words_of(listen))} words"))
+    except NoModel as e:
+        out.append(Check("speech recognition", False, f"{e} Reinstall coach ('./scripts/setup')."))
+    return out
+
+
 def checks() -> list[Check]:
-    return [_speech(), *_audio(), _cache()]
+    return [_speech(), *_audio(), *_listening(), _cache()]

@@ -24,6 +24,7 @@ from coach.core.words import Words
 from coach.live import conversation, safety, view
 from coach.live.answers import Answers, from_stdin
 from coach.live.guide import Guide
+from coach.live.listener import Listener
 from coach.storage import paths
 from coach.storage.history import History
 
@@ -41,6 +42,7 @@ class Live:
     ratings: bool = True
     plain: bool = False  # one line per phrase, not the full-terminal view
     chosen: bool = True  # the routine was chosen by a flag, not by the recorded tests
+    listen: bool = True  # answers and commands by voice too, where there is a microphone and a model
 
 
 @contextlib.contextmanager
@@ -52,6 +54,54 @@ def _opened() -> Iterator[Player]:
         yield player
     finally:
         player.close()
+
+
+@contextlib.contextmanager
+def _listening(words: Words, player: Player, wanted: bool, echo: Echo) -> Iterator[Listener | None]:
+    """The listener, when asked for and possible; else None, and one line saying answers are by
+    key (and why), unless listening was turned off."""
+    if not wanted:
+        yield None
+        return
+    from coach.audio.microphone import NoMicrophone
+    from coach.audio.recognizer import NoModel
+    from coach.live.listener import why_not
+
+    why, listener = why_not(words), None
+    if why is None:
+        try:
+            listener = Listener(words, player).start()
+        except NoMicrophone:
+            why = words.printed.no_microphone
+        except NoModel:
+            why = words.printed.no_model
+    if listener is None:
+        echo(words.printed.keys_only.format(why=why))
+        yield None
+        return
+    try:
+        yield listener
+    finally:
+        listener.close()
+
+
+def _greet(guide: Guide, wanted: bool) -> None:
+    """Once, at the start: that the coach listens, or (asked to and cannot) that answers are by key."""
+    w = guide.words
+    if guide.listener is not None:
+        guide.echo(w.printed.listening)
+        guide.speak(w.listening)
+    elif wanted:
+        guide.speak(w.keys_only)
+
+
+def _hearing(guide: Guide) -> str:
+    """What the screen shows of the listener: that it listens, and the last word it took."""
+    listener = guide.listener
+    if listener is None or listener.lost:
+        return ""
+    last = listener.last
+    return guide.words.screen.heard.format(word=last.said) if last is not None else guide.words.screen.listening
 
 
 def session(request: sessions.Request, live: Live, echo: Echo, output: Path | None = None,
@@ -83,7 +133,8 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
             return
         answers = from_stdin()
         clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
-        guide = Guide(player, clips, answers, echo, w, request.volume, request.tone)
+        listener = stack.enter_context(_listening(w, player, live.listen, echo))
+        guide = Guide(player, clips, answers, echo, w, request.volume, request.tone, listener)
 
         def prepare() -> sessions.Session:
             """The session, built after the first questions: they need none of it."""
@@ -99,9 +150,10 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
         def show(built: sessions.Session, keys: bool):
             return view.choose(built.script, echo, w, plain=live.plain, keys=keys,
                                volume=lambda: player.gain, title=f"coach · {routine.name}",
-                               names=built.routine.names)
+                               names=built.routine.names, hearing=lambda: _hearing(guide))
 
         with answers.session():
+            _greet(guide, live.listen)
             safety.daily(guide, history)
             for notice in evidence.notices(history):  # when to get seen, before anything else
                 guide.say(notice.text(w))
@@ -116,24 +168,47 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
 
 
 def test(voice: VoiceSettings, words: Words, hold: int, settle: int, volume: float, tone: Tone,
-         echo: Echo) -> None:
+         echo: Echo, listen: bool = True) -> None:
     """`coach test`: the safety questions, then the article's test, guided by voice."""
     from coach.live import trial
 
     trial.check_hold(hold)
-    with opened(echo) as history, _opened() as player:
+    with opened(echo) as history, _opened() as player, contextlib.ExitStack() as stack:
         clips = Clips(voice, paths.cache_dir(), SAMPLE_RATE)
         try:
             player.ready()
         except NoOutputDevice as e:
             raise CoachError(f"{e} The test is guided by voice and needs one: see 'coach doctor'.") from None
         answers: Answers = from_stdin()
-        guide = Guide(player, clips, answers, echo, words, volume, tone)
+        listener = stack.enter_context(_listening(words, player, listen, echo))
+        guide = Guide(player, clips, answers, echo, words, volume, tone, listener)
         with answers.session():
             echo(words.printed.disclaimer)
+            _greet(guide, listen)
             screening.refuse_if_stopped(history, guide.say, words)
             safety.screen(guide, history, "test")
             trial.run(guide, history, hold, settle)
+
+
+@contextlib.contextmanager
+def speaker(voice: VoiceSettings, volume: float) -> Iterator[tuple[Callable[[str], None] | None, Player | None]]:
+    """Something that says a line aloud, and its player; (None, None) with no audio output."""
+    from coach.core.script import spoken
+
+    with _opened() as player:
+        try:
+            player.ready()
+        except NoOutputDevice:
+            yield None, None
+            return
+        clips = Clips(voice, paths.cache_dir(), SAMPLE_RATE)
+
+        def say(line: str) -> None:
+            from coach.audio.render import renderer_for
+
+            player.play(renderer_for(spoken([line], clips.length, SAMPLE_RATE), clips, volume, Tone()))
+
+        yield say, player
 
 
 def _confirm(guide: Guide, history: History, bar: Bar) -> int:

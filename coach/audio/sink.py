@@ -107,6 +107,7 @@ class Player:
         self._error: BaseException | None = None
         self._opener: threading.Thread | None = None
         self.underflows = 0  # blocks the device wanted before the callback gave them: a gap heard
+        self.sounding_until = 0.0  # time.monotonic() when the last sound given out leaves the speaker
 
     def _callback(self, outdata, frames, time_info, status) -> None:
         out = memoryview(outdata).cast("h")
@@ -128,6 +129,11 @@ class Player:
                 self.position += n
             if k + n and self._gain != 1.0:
                 _scale(out[: k + n], self._gain)
+            if k + n:  # the coach is sounding until this block has played: the listener waits for it
+                played = out[: k + n].tobytes()
+                if played.count(0) != len(played):
+                    delay = max(0.0, time_info.outputBufferDacTime - time_info.currentTime)
+                    self.sounding_until = time.monotonic() + delay + (k + n) / self.sample_rate
             if k + n < frames:
                 out[k + n :] = memoryview(bytes(2 * (frames - k - n))).cast("h")
                 if renderer is not None:

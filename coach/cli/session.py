@@ -14,16 +14,18 @@ from coach.cli.base import SOUND, cli, echo, progress, request, session_options,
 @session_options
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the session to a file instead of playing it (.wav, .mp3, .ogg, .opus, .flac; see 'coach export').")
-@setting_options("check_ins")
+@setting_options("check_ins", "listen")
 @click.option("--no-ratings", is_flag=True, help="Skip the pain questions before and after the session.")
 @click.option("--plain", is_flag=True,
               help="Print one line per spoken phrase and tone instead of the full-screen view (for screen readers and logs).")
-def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, **options) -> None:
+def start(output: Path | None, check_ins: bool, listen: bool, no_ratings: bool, plain: bool, **options) -> None:
     """Start a guided session: speaks, beeps and counts, hands-free.
 
     With no --flexion or --extension, the direction your tests found ('coach test') is used.
     Before the first session of each day the coach asks the safety questions: answer each
-    with one key (y or n), or one line each when the answers are piped in.
+    aloud, or with one key (y or n), or one line each when the answers are piped in. With a
+    microphone the coach listens (offline, nothing stored): say the answers, and pause, go on,
+    next, back, repeat, louder, quieter, worse or stop during the session ('coach listen' checks it).
 
     A direction that made your pain worse in the last 14 days is never chosen for you; with
     its flag, the coach says why it is barred and asks you to confirm. During the session,
@@ -39,7 +41,7 @@ def start(output: Path | None, check_ins: bool, no_ratings: bool, plain: bool, *
     from coach.app import start as app
 
     live = app.Live(check_ins, not no_ratings, plain,
-                    chosen=bool(options["flexion"] or options["extension"] or options["routine_spec"]))
+                    chosen=bool(options["flexion"] or options["extension"] or options["routine_spec"]), listen=listen)
     app.session(request(**options), live, echo, output, progress)
 
 
@@ -69,8 +71,8 @@ def export(output: Path | None, split: Path | None, fmt: str | None, **options) 
 @cli.command("test")
 @click.option("--hold", type=int, default=30, show_default=True, metavar="SECONDS",
               help="Seconds to hold each test position (30-60).")
-@setting_options("settle", *SOUND)
-def test_command(hold: int, settle: int, voice: str | None, rate: int, volume: float, cue_volume: float,
+@setting_options("settle", "listen", *SOUND)
+def test_command(hold: int, settle: int, listen: bool, voice: str | None, rate: int, volume: float, cue_volume: float,
                  cue_pitch: float, lang: str) -> None:
     """Find the direction that eases your leg pain: the article's test, guided by voice.
 
@@ -83,7 +85,7 @@ def test_command(hold: int, settle: int, voice: str | None, rate: int, volume: f
     from coach.app import start as app
 
     words, voice_settings, tone = sound(voice, rate, lang, volume, cue_volume, cue_pitch)
-    app.test(voice_settings, words, hold, settle, volume, tone, echo)
+    app.test(voice_settings, words, hold, settle, volume, tone, echo, listen)
 
 
 @cli.command()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from coach.cli.base import cli, echo
+import click
+
+from coach.cli.base import SOUND, cli, echo, setting_options, sound
 from coach.core.errors import CoachError
 
 
@@ -18,13 +20,30 @@ def voices() -> None:
 
 @cli.command()
 def doctor() -> None:
-    """Check the speech engine and the audio output, and say what to fix."""
+    """Check the speech engine, the audio output, the microphone and speech recognition, and
+    say what to fix."""
     from coach.app.doctor import checks
 
     failed = 0
     for check in checks():
-        echo(f"{'ok ' if check.ok else 'FAIL'}  {check.what}: {check.detail}")
-        failed += not check.ok
+        echo(f"{ {True: 'ok ', False: 'FAIL', None: '-- '}[check.ok]}  {check.what}: {check.detail}")
+        failed += check.ok is False
     if failed:
         raise CoachError(f"{failed} check{'s' if failed > 1 else ''} failed; see above for the fix.")
     echo("All checks passed.")
+
+
+@cli.command()
+@click.option("--seconds", type=click.FloatRange(1, 120), default=15, show_default=True,
+              help="How long to listen for the yes.")
+@setting_options(*SOUND)
+def listen(seconds: float, voice: str | None, rate: int, volume: float, cue_volume: float, cue_pitch: float,
+           lang: str) -> None:
+    """Check the microphone: says "Say yes", then prints what it heard, its confidence and the
+    input level, so you can set the distance and the input volume. Nothing is recorded."""
+    from coach.app import listen as app
+    from coach.app.start import speaker
+
+    words, voice_settings, _ = sound(voice, rate, lang, volume, cue_volume, cue_pitch)
+    with speaker(voice_settings, volume) as (say, player):
+        app.check(words, say, echo, seconds, player)

@@ -43,6 +43,8 @@ class Screen:
     volume: str
     keys: str
     keys_short: str
+    listening: str
+    heard: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,12 +99,31 @@ class Printed:
     continuing: str
     no_device: str
     underflows: str
+    listening: str
+    keys_only: str
+    no_microphone: str
+    no_model: str
+    listen_off: str
+    mic_lost: str
+    heard: str
+    unclear: str
     tones: Mapping[str, str]  # a cue's name → how a printed line shows it
 
     def stop_advice(self, question: str, group: str) -> str:
         """What a yes to a safety question says to do: the question's own line, or its group's."""
         own = {"weakness": self.weakness, "cancer": self.cancer}
         return own.get(question) or {"emergency": self.emergency, "urgent": self.urgent}[group]
+
+
+@dataclass(frozen=True, eq=False)
+class Listen:
+    """What the coach understands spoken, in a language with a recognition model: for each
+    command and each answer, the phrases a person may say (coach/core/grammar.py)."""
+
+    model: str  # the recognition model's name, as the recognizer knows it
+    skip: Lines
+    commands: Mapping[str, Lines]
+    answers: Mapping[str, Mapping[str, Lines]]  # a question kind → the answer recorded → its phrases
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,6 +160,11 @@ class Words:
     symptom_stop: Lines
     resuming: str
     quit_confirm: str
+    listening: str
+    listen_stop: str
+    quit_confirm_voice: str
+    keys_only: str
+    say_yes: str
     preferred: str
     this_session: str
     after_worse: Lines
@@ -176,6 +202,7 @@ class Words:
     answers: Table
     reasons: Table
     referral: Mapping[str, str]
+    listen: Listen | None  # None: no recognition model for this language, answers are by key
 
     def number(self, n: int) -> str:
         return self.numbers[str(n)]
@@ -225,6 +252,7 @@ def catalog(lang: str = DEFAULT) -> Words:
     raw = dict(data.read(where))
     raw["lang"] = lang
     raw.setdefault("voice", None)
+    raw.setdefault("listen", None)
     reference = raw if lang == DEFAULT else data.read(f"lang/{DEFAULT}.toml")
     return _build(Words, raw, reference, where, "")
 
@@ -257,6 +285,8 @@ def _value(hint: Any, value: Any, reference: Any, where: str, key: str) -> Any:
         if not isinstance(value, str):
             raise CatalogError(f"{where}: '{key}' should be text")
         return value
+    if hint == Listen | None:
+        return None if value is None else _value(Listen, value, reference, where, key)
     if hint == str | None:
         if value is not None and not isinstance(value, str):
             raise CatalogError(f"{where}: '{key}' should be text")

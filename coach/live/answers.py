@@ -2,8 +2,8 @@
 
 A question is answered by a single keypress in a terminal, or by one line per answer when stdin
 is not a terminal (`printf 'n\\nn\\n' | coach test`). Nothing is ever guessed: silence repeats
-the question, a wrong key or line repeats it, and the end of input stops cleanly. A voice
-answer source can plug in later as one more `Answers`.
+the question, a wrong key or line repeats it, and the end of input stops cleanly. Spoken
+answers come from the listener beside these (coach/live/guide.py waits on both, by `fd`).
 """
 
 from __future__ import annotations
@@ -29,6 +29,13 @@ class NoMoreAnswers(InputError):
 
 
 class Answers(Protocol):
+    @property
+    def fd(self) -> int | None:
+        """Readable when an answer is waiting; None: read() never blocks (a string)."""
+
+    def pending(self) -> bool:
+        """An answer is already read in and waiting (select would not say so)."""
+
     def read(self, question: Question, timeout: float) -> str | None:
         """The next raw answer (a key or a line), None after `timeout` seconds of nothing;
         raises NoMoreAnswers when the input has ended."""
@@ -37,16 +44,38 @@ class Answers(Protocol):
 
 
 class LineAnswers:
-    """One answer per line, from a pipe or a file."""
+    """One answer per line, from a pipe or a file. Read from the descriptor, not through Python's
+    buffered stream, so that select on `fd` tells the truth while the coach also listens."""
 
     def __init__(self, stream: IO[str]):
         self.stream = stream
+        try:
+            self.fd: int | None = stream.fileno()
+        except (OSError, AttributeError, ValueError):  # io.UnsupportedOperation is an OSError
+            self.fd = None
+        self._buffer = b""
+
+    def pending(self) -> bool:
+        return b"\n" in self._buffer
 
     def read(self, question: Question, timeout: float) -> str | None:
-        line = self.stream.readline()
-        if not line:
-            raise NoMoreAnswers()
-        return line
+        if self.fd is None:
+            line = self.stream.readline()
+            if not line:
+                raise NoMoreAnswers()
+            return line
+        while b"\n" not in self._buffer:
+            if not select.select([self.fd], [], [], timeout)[0]:
+                return None
+            data = os.read(self.fd, 4096)
+            if not data:
+                if self._buffer:  # a last line with no newline
+                    last, self._buffer = self._buffer, b""
+                    return last.decode("utf-8", "replace")
+                raise NoMoreAnswers()
+            self._buffer += data
+        first, _, self._buffer = self._buffer.partition(b"\n")
+        return first.decode("utf-8", "replace") + "\n"
 
     @contextlib.contextmanager
     def session(self) -> Iterator[None]:
@@ -59,6 +88,9 @@ class KeyAnswers:
     are thrown away: a key knocked during an exercise must not answer the next question."""
 
     fd: int = field(default_factory=lambda: sys.stdin.fileno())
+
+    def pending(self) -> bool:
+        return False
 
     def read(self, question: Question, timeout: float) -> str | None:
         ready, _, _ = select.select([self.fd], [], [], timeout)

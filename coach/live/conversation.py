@@ -15,6 +15,7 @@ from coach.audio.sink import AudioLost
 from coach.clinical.response import MIXED, WORSE, Rating, Reason, Verdict, compare, reach_word, sentence
 from coach.core import control
 from coach.core.errors import EndedWorse, Interrupted, Quit, SymptomStop
+from coach.core.grammar import CONFIRM
 from coach.core.question import questions
 from coach.core.script import Script
 from coach.core.steps import Part, label, parts
@@ -95,24 +96,28 @@ def rate(guide: Guide, history: History, moment: str, *, back: bool = False, com
     Answers that contradict each other (pain that reaches nowhere with leg pain 6) are asked
     again, once, in plain words; what the person says then is kept as said."""
     w = guide.words
-    answers = _ask(guide, ["leg", *(["back"] if back else []), "reach"], skippable)
+    given: set[str] = set()
+    answers = _ask(guide, ["leg", *(["back"] if back else []), "reach"], skippable, given)
     why = Rating.of(answers).contradiction()
     if why is not None:
         guide.say(w.recheck(why).format(leg=answers["leg"], reach=reach_word(answers["reach"], w)))
-        answers.update(_ask(guide, ["leg", "reach"], skippable))
+        answers.update(_ask(guide, ["leg", "reach"], skippable, given))
     answers.update(_ask(guide, [*(["numbness"] if numbness else []), *(["compared"] if compared else [])],
-                        skippable))
+                        skippable, given))
+    answers["given"] = "+".join(sorted(given)) or None  # how they were answered: key, voice or key+voice
     if save:
         history.add_rating(moment, **answers, **where)
     return answers
 
 
-def _ask(guide: Guide, chosen: list[str], skippable: bool) -> dict[str, Any]:
+def _ask(guide: Guide, chosen: list[str], skippable: bool, given: set[str]) -> dict[str, Any]:
+    """The answers to the questions `chosen`; how each was given is added to `given`."""
     qs = questions(guide.words)
     answers: dict[str, Any] = {}
     for qid in chosen:
         q = qs[qid]
         answer = guide.ask(replace(q, skippable=skippable))
+        given.add(guide.given)
         answers[qid] = (int(answer) if q.kind == "pain" else answer) if answer != "" else None
     return answers
 
@@ -155,11 +160,13 @@ def _command(guide: Guide, keys, session: Session, record: Record, view) -> int 
 
 def _quit_if_confirmed(guide: Guide, keys, record: Record) -> None:
     """A second q quits (raises Quit); any other key, or none within 10 s, goes on paused."""
+    w = guide.words
     guide.player.resume()
-    guide.echo(guide.words.printed.quit_confirm)
-    guide.speak(guide.words.quit_confirm, until_key=True)  # a second q cuts the sentence off
+    guide.echo(w.printed.quit_confirm)
+    guide.speak(w.quit_confirm_voice if keys.listener is not None else w.quit_confirm,
+                until_key=True)  # a second q cuts the sentence off
     guide.player.pause()
-    if keys.next_key(10.0) == "q":
+    if keys.next_key(10.0, CONFIRM) == "q":
         raise Quit(guide.words.printed.quit.format(step=record.step))
 
 
@@ -201,7 +208,7 @@ def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Sess
         if keys is not None:
             if isinstance(view, Lines):
                 guide.echo(w.printed.keys)
-            guide.say(w.stop_key)
+            guide.say(w.listen_stop if keys.listener is not None else w.stop_key)
 
         def every(position: int) -> None:
             record.at(names[max(0, bisect_right(starts, position) - 1)], round(position / sr, 3))
@@ -286,6 +293,6 @@ def _play(guide: Guide, history: History, session: Session, record: Record, view
         record.at(f"check-in after {exercise}", round(end / sr, 3))
         guide.say(w.check_in)
         answer = guide.ask(questions(w)["compared"])
-        history.add_rating("check-in", compared=answer, exercise=exercise, session_id=sid)
+        history.add_rating("check-in", compared=answer, exercise=exercise, session_id=sid, given=guide.given)
         if answer == WORSE:
             return "worse", exercise

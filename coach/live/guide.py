@@ -1,30 +1,38 @@
 """The live side of the coach: it speaks and prints, plays parts of scripts, and asks questions.
 
 Everything said is printed too, so a person who cannot hear (or a log) misses nothing, and
-every question is spoken and printed with the keys that answer it.
+every question is spoken and printed with the keys that answer it. When the coach listens, a
+question is answered by voice or by key, whichever comes first; a spoken answer is said back.
 """
 
 from __future__ import annotations
 
 import contextlib
+import select
+import time
 from typing import Callable, Iterator
 
+from coach.audio.recognizer import Heard
 from coach.audio.render import Renderer, renderer_for
 from coach.audio.sink import Player
 from coach.audio.speech import Clips
 from coach.core.cue import Tone
+from coach.core.grammar import context
 from coach.core.question import Question
 from coach.core.script import Script, spoken
 from coach.core.words import Words
 from coach.live.answers import REPEAT_AFTER, Answers, KeyAnswers
+from coach.live.listener import NO_CONFIDENCE, OVERRIDE, Listener
 
 Echo = Callable[[str], None]
 
 
 class Guide:
     def __init__(self, player: Player, clips: Clips, answers: Answers, echo: Echo, words: Words,
-                 volume: float = 1.0, tone: Tone = Tone()):
+                 volume: float = 1.0, tone: Tone = Tone(), listener: Listener | None = None):
         self.words = words  # the language everything is said and printed in
+        self.listener = listener  # None: answers and commands are by key only
+        self.given = "key"  # how the last answer was given: "key" (a key or a line) or "voice"
         self.player = player
         self.clips = clips
         self.answers = answers
@@ -52,13 +60,25 @@ class Guide:
         finally:
             self.echo = saved
 
+    def listening(self) -> Listener | None:
+        """The listener while it works; once the microphone is lost, None, said once in a line."""
+        listener = self.listener
+        if listener is not None and listener.lost:
+            self.listener = None
+            self.echo(self.words.printed.mic_lost)
+            return None
+        return listener
+
     def keys(self):
-        """Keys during the session, when the answers come from a terminal."""
-        if not isinstance(self.answers, KeyAnswers):
+        """Commands during the session: keys when the answers come from a terminal, and words
+        when the coach listens; None when neither."""
+        fd = self.answers.fd if isinstance(self.answers, KeyAnswers) else None
+        listener = self.listening()
+        if fd is None and listener is None:
             return None
         from coach.live.keys import Keys
 
-        return Keys(self.answers.fd, self.player)
+        return Keys(fd, self.player, listener)
 
     def speak(self, *lines: str, until_key: bool = False) -> None:
         """Say the lines, without printing them. `until_key`: a key pressed in the terminal cuts
@@ -80,20 +100,87 @@ class Guide:
             self.echo(line)
         self.speak(*lines)
 
-    def ask(self, question: Question) -> str:
-        """Ask until answered: the answer, or "" when skipped. Silence or a wrong key asks again."""
+    def ask(self, question: Question, safety: bool = False) -> str:
+        """Ask until answered: the answer, or "" when skipped. Silence, a wrong key or a word not
+        understood asks again. `safety`: a spoken no is taken only when clearly heard, and a yes
+        within a few seconds after it is said back overrides it."""
         if isinstance(self.answers, KeyAnswers):
             self.answers.flush()
         self.echo(f"{question.text} {question.hint()}")
-        self.speak(question.text, until_key=True)
+        self._prompt(question)
         while True:
-            raw = self.answers.read(question, REPEAT_AFTER)
+            raw, heard = self._next(question, REPEAT_AFTER)
+            if heard is not None:
+                answer = None if heard.token is None else question.parse(heard.token)
+                if answer == "no" and safety and heard.confidence < NO_CONFIDENCE:
+                    answer = None
+                if answer is None:
+                    self.echo(self.words.printed.unclear)
+                    self._prompt(question)
+                    continue
+                self._said(question, answer, heard)
+                if safety and answer == "no" and self._overridden(question):
+                    answer = "yes"
+                self.given = "voice"
+                return answer
             answer = None if raw is None else question.parse(raw)
             if answer is not None:
                 self.echo(f"  > {question.word(answer)}")
+                self.given = "key"
                 return answer
             if raw is None:
                 self.echo(self.words.printed.again.format(question=f"{question.text} {question.hint()}"))
             else:
                 self.echo(self.words.printed.answer_keys.format(keys=question.hint()))
-            self.speak(question.text, until_key=True)
+            self._prompt(question)
+
+    def _prompt(self, question: Question) -> None:
+        listener = self.listening()
+        if listener is not None:
+            listener.expect(context(question.kind, question.skippable))
+        self.speak(question.text, until_key=True)
+
+    def _said(self, question: Question, answer: str, heard: Heard) -> None:
+        """Print and say back a spoken answer: "Seven."."""
+        word = question.word(answer)
+        self.echo(self.words.printed.heard.format(word=word, confidence=heard.confidence))
+        spoken = self.words.number(int(answer)) if question.kind == "pain" else word
+        self.speak(spoken[:1].upper() + spoken[1:] + ".")
+
+    def _overridden(self, question: Question) -> bool:
+        """A yes, by voice or key, within OVERRIDE seconds of a spoken no being said back."""
+        deadline = time.monotonic() + OVERRIDE
+        while (left := deadline - time.monotonic()) > 0:
+            raw, heard = self._next(question, left)
+            said = heard.token if heard is not None else raw
+            if said is not None and question.parse(said) == "yes":
+                if heard is not None:
+                    self.echo(self.words.printed.heard.format(word=question.word("yes"), confidence=heard.confidence))
+                else:
+                    self.echo(f"  > {question.word('yes')}")
+                return True
+        return False
+
+    def _next(self, question: Question, timeout: float) -> tuple[str | None, Heard | None]:
+        """The next key or line (raw), or the next stretch of speech heard; (None, None) after
+        `timeout` seconds of neither."""
+        listener = self.listening()
+        if listener is None:
+            return self.answers.read(question, timeout), None
+        fd = self.answers.fd
+        deadline = time.monotonic() + timeout
+        while True:
+            heard = listener.take()
+            if heard is not None:
+                return None, heard
+            if listener.lost:
+                self.listening()
+                return self.answers.read(question, max(0.0, deadline - time.monotonic())), None
+            if fd is None or self.answers.pending():
+                return self.answers.read(question, 0), None
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None, None
+            ready = select.select([listener.fd, fd], [], [], left)[0]
+            if fd in ready:
+                return self.answers.read(question, left), None

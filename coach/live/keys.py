@@ -1,7 +1,9 @@
-"""Keys during a live session: single presses, no Enter, read in a thread while the session plays.
+"""Commands during a live session: single keys (no Enter) read in a thread while the session
+plays, and the same commands spoken, when the coach listens (coach/live/listener.py).
 
-Space pauses at once from the reading thread (the output goes silent within a block); every
-other command is handed to the session's loop, which moves the cursor (coach/control.py)."""
+Pause and worse silence at once, from the thread that read the key or heard the word (the output
+goes silent within a block); every other command is handed to the session's loop, which moves
+the cursor (coach/control.py)."""
 
 from __future__ import annotations
 
@@ -15,28 +17,44 @@ COMMANDS = {" ": "pause", "n": "next", "p": "previous", "r": "repeat", "q": "qui
             "+": "louder", "=": "louder", "-": "softer",
             "w": "worse"}  # the standing stop rule: the pain is spreading
 STEP = 1.25  # volume factor per + or -
+SPOKEN_KEYS = {"resume": " ", "quit": "q", "worse": "w", "yes": "q", "no": "n"}  # a word heard while
+# paused or asked "Stop the session?", as the key that does the same
 
 
 class Keys:
-    def __init__(self, fd: int, player):
+    """The session's commands from the terminal (`fd`, None when stdin is not one) and from the
+    listener (None when the coach does not listen)."""
+
+    def __init__(self, fd: int | None, player, listener=None):
         self.fd = fd
         self.player = player
+        self.listener = listener
         self.pressed = threading.Event()  # a command is waiting
         self.command: str | None = None
+        self.spoken = False  # the command was said, not typed
+        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def listen(self) -> threading.Event:
-        """Start reading keys; the returned event is set when a command needs the session's loop."""
+        """Start reading keys (and words); the returned event is set when a command needs the
+        session's loop."""
         self.stop()
         self.pressed.clear()
         self.command = None
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="coach-keys", daemon=True)
-        self._thread.start()
+        if self.listener is not None:
+            from coach.core.grammar import PLAYING
+
+            self.listener.handler = self._heard
+            self.listener.expect(PLAYING)
+        if self.fd is not None:
+            self._thread = threading.Thread(target=self._run, name="coach-keys", daemon=True)
+            self._thread.start()
         return self.pressed
 
     def _run(self) -> None:
+        assert self.fd is not None
         while not self._stop.is_set():
             if not select.select([self.fd], [], [], 0.05)[0]:
                 continue
@@ -47,31 +65,66 @@ class Keys:
             if not data:
                 return
             command = COMMANDS.get(data.decode("utf-8", "replace").lower()) if len(data) == 1 else None
-            if command in ("louder", "softer"):
-                self.player.gain = self.player.gain * (STEP if command == "louder" else 1 / STEP)
-                continue
-            if command is None:
-                continue
+            if command is not None and self._act(command, spoken=False):
+                return
+
+    def _heard(self, heard) -> bool:
+        """A word heard while the session plays (in the listener's thread): taken, always."""
+        if heard.token is not None:
+            self._act(heard.token, spoken=True)
+        return True
+
+    def _act(self, command: str, spoken: bool) -> bool:
+        """Carry out a command; True once one is handed to the session's loop."""
+        if command in ("louder", "softer"):
+            self.player.gain = self.player.gain * (STEP if command == "louder" else 1 / STEP)
+            return False
+        with self._lock:
+            if self.pressed.is_set():  # one command at a time: the loop has not taken the last yet
+                return True
             if command in ("pause", "worse"):
                 self.player.pause()  # here, not in the loop: silence at once
-            self.command = command
+            self.command, self.spoken = command, spoken
             self.pressed.set()
-            return
+        return True
 
     def stop(self) -> None:
+        if self.listener is not None:
+            self.listener.handler = None
+            self.listener.expect(None)
         if self._thread is not None:
             self._stop.set()
             self._thread.join()
             self._thread = None
 
-    def next_key(self, timeout: float | None = None) -> str | None:
-        """One key, read here (not in the thread): a resume or a confirmation. None on timeout."""
-        if not select.select([self.fd], [], [], timeout)[0]:
-            return None
-        data = os.read(self.fd, 32)
-        if not data:
-            return None
-        return data.decode("utf-8", "replace").lower() if len(data) == 1 else ""
+    def next_key(self, timeout: float | None = None, grammar: str = "paused") -> str | None:
+        """One key, read here (not in the thread), or a word heard for `grammar` as the key that
+        does the same: a resume or a confirmation. None on timeout."""
+        import time
+
+        listener = self.listener if self.listener is not None and not self.listener.lost else None
+        if listener is not None:
+            listener.expect(grammar)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            if listener is not None:
+                heard = listener.take()
+                if listener.lost:
+                    listener = None
+                elif heard is not None:
+                    if heard.token in SPOKEN_KEYS:
+                        listener.expect(None)
+                        return SPOKEN_KEYS[heard.token]
+                    continue
+            watch = [fd for fd in (self.fd, None if listener is None else listener.fd) if fd is not None]
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not watch or not (ready := select.select(watch, [], [], left)[0]):
+                return None
+            if self.fd is not None and self.fd in ready:
+                data = os.read(self.fd, 32)
+                if not data:
+                    return None
+                return data.decode("utf-8", "replace").lower() if len(data) == 1 else ""
 
 
 @contextlib.contextmanager

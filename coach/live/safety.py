@@ -15,15 +15,15 @@ def screen(guide: Guide, history: History, purpose: str, brief: bool = False) ->
     s = screening(guide.words)
     cleared = history.cleared(CANCER) is not None
     groups = [g for g in s.groups if not brief or g.id == EMERGENCY]
-    answers: list[tuple[str, str, str]] = []
+    answers: list[tuple[str, str, str, str]] = []
     guide.say(s.brief if brief else s.intro)
     try:
         for group in groups:
             for q in group.questions:
                 if q.id == CANCER and cleared:
                     continue
-                answer = guide.ask(q)
-                answers.append((q.id, q.text, answer))
+                answer = guide.ask(q, safety=True)
+                answers.append((q.id, q.text, answer, guide.given))
                 if answer == "yes":
                     advice = s.advice(q.id)
                     history.record_screening(purpose, answers, group.id, " ".join(advice))

@@ -91,6 +91,7 @@ class State:
     paused: bool = False
     message: str = ""
     volume: int = 100  # percent
+    hearing: str = ""  # "listening", or "heard: pause", when the coach listens
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,8 @@ class Board:
         p = self.steps[self._step(position)]
         return p.exercise, p.side
 
-    def state(self, position: int, paused: bool = False, message: str = "", volume: int = 100) -> State:
+    def state(self, position: int, paused: bool = False, message: str = "", volume: int = 100,
+              hearing: str = "") -> State:
         w = self.words.screen
         position = max(0, min(position, self.script.total))
         i = self._step(position)
@@ -177,7 +179,7 @@ class Board:
             side=w.side.format(side=self.words.side(side)) if side else "",
             big=big, label=label, now=now, next=self._next(i),
             elapsed=position // self.sr, left=math.ceil((self.script.total - position) / self.sr),
-            paused=paused, message=message, volume=volume,
+            paused=paused, message=message, volume=volume, hearing=hearing,
         )
 
     def _next(self, i: int) -> str:
@@ -211,6 +213,7 @@ class Board:
         w = self.words.screen
         name_fonts, side_fonts, (digit_font, scale) = tier
         right = w.paused if s.paused else (w.volume.format(percent=s.volume) if s.volume != 100 else "")
+        right = " · ".join(x for x in (s.hearing, right) if x)
         left = " · ".join(x for x in (s.title, s.step) if x)
         if len(left) + len(right) + 1 > width:  # narrow: the step matters more than the title
             left = s.step or s.title
@@ -329,8 +332,9 @@ class Screen:
     """The board on the terminal's alternate screen, redrawn only where a row changed; the
     cursor hidden while it shows, and the terminal given back as it was whatever ends it."""
 
-    def __init__(self, board: Board, fd: int, caps: dict[str, bytes], volume: Callable[[], float]):
-        self.board, self.fd, self.caps, self.volume = board, fd, caps, volume
+    def __init__(self, board: Board, fd: int, caps: dict[str, bytes], volume: Callable[[], float],
+                 hearing: Callable[[], str] = str):
+        self.board, self.fd, self.caps, self.volume, self.hearing = board, fd, caps, volume, hearing
         self.position = 0
         self.paused = False
         self.message, self.message_at = "", 0
@@ -390,7 +394,7 @@ class Screen:
             if self.message and self.position - self.message_at > MESSAGE_FOR * self.board.sr:
                 self.message = ""
             state = self.board.state(self.position, self.paused, self.message,
-                                     round(self.volume() * 100))
+                                     round(self.volume() * 100), self.hearing())
             if (state, size) == self.drawn:
                 return
             self.draws += 1
@@ -445,7 +449,8 @@ MIN_SIZE = (30, 8)  # columns, lines: below this the board cannot say enough
 
 
 def choose(script: Script, echo: Callable[[str], None], words: Words, *, plain: bool, keys: bool, title: str,
-           volume: Callable[[], float], names: Mapping[str, str] | None = None, out=None):
+           volume: Callable[[], float], names: Mapping[str, str] | None = None, out=None,
+           hearing: Callable[[], str] = str):
     """The full-terminal board when the output is a capable terminal of a useful size, else lines."""
     out = out or sys.stdout
     if plain:
@@ -466,4 +471,4 @@ def choose(script: Script, echo: Callable[[str], None], words: Words, *, plain: 
 
         names = {k: v.name for k, v in catalog(words).items()}
     out.flush()
-    return Screen(Board(script, names, title, words, keys), fd, caps, volume)
+    return Screen(Board(script, names, title, words, keys), fd, caps, volume, hearing)

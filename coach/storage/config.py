@@ -110,6 +110,9 @@ SETTINGS: dict[str, Setting] = {
                 "Minutes of rest in 'coach test' after a position that stirred the pain up, before asking again (1-5)."),
         Setting("lang", click.Choice(_languages()), "en", f"a language with a catalog ({', '.join(_languages())})",
                 "The session's language: a catalog's code (en English, es Spanish)."),
+        Setting("listen", bool, True, "true or false",
+                "Listen for spoken answers and commands, offline, when there is a microphone (no sound is stored).",
+                "--listen/--no-listen"),
     )
 }
 

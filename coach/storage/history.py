@@ -17,7 +17,7 @@ import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from coach.core.errors import CoachError, InputError
 from coach.storage import paths
@@ -116,6 +116,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 4: the audio's gaps (output underflows) in each live session, so a stutter is on record
     ("ALTER TABLE sessions ADD COLUMN underflows INTEGER",),
+    (  # 5: how each answer was given (issue 15): "key" (a key or a typed line), "voice", or "key+voice"
+        "ALTER TABLE ratings ADD COLUMN given TEXT",
+        "ALTER TABLE screening_answers ADD COLUMN given TEXT",
+    ),
 )
 TABLES = ("sessions", "ratings", "screenings", "screening_answers", "trials", "confirmations", "clearances")
 
@@ -288,19 +292,20 @@ class History:
                    reach: str | None = None, compared: str | None = None, exercise: str | None = None,
                    session_id: int | None = None, trial_id: int | None = None,
                    verdict: str | None = None, at: str | None = None, numbness: str | None = None,
-                   reasons: str | None = None) -> int:
+                   reasons: str | None = None, given: str | None = None) -> int:
         return self._write(
             "INSERT INTO ratings (at, session_id, trial_id, moment, exercise, leg, back, reach, compared, verdict, "
-            "numbness, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "numbness, reasons, given) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (at or now(), session_id, trial_id, moment, exercise, leg, back, reach, compared, verdict,
-             numbness or None, reasons),
+             numbness or None, reasons, given),
         )
 
     # -- screening ------------------------------------------------------------------------------
 
-    def record_screening(self, purpose: str, answers: list[tuple[str, str, str]], outcome: str,
+    def record_screening(self, purpose: str, answers: Sequence[tuple[str, ...]], outcome: str,
                          advice: str | None = None) -> int:
-        """One screening and its answers, in one transaction: (question id, text, yes|no)."""
+        """One screening and its answers, in one transaction: (question id, text, yes|no), and how
+        it was given (key, voice) when known."""
         try:
             with self.db:
                 sid = self.db.execute(
@@ -308,8 +313,8 @@ class History:
                     (now(), today(), purpose, outcome, advice),
                 ).lastrowid
                 self.db.executemany(
-                    "INSERT INTO screening_answers (screening_id, question, text, answer) VALUES (?, ?, ?, ?)",
-                    [(sid, q, text, a) for q, text, a in answers],
+                    "INSERT INTO screening_answers (screening_id, question, text, answer, given) VALUES (?, ?, ?, ?, ?)",
+                    [(sid, q, text, a, given[0] if given else None) for q, text, a, *given in answers],
                 )
         except sqlite3.Error as e:
             raise CoachError(f"writing the history failed ({e}); {self.path}") from e

@@ -1,0 +1,78 @@
+"""Where sound comes in: one input stream, 16 kHz mono, each block stamped with when it was heard.
+
+The callback only copies the block and its time into a queue; the recognizer reads them in its
+own thread (coach/live/listener.py). Nothing is written anywhere: a block is dropped once read.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from typing import Any
+
+from coach.audio.sink import sounddevice
+from coach.core.errors import CoachError
+
+
+class NoMicrophone(CoachError):
+    pass
+
+
+def default_input() -> dict:
+    """The default input device, or NoMicrophone."""
+    sd = sounddevice()
+    try:
+        device = sd.query_devices(kind="input")
+    except (sd.PortAudioError, ValueError) as e:
+        raise NoMicrophone(f"no microphone was found ({e}).") from e
+    if not device or device.get("max_input_channels", 0) < 1:
+        raise NoMicrophone("no microphone was found.")
+    return device
+
+
+class Microphone:
+    """`frames` gets (the time the block's first sample was heard, on time.monotonic; the block's
+    bytes) for every block of `block` samples."""
+
+    def __init__(self, rate: int, block: int):
+        self.rate, self.block = rate, block
+        self.frames: queue.Queue[tuple[float, bytes]] = queue.Queue(maxsize=500)  # 15 s of 30 ms blocks
+        self._stream: Any = None
+        self.ended = False  # the stream stopped on its own: the device went away
+
+    def _callback(self, indata, frames, time_info, status) -> None:
+        # when the block's first sample reached the microphone: now, less the input latency
+        heard = time.monotonic() - max(0.0, time_info.currentTime - time_info.inputBufferAdcTime)
+        try:
+            self.frames.put_nowait((heard, bytes(indata)))
+        except queue.Full:  # the reader has stopped: drop, never block the audio thread
+            pass
+
+    def _finished(self) -> None:
+        self.ended = True
+
+    def open(self) -> None:
+        sd = self._sd = sounddevice()
+        default_input()
+        try:
+            self._stream = sd.RawInputStream(samplerate=self.rate, channels=1, dtype="int16",
+                                             blocksize=self.block, latency="low",
+                                             callback=self._callback, finished_callback=self._finished)
+            self._stream.start()
+        except sd.PortAudioError as e:
+            raise NoMicrophone(f"the microphone could not be opened ({e}).") from e
+
+    @property
+    def active(self) -> bool:
+        stream = self._stream
+        return stream is not None and not self.ended and bool(stream.active)
+
+    def close(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return
+        try:
+            stream.abort()
+            stream.close()
+        except self._sd.PortAudioError:
+            pass

@@ -1,0 +1,115 @@
+"""Offline speech recognition with pocketsphinx: its packaged English model, small grammars.
+
+`Recognizer.feed` takes 16 kHz mono frames, finds where speech starts and ends (pocketsphinx's
+voice activity endpointer), decodes each stretch of speech against the grammar of the moment,
+and returns what was heard when a stretch ends. Nothing is kept: each frame is dropped once read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from coach.core.errors import CoachError
+from coach.core.grammar import Grammar
+
+RATE = 16000  # the model's sample rate
+WINDOW = 0.21  # seconds of non-speech that end an utterance: the endpointer's decision window.
+# pocketsphinx's default is 0.3 s; a shorter one ends a command sooner (the 0.5 s budget) and
+# still keeps a word like "go on" in one piece (measured in scripts/bench: latency and accuracy).
+RATIO = 0.9
+
+
+class NoModel(CoachError):
+    """pocketsphinx or its model is missing, or a grammar word is not in its dictionary."""
+
+
+@dataclass(frozen=True)
+class Heard:
+    """One stretch of speech as recognized: `token` is what it stands for in its grammar (an
+    answer, a command), None when nothing in the grammar matched."""
+
+    token: str | None
+    said: str  # the words recognized, "" for none
+    confidence: float  # pocketsphinx's posterior probability of `said`, 0 to 1
+    level: float  # the loudest frame of the stretch, dBFS
+    grammar: str
+    seconds: float  # the stretch's length
+
+
+def available() -> str | None:
+    """Why recognition cannot run here, or None when it can."""
+    try:
+        import pocketsphinx  # noqa: F401
+    except ImportError as e:
+        return f"pocketsphinx is missing ({e}): reinstall coach"
+    return None
+
+
+class Recognizer:
+    """A decoder with one search per grammar, and an endpointer in front of it."""
+
+    def __init__(self, grammars: Mapping[str, Grammar]):
+        try:
+            from pocketsphinx import Decoder, Endpointer
+        except ImportError as e:
+            raise NoModel(f"pocketsphinx is missing ({e}): reinstall coach.") from e
+        self._endpointer = Endpointer
+        self.decoder = Decoder(logfn="/dev/null", lm=None, topn=8)  # topn 8: fewer slips on a synthetic voice
+        missing = sorted({w for g in grammars.values() for p in g.phrases for w in p.split()
+                          if self.decoder.lookup_word(w) is None})
+        if missing:
+            raise NoModel(f"words not in the recognizer's dictionary: {', '.join(missing)}.")
+        for name, grammar in grammars.items():
+            self.decoder.add_jsgf_string(name, grammar.jsgf())
+        self.grammars = dict(grammars)
+        self.grammar: str | None = None  # the search of the utterance under way
+        self.reset()
+
+    @property
+    def frame_bytes(self) -> int:
+        return self.endpointer.frame_bytes
+
+    def reset(self) -> None:
+        """Drop any utterance under way (the coach began to speak, or the moment changed)."""
+        if self.grammar is not None:
+            self.decoder.end_utt()
+        self.grammar = None
+        self.endpointer = self._endpointer(window=WINDOW, ratio=RATIO, sample_rate=RATE)
+        self._speech: list[bytes] = []
+
+    def feed(self, frame: bytes, grammar: str) -> Heard | None:
+        """One frame (`frame_bytes` long) heard while `grammar` is the moment's; what was said,
+        once a stretch of speech has ended."""
+        import array
+
+        if self.grammar is not None and self.grammar != grammar:
+            self.reset()
+        speech = self.endpointer.process(frame)
+        if speech is None:
+            return None
+        if self.grammar is None:
+            self.decoder.activate_search(grammar)
+            self.decoder.start_utt()
+        self.grammar = grammar
+        self._speech.append(speech)
+        self.decoder.process_raw(speech)
+        if self.endpointer.in_speech:
+            return None
+        self.decoder.end_utt()
+        samples = array.array("h", b"".join(self._speech))
+        peak = max(max(samples), -min(samples)) if samples else 0
+        hyp = self.decoder.hyp()
+        said = hyp.hypstr.strip() if hyp is not None else ""
+        heard = Heard(self.grammars[grammar].token(said) if said else None, said,
+                      float(hyp.prob) if hyp is not None else 0.0, _dbfs(peak), grammar,
+                      round(len(samples) / RATE, 3))
+        self.grammar = None
+        self._speech = []
+        return heard
+
+
+def _dbfs(peak: int) -> float:
+    import math
+
+    return round(20 * math.log10(max(peak, 1) / 32768), 1)

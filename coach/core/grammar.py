@@ -1,0 +1,93 @@
+"""What the coach listens for, as small grammars: never free dictation.
+
+Each moment of a session has its own grammar, made from the catalog's `[listen]` words: after a
+question, the answers that question takes; while the session plays, the session commands; while
+it is paused, the commands that end a pause; after "stop", yes or no. A smaller grammar is a
+surer one: "stop" is never mistaken for "go on" while the session plays, since "go on" is not
+listened for then. A grammar is JSGF text, for the recognizer (coach/audio/recognizer.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+from coach.core.words import Listen
+
+PLAYING = "playing"
+PAUSED = "paused"
+CONFIRM = "confirm"
+PLAYING_COMMANDS = ("pause", "next", "previous", "repeat", "louder", "softer", "worse", "quit")
+PAUSED_COMMANDS = ("resume", "quit", "worse")
+SKIP = "skip"  # the token a spoken skip stands for; a question parses it as its skip
+WORD = re.compile(r"[a-z']+")
+
+
+@dataclass(frozen=True)
+class Grammar:
+    name: str
+    phrases: Mapping[str, str]  # a phrase as said → the token it stands for (an answer, a command)
+
+    def jsgf(self) -> str:
+        alternatives = " | ".join(sorted(self.phrases))
+        return f"#JSGF V1.0;\ngrammar coach;\npublic <said> = {alternatives};\n"
+
+    def token(self, said: str) -> str | None:
+        return self.phrases.get(" ".join(said.split()))
+
+
+def context(kind: str, skippable: bool = False) -> str:
+    """The grammar's name for a question of this kind."""
+    return f"{kind}+skip" if skippable else kind
+
+
+def grammars(listen: Listen) -> dict[str, Grammar]:
+    """Every grammar the coach listens with, by name."""
+    out: dict[str, Grammar] = {}
+    for kind, answers in listen.answers.items():
+        phrases = {p: answer for answer, said in answers.items() for p in said}
+        out[kind] = Grammar(kind, phrases)
+        out[context(kind, True)] = Grammar(context(kind, True), {**phrases, **{p: SKIP for p in listen.skip}})
+    commands = listen.commands
+    out[PLAYING] = Grammar(PLAYING, {p: c for c in PLAYING_COMMANDS for p in commands[c]})
+    out[PAUSED] = Grammar(PAUSED, {p: c for c in PAUSED_COMMANDS for p in commands[c]})
+    out[CONFIRM] = Grammar(CONFIRM, dict(out["yes-no"].phrases))
+    return out
+
+
+def problems(listen: Listen, answers: Mapping[str, Mapping[str, list]]) -> list[str]:
+    """What is wrong with a catalog's `[listen]` words: a phrase that is not lowercase words, one
+    that stands for two things in one grammar, an answer or command with no phrase, or a spoken
+    answer that the question does not record. `answers` is the catalog's `[answers]` section."""
+    found = []
+    for name, grammar in grammars(listen).items():
+        for phrase in grammar.phrases:
+            if not all(WORD.fullmatch(w) for w in phrase.split()) or phrase != " ".join(phrase.split()):
+                found.append(f"{name}: '{phrase}' is not lowercase words")
+    for kind, spoken in listen.answers.items():
+        seen: dict[str, str] = {}
+        for answer, said in spoken.items():
+            if not said:
+                found.append(f"answers.{kind}.{answer}: no phrase")
+            for p in said:
+                if seen.setdefault(p, answer) != answer:
+                    found.append(f"answers.{kind}: '{p}' stands for both {seen[p]} and {answer}")
+        recorded = {v[0] for v in answers.get(kind, {}).values()} if kind != "pain" else {str(n) for n in range(11)}
+        if set(spoken) != recorded:
+            found.append(f"answers.{kind}: spoken answers {sorted(spoken)}, recorded {sorted(recorded)}")
+    for command in (*PLAYING_COMMANDS, *PAUSED_COMMANDS):
+        if not listen.commands.get(command):
+            found.append(f"commands.{command}: no phrase")
+    for commands in (PLAYING_COMMANDS, PAUSED_COMMANDS):
+        seen = {}
+        for c in commands:
+            for p in listen.commands.get(c, ()):
+                if seen.setdefault(p, c) != c:
+                    found.append(f"commands: '{p}' stands for both {seen[p]} and {c}")
+    return found
+
+
+def words_of(listen: Listen) -> set[str]:
+    """Every word in every grammar: each must be in the recognizer's dictionary."""
+    return {w for g in grammars(listen).values() for p in g.phrases for w in p.split()}
