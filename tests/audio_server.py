@@ -95,18 +95,6 @@ class PulseServer:
         finally:
             self._run("pactl", "unload-module", module, check=False)
 
-    def recording_streams(self) -> list[str]:
-        """The indexes of the clients recording from the microphone (the coach listening)."""
-        out = self._run("pactl", "list", "short", "source-outputs").stdout
-        return [line.split()[0] for line in out.splitlines() if line.strip() and "parec" not in line]
-
-    def unplug_microphone(self) -> int:
-        """End every stream recording from the microphone, as a microphone pulled out does;
-        returns how many."""
-        streams = self.recording_streams()
-        for index in streams:
-            self._run("pactl", "kill-source-output", index, check=False)
-        return len(streams)
 
     def stop(self) -> None:
         pid_file = Path(self.env["XDG_RUNTIME_DIR"]) / "pulse" / "pid"
@@ -236,6 +224,29 @@ class Recorder:
 
         with self._arrived:
             return self._arrived.wait_for(heard, timeout)
+
+    def wait_for_quiet(self, seconds: float = 0.6, timeout: float = 60.0, threshold: float = 0.01) -> bool:
+        """Until the last `seconds` recorded are all below `threshold` (full scale 1): the coach
+        has stopped speaking. False on timeout."""
+        need = int(seconds * RATE)
+        limit = threshold * 32768
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                got, quiet = 0, True
+                for _, chunk in reversed(self.chunks):
+                    if np.abs(chunk).max(initial=0) > limit:
+                        quiet = False
+                        break
+                    got += len(chunk)
+                    if got >= need:
+                        break
+                if quiet and got >= need:
+                    return True
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._arrived.wait(min(left, 0.1))
 
     def first_sound_at(self, threshold: float = 0.01) -> float | None:
         """The arrival time (time.monotonic) of the first chunk with sound in it."""

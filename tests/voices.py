@@ -39,3 +39,99 @@ def _to_mic(samples: np.ndarray, rate: int) -> np.ndarray:
     import soxr
 
     return np.asarray(soxr.resample(samples, rate, MIC_RATE), dtype=np.int16)
+
+
+class Spoken:
+    """A coach process driven by voice: its printed lines read as they come, its sound recorded,
+    and words said into the microphone once it has gone quiet. Its stdin is a pipe kept open and
+    never written: no key is ever pressed."""
+
+    def __init__(self, args: list[str], pulse, cache_dir: Path, env: dict | None = None):
+        import sys
+        import threading
+
+        self.recorder = pulse.recorder().start()
+        self.mouth = pulse.mouth()
+        self.cache_dir = cache_dir
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self.proc = subprocess.Popen([sys.executable, "-m", "coach", *args],
+                                     env={**pulse.env, "PYTHONUNBUFFERED": "1", **(env or {})},
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.err = ""
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            with self._changed:
+                self.lines.append(line.rstrip("\n"))
+                self._changed.notify_all()
+        with self._changed:
+            self._changed.notify_all()
+
+    def wait_for(self, text: str, count: int = 1, timeout: float = 90) -> str:
+        """The `count`th printed line containing `text`, once it is printed."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                found = [line for line in self.lines if text in line]
+                if len(found) >= count:
+                    return found[count - 1]
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.proc.poll() is not None and not self._reader.is_alive()):
+                    raise AssertionError(f"never printed {text!r} ({count}):\n" + "\n".join(self.lines[-30:]))
+                self._changed.wait(min(left, 0.5))
+
+    def say(self, word: str, voice: str = "project", after: float | None = None) -> float:
+        """Say `word` once the coach has spoken (after `after`, a time.monotonic()) and gone
+        quiet; when the word ended (time.monotonic)."""
+        if after is not None:
+            assert self.recorder.wait_for_sound(30, after=after), "the coach never spoke the question"
+        assert self.recorder.wait_for_quiet(0.6), "the coach never went quiet"
+        samples = project(word, self.cache_dir) if voice == "project" else second(word)
+        return self.mouth.say(samples)
+
+    def count(self, text: str) -> int:
+        with self._changed:
+            return sum(text in line for line in self.lines)
+
+    def answer(self, text: str, word: str, count: int = 1, voice: str = "project") -> str:
+        """Wait for a question containing `text`, then say `word` until it is taken (a word not
+        understood is asked again, and said again: at most three times); the line that says
+        what was heard."""
+        import time
+
+        self.wait_for(text, count)
+        asked = time.monotonic()
+        for _ in range(3):
+            heard, unclear = self.count("heard:"), self.count("not understood")
+            self.say(word, voice, after=asked)
+            asked = time.monotonic()
+
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if self.count("heard:") > heard:
+                    return self.wait_for("heard:", heard + 1)
+                if self.count("not understood") > unclear:
+                    break
+                with self._changed:
+                    self._changed.wait(0.2)
+            else:
+                raise AssertionError(f"{word!r} was never taken:\n" + "\n".join(self.lines[-20:]))
+        raise AssertionError(f"{word!r} was not understood three times:\n" + "\n".join(self.lines[-20:]))
+
+    def finish(self, timeout: float = 120) -> tuple[int, str, str]:
+        try:
+            self.proc.wait(timeout=timeout)
+        finally:
+            self.recorder.stop()
+            if self.proc.poll() is None:
+                self.proc.kill()
+        self._reader.join(5)
+        assert self.proc.stderr is not None
+        self.err = self.proc.stderr.read()
+        return self.proc.returncode, "\n".join(self.lines), self.err

@@ -62,15 +62,17 @@ def _listening() -> list[Check]:
     """The microphone and the recognition model: neither is needed (answers work by key)."""
     from importlib.metadata import version
 
-    from coach.audio.microphone import default_input
+    from coach.audio.microphone import Microphone
     from coach.audio.recognizer import NoModel, Recognizer
     from coach.core.grammar import grammars, words_of
     from coach.core.words import catalog
 
     out = []
     try:
-        device = default_input()
-        out.append(Check("microphone", True, f"{device['name']} ('coach listen' checks what it hears)"))
+        mic = Microphone(16000, 480)
+        mic.open()  # opened for real, then closed: a device listed is not always one that opens
+        mic.close()
+        out.append(Check("microphone", True, "opens ('coach listen' checks what it hears)"))
     except CoachError as e:
         out.append(Check("microphone", None, f"{e} Answers and commands are by key."))
     listen = catalog().listen

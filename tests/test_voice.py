@@ -1,0 +1,162 @@
+"""Listening without a sound server: the grammars from the catalog, the real recognizer on the
+coach's own spoken words, and the guide's rules for spoken answers (said back, never guessed,
+a safety no overridden by a yes), with a listener fed by hand where the rule is the point."""
+
+from __future__ import annotations
+
+import io
+import os
+import queue
+import threading
+
+import numpy as np
+import pytest
+
+from coach.audio.recognizer import Heard, Recognizer
+from coach.core.grammar import PAUSED, PLAYING, grammars, problems, words_of
+from coach.core.question import Question, questions
+from coach.core.words import catalog, languages
+from coach.live.answers import LineAnswers
+from coach.live.listener import Listener
+from tests.test_answers import guide_with
+from tests.voices import second
+
+
+def test_every_catalog_with_a_model_has_sound_grammars():
+    for lang in languages():
+        w = catalog(lang)
+        if w.listen is not None:
+            assert problems(w.listen, w.answers) == [], lang
+    assert catalog("es").listen is None  # no Spanish model: answers are by key
+
+
+def test_the_moment_decides_what_is_listened_for():
+    g = grammars(catalog().listen)
+    assert "go on" not in g[PLAYING].phrases and g[PAUSED].token("go on") == "resume"
+    assert g[PLAYING].token("stop") == "quit" and g[PLAYING].token("worse") == "worse"
+    assert g["pain+skip"].token("skip") == "skip" and "skip" not in g["pain"].phrases
+    assert g["pain"].token("seven") == "7" and g["reach"].token("low back") == "low back"
+
+
+def test_every_word_is_in_the_recognizers_dictionary():
+    listen = catalog().listen
+    r = Recognizer(grammars(listen))  # raises NoModel naming a missing word
+    assert all(r.decoder.lookup_word(w) for w in words_of(listen))
+
+
+def recognize(r: Recognizer, samples: np.ndarray, grammar: str) -> Heard | None:
+    audio = np.concatenate([np.zeros(8000, np.int16), samples, np.zeros(8000, np.int16)]).tobytes()
+    r.reset()
+    heard = None
+    for i in range(0, len(audio) - r.frame_bytes + 1, r.frame_bytes):
+        heard = r.feed(audio[i:i + r.frame_bytes], grammar) or heard
+    return heard
+
+
+def test_the_real_recognizer_takes_words_and_never_guesses():
+    r = Recognizer(grammars(catalog().listen))
+    assert recognize(r, second("pause"), PLAYING).token == "pause"
+    assert recognize(r, second("go on"), PAUSED).token == "resume"
+    assert recognize(r, second("no"), "yes-no").token == "no"
+    heard = recognize(r, second("Lie on your back and bring both knees up."), "yes-no")
+    assert heard is None or heard.token is None or heard.said in ("yes", "no")  # a sentence: no command grammar
+    noise = (np.random.default_rng(1).normal(0, 300, 16000)).astype(np.int16)
+    heard = recognize(r, noise, PLAYING)
+    assert heard is None or heard.token is None  # noise is no command
+
+
+class HandListener:
+    """A listener whose words are given by the test (the real one needs a microphone)."""
+
+    def __init__(self):
+        self.words: queue.Queue[Heard] = queue.Queue()
+        self._r, self._w = os.pipe()
+        os.set_blocking(self._r, False)
+        self.lost = False
+        self.last = None
+        self.expected: list[str | None] = []
+
+    @property
+    def fd(self) -> int:
+        return self._r
+
+    def expect(self, grammar):
+        self.expected.append(grammar)
+
+    def hear(self, token, said=None, confidence=0.9):
+        self.words.put(Heard(token, said or token or "", confidence, -20.0, "", 0.5))
+        os.write(self._w, b"w")
+
+    def take(self):
+        try:
+            os.read(self._r, 1)
+        except BlockingIOError:
+            pass
+        try:
+            return self.words.get_nowait()
+        except queue.Empty:
+            return None
+
+
+def voiced(*heard, lines: str = "") -> tuple:
+    listener = HandListener()
+    for h in heard:
+        listener.hear(*h) if isinstance(h, tuple) else listener.hear(h)
+    r, w = os.pipe()
+    os.write(w, lines.encode())
+    answers = LineAnswers(os.fdopen(r))
+    g, printed, spoken = guide_with(answers)
+    g.listener = listener  # type: ignore[assignment]
+    return g, printed, spoken, listener, w
+
+
+def test_a_spoken_answer_is_said_back_and_recorded_as_voice():
+    g, printed, spoken, listener, _ = voiced("7")
+    leg = questions(catalog())["leg"]
+    assert g.ask(leg) == "7" and g.given == "voice"
+    assert spoken == [leg.text, "Seven."]
+    assert listener.expected == ["pain"]
+
+
+def test_an_unclear_word_asks_again_and_a_key_still_answers():
+    g, printed, spoken, _, w = voiced((None, "low"))
+    leg = questions(catalog())["leg"]
+    threading.Timer(0.3, lambda: os.write(w, b"4\n")).start()
+    assert g.ask(leg) == "4" and g.given == "key"
+    assert any("not understood" in p for p in printed)
+    assert spoken == [leg.text, leg.text]
+
+
+def test_a_safety_no_needs_confidence_and_a_yes_after_it_wins():
+    q = Question("weakness", "New weakness in your leg?", "yes-no", catalog())
+    g, printed, spoken, _, _ = voiced(("no", "no", 0.1), ("no", "no", 0.9))
+    assert g.ask(q, safety=True) == "no"  # the unsure no was asked again; the sure one taken
+    assert spoken.count(q.text) == 2 and spoken[-1] == "No."
+    g, printed, spoken, listener, _ = voiced(("no", "no", 0.9))
+    threading.Timer(0.5, lambda: listener.hear("yes")).start()
+    assert g.ask(q, safety=True) == "yes"  # a yes within seconds of "No." overrides it
+
+
+def test_a_microphone_that_stops_leaves_one_line_and_the_keys():
+    """The listening thread on a microphone whose blocks stop coming (a device pulled out, as
+    PortAudio reports it: no more callbacks)."""
+    w = catalog()
+    listener = Listener(w)
+    listener._mic.ended = True  # no block will come: the stream ended
+    listener._thread = threading.Thread(target=listener._run, daemon=True)
+    listener._thread.start()
+    listener._thread.join(10)
+    assert listener.lost
+    g, printed, spoken = guide_with(LineAnswers(io.StringIO("n\n")))
+    g.listener = listener
+    q = questions(w)["numbness"]
+    assert g.ask(q) == "no" and g.given == "key"
+    assert printed.count(w.printed.mic_lost) == 1
+    assert g.listener is None
+    listener.close()
+
+
+@pytest.mark.parametrize("lang", ["en"])
+def test_the_listening_lines_are_in_the_catalog(lang):
+    w = catalog(lang)
+    assert "say worse" in w.listen_stop and w.quit_confirm_voice.startswith("Stop the session?")
