@@ -486,7 +486,26 @@ p.close()
     return (quiet - at) * 1000
 
 
+def listen_figures(server: PulseServer, home: Path) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_listen
+
+    bench_listen.accuracy(row, home / "cache")
+    bench_listen.latency(row, server, home / "cache")
+    bench_listen.session_fed_back(row, server, home, home_env, screened_today, TINY)
+
+
 def main() -> None:
+    only = sys.argv[1:]  # e.g. `scripts/bench listen`: those figures alone
+    if only == ["listen"]:
+        with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp, PulseServer() as server:
+            home = Path(tmp)
+            listen_figures(server, home)
+            stop_key_figure(server, home)
+        print("\n| figure | ours | naive | target |\n|---|---|---|---|")
+        for r in rows:
+            print("| " + " | ".join(r) + " |")
+        return
     print(f"coach bench, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
         home = Path(tmp)
@@ -502,6 +521,7 @@ def main() -> None:
             pause_figures(server, home)
             quit_figure(server, home)
             underflow_figure(server, home)
+            listen_figures(server, home)
             stop_key_figure(server, home)  # last: its stopped session bars flexion in this home
         view_cpu(home)
     print("\n| figure | ours | naive | target |\n|---|---|---|---|")
