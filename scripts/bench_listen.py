@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from tests.audio_server import PulseServer
+from tests.voices import recognize
 
 VOICES = [("the coach's own engine (espeak via pyttsx3)", "project", (130, 150, 200)),
           ("a second voice (espeak-ng en-us+f3)", "second", (110, 140, 180))]
@@ -31,15 +32,6 @@ def _noisy(samples: np.ndarray, snr_db: float, seed: int) -> np.ndarray:
     out = noise.copy()
     out[8000:8000 + len(samples)] += samples
     return np.clip(out, -32768, 32767).astype(np.int16)
-
-
-def _recognize(r, samples: np.ndarray, grammar: str):
-    audio = np.concatenate([np.zeros(8000, np.int16), samples, np.zeros(8000, np.int16)]).tobytes()
-    r.reset()
-    heard = None
-    for i in range(0, len(audio) - r.frame_bytes + 1, r.frame_bytes):
-        heard = r.feed(audio[i:i + r.frame_bytes], grammar) or heard
-    return heard
 
 
 def accuracy(row, cache: Path) -> None:
@@ -60,14 +52,14 @@ def accuracy(row, cache: Path) -> None:
                         s = _samples(kind, phrase, rate, cache)
                         if noise is not None:
                             s = _noisy(s, noise, total)
-                        h = _recognize(ours, s, n)
+                        h = recognize(ours, s, n)
                         total += 1
                         got = None if h is None else h.token
                         right += got == token
                         unclear += got is None
                         wrong += got is not None and got != token
                         yes_as_no += n == "yes-no" and token == "yes" and got == "no"
-                        hn = _recognize(naive, s, "all")
+                        hn = recognize(naive, s, "all")
                         right_naive += hn is not None and hn.token == token
             where = "clean" if noise is None else "10 dB SNR white noise"
             row(f"recognition, {label}, 3 rates, {where}: right / asked again / wrong (of {total})",

@@ -124,6 +124,13 @@ class Terminal:
         os.write(self.fd, key.encode())
         return t
 
+    def quit(self) -> int:
+        """Quit the session with q, q (the second once it asks), and wait for the exit code."""
+        self.press("q")
+        self.wait_shown("Press q again to quit")
+        self.press("q")
+        return self.finish()
+
     def finish(self) -> int:
         while self.read(0.2):
             pass

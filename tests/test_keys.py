@@ -32,6 +32,18 @@ def given_back(term: Terminal) -> None:
     assert term.modes & termios.ECHO and term.modes & termios.ICANON
 
 
+def resumed_hold(recording) -> tuple[int, float]:
+    """On the recording of a session with one paused hold: the hold's start cue (a sample of the
+    recording), and the seconds heard of it from the end of the spoken count-in that resumed it
+    ("Resuming. Three, two, one.") to its end cue."""
+    sr = SAMPLE_RATE
+    start = cue_onsets(recording, cue.render("hold-start", RATE), 2, RATE)[0]
+    end = cue_onsets(recording, cue.render("hold-end", RATE), 1, RATE)[0]
+    clips = Clips(VoiceSettings(rate=400), paths.cache_dir(), sr)
+    [said] = phrase_onsets(recording, clips.get(words().resuming), sr, 1)
+    return start, (end - said) / RATE - count_in(words(), clips.length, sr).seconds
+
+
 def test_pause_resume_inside_a_hold_keeps_it_exact_then_quit(pulse):
     screened_today()
     recorder = pulse.recorder().start()
@@ -45,10 +57,7 @@ def test_pause_resume_inside_a_hold_keeps_it_exact_then_quit(pulse):
     term.wait_until(lambda: recorder.reached(shown + 2.0))
     resumed = term.press(" ")
     term.wait_shown("seconds left · hold 2 of 2")
-    term.press("q")
-    term.wait_shown("Press q again to quit")
-    term.press("q")
-    code = term.finish()
+    code = term.quit()
     recording = recorder.stop()
     assert code == 0, "\n".join(term.screen.display)
     assert term.shows("the session is recorded as quit")
@@ -56,12 +65,7 @@ def test_pause_resume_inside_a_hold_keeps_it_exact_then_quit(pulse):
 
     # the hold a person did, on the recording: from the start cue to the pause, then from the end
     # of the spoken count-in ("Resuming. Three, two, one.") to the end cue
-    sr = SAMPLE_RATE
-    start = cue_onsets(recording, cue.render("hold-start", RATE), 2, RATE)[0]
-    end = cue_onsets(recording, cue.render("hold-end", RATE), 1, RATE)[0]
-    clips = Clips(VoiceSettings(rate=400), paths.cache_dir(), sr)
-    [said] = phrase_onsets(recording, clips.get(words().resuming), sr, 1)
-    after = (end - said) / RATE - count_in(words(), clips.length, sr).seconds
+    start, after = resumed_hold(recording)
     before = (recorder.index_at(paused) - start) / RATE  # the pause, placed by the recorder's clock
     print(f"held {before:.3f} + {after:.3f} = {before + after:.3f} s")
     assert abs(before + after - HOLD) < LIVE_TOLERANCE, (before, after)
@@ -95,10 +99,7 @@ def test_next_previous_and_repeat_land_on_the_right_exercise(pulse):
     term.press("x")  # anything else: go on
     term.wait_gone("Press q again to quit")
     term.wait_gone("PAUSED")
-    term.press("q")
-    term.wait_shown("Press q again to quit")
-    term.press("q")
-    assert term.finish() == 0
+    assert term.quit() == 0
     given_back(term)
     with History.open() as h:
         [s] = h.table("sessions")

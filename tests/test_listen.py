@@ -55,25 +55,18 @@ def test_coach_test_answered_entirely_by_voice(pulse, shared_cache):
     assert tuple(trial) == ("completed", "flexion")
 
 
-HOLD = 15
-
 
 def test_pause_and_go_on_by_voice_keep_a_hold_exact(pulse, shared_cache):
-    from coach.audio import cue
-    from coach.audio.speech import Clips, VoiceSettings
-    from coach.core.control import count_in
-    from coach.core.script import SAMPLE_RATE
-    from coach.core.words import catalog as words
-    from coach.storage import paths
-    from tests.audio_server import LIVE_TOLERANCE, cue_onsets, phrase_onsets
+    from tests.audio_server import LIVE_TOLERANCE
     from tests.conftest import brief
     from tests.terminal import Terminal
+    from tests.test_keys import ARGS, HOLD, WINDOW, resumed_hold
     from tests.voices import project, second
 
     screened_today()
     recorder = pulse.recorder().start()
     mouth = pulse.mouth()
-    term = Terminal(pulse.env, "start", *ONE_SIDE, "--hold", str(HOLD), "--no-ratings", size=(80, 24))
+    term = Terminal(pulse.env, "start", *ARGS, size=WINDOW)
     brief(term)
     held = term.wait_shown("seconds left · hold 1 of 2")
     assert term.shows("listening")
@@ -84,21 +77,13 @@ def test_pause_and_go_on_by_voice_keep_a_hold_exact(pulse, shared_cache):
     term.wait_until(lambda: recorder.reached(ended + 2.0))
     mouth.say(second("go on"))
     term.wait_shown("seconds left · hold 2 of 2")
-    term.press("q")
-    term.wait_shown("Press q again to quit")
-    term.press("q")
-    code = term.finish()
+    code = term.quit()
     recording = recorder.stop()
     assert code == 0, "\n".join(term.screen.display)
 
     # as the key test measures it: the rest of the hold, from the end of the count-in to the end
     # cue, and what the coach had played of it when the word paused it
-    sr = SAMPLE_RATE
-    start = cue_onsets(recording, cue.render("hold-start", RATE), 2, RATE)[0]
-    end = cue_onsets(recording, cue.render("hold-end", RATE), 1, RATE)[0]
-    clips = Clips(VoiceSettings(rate=400), paths.cache_dir(), sr)
-    [said] = phrase_onsets(recording, clips.get(words().resuming), sr, 1)
-    after = (end - said) / RATE - count_in(words(), clips.length, sr).seconds
+    start, after = resumed_hold(recording)
     before = HOLD - after  # where the hold resumed from
     word_end = (recorder.index_at(ended) - start) / RATE
     print(f"paused {before - word_end:+.3f} s after the word's end; held {before:.3f} + {after:.3f}")

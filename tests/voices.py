@@ -35,6 +35,17 @@ def second(text: str, voice: str = "en-us+f3", rate: int = 130) -> np.ndarray:
     return _to_mic(samples, sr)
 
 
+def recognize(recognizer, samples: np.ndarray, grammar: str):
+    """What the recognizer heard of `samples` (16 kHz), fed a frame at a time with half a second
+    of silence either side, as the microphone would feed it; None when no speech was found."""
+    audio = np.concatenate([np.zeros(8000, np.int16), samples, np.zeros(8000, np.int16)]).tobytes()
+    recognizer.reset()
+    heard, size = None, recognizer.frame_bytes
+    for i in range(0, len(audio) - size + 1, size):
+        heard = recognizer.feed(audio[i:i + size], grammar) or heard
+    return heard
+
+
 def _to_mic(samples: np.ndarray, rate: int) -> np.ndarray:
     import soxr
 

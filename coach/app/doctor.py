@@ -63,13 +63,14 @@ def _listening() -> list[Check]:
     from importlib.metadata import version
 
     from coach.audio.microphone import Microphone
-    from coach.audio.recognizer import NoModel, Recognizer
+    from coach.audio.recognizer import RATE, NoModel, Recognizer
     from coach.core.grammar import grammars, words_of
     from coach.core.words import catalog
+    from coach.live.listener import BLOCK
 
     out = []
     try:
-        mic = Microphone(16000, 480)
+        mic = Microphone(RATE, BLOCK)
         mic.open()  # opened for real, then closed: a device listed is not always one that opens
         mic.close()
         out.append(Check("microphone", True, "opens ('coach listen' checks what it hears)"))
@@ -77,10 +78,11 @@ def _listening() -> list[Check]:
         out.append(Check("microphone", None, f"{e} Answers and commands are by key."))
     listen = catalog().listen
     assert listen is not None
+    spoken = grammars(listen)
     try:
-        Recognizer(grammars(listen))
+        Recognizer(spoken)
         out.append(Check("speech recognition", True,
-                         f"pocketsphinx {version('pocketsphinx')}, English model, {len(words_of(listen))} words"))
+                         f"pocketsphinx {version('pocketsphinx')}, English model, {len(words_of(spoken.values()))} words"))
     except NoModel as e:
         out.append(Check("speech recognition", False, f"{e} Reinstall coach ('./scripts/setup')."))
     return out

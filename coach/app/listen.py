@@ -4,44 +4,39 @@ input volume can be set."""
 
 from __future__ import annotations
 
-import select
 import time
 from typing import Callable
 
+from coach.audio.recognizer import Heard
 from coach.core.errors import CoachError
 from coach.core.grammar import context
 from coach.core.words import Words
+from coach.live.guide import Guide
+from coach.live.listener import started
 
 LEVEL_EVERY = 1.0  # seconds between input level lines while nothing is heard
 
 
-def check(words: Words, say: Callable[[str], None] | None, echo: Callable[..., None], seconds: float,
-          player=None) -> None:
-    """Listen for a yes for up to `seconds`; CoachError if none was understood. `say` speaks
-    the prompt (None: no audio output, printed only)."""
-    from coach.live.listener import Listener, why_not
-
-    why = why_not(words)
-    if why is not None:
+def check(words: Words, echo: Callable[..., None], seconds: float, guide: Guide | None) -> None:
+    """Listen for a yes for up to `seconds`; CoachError if none was understood. The guide says
+    the prompt (None: no audio output, the prompt is printed only)."""
+    listener, why = started(words, None if guide is None else guide.player)
+    if listener is None:
         raise CoachError(f"the coach cannot listen here: {why}. Answers and commands are by key.")
-    listener = Listener(words, player).start()
     try:
         if not listener.ready.wait(10) or listener.error is not None:
             raise CoachError(f"speech recognition did not start ({listener.error}).")
         listener.expect(context("yes-no"))
         echo(words.say_yes)
-        if say is not None:
-            say(words.say_yes)
-        deadline, shown = time.monotonic() + seconds, 0.0
-        while (left := deadline - time.monotonic()) > 0:
-            select.select([listener.fd], [], [], min(left, LEVEL_EVERY))
+        if guide is not None:
+            guide.speak(words.say_yes)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            heard = listener.wait(None, min(deadline, time.monotonic() + LEVEL_EVERY))
             if listener.lost:
                 raise CoachError("the microphone stopped.")
-            heard = listener.take()
-            if heard is None:
-                if time.monotonic() - shown >= LEVEL_EVERY:
-                    echo(f"  input level {listener.level:.0f} dBFS")
-                    shown = time.monotonic()
+            if not isinstance(heard, Heard):
+                echo(f"  input level {listener.level:.0f} dBFS")
                 continue
             echo(f"heard: {heard.said or '(not understood)'}   confidence {heard.confidence:.0%}   "
                  f"level {heard.level:.0f} dBFS")

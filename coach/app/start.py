@@ -24,7 +24,7 @@ from coach.core.words import Words
 from coach.live import conversation, safety, view
 from coach.live.answers import Answers, from_stdin
 from coach.live.guide import Guide
-from coach.live.listener import Listener
+from coach.live.listener import Listener, started
 from coach.storage import paths
 from coach.storage.history import History
 
@@ -60,29 +60,14 @@ def _opened() -> Iterator[Player]:
 def _listening(words: Words, player: Player, wanted: bool, echo: Echo) -> Iterator[Listener | None]:
     """The listener, when asked for and possible; else None, and one line saying answers are by
     key (and why), unless listening was turned off."""
-    if not wanted:
-        yield None
-        return
-    from coach.audio.microphone import NoMicrophone
-    from coach.audio.recognizer import NoModel
-    from coach.live.listener import why_not
-
-    why, listener = why_not(words), None
-    if why is None:
-        try:
-            listener = Listener(words, player).start()
-        except NoMicrophone:
-            why = words.printed.no_microphone
-        except NoModel:
-            why = words.printed.no_model
-    if listener is None:
+    listener, why = started(words, player) if wanted else (None, None)
+    if why is not None:
         echo(words.printed.keys_only.format(why=why))
-        yield None
-        return
     try:
         yield listener
     finally:
-        listener.close()
+        if listener is not None:
+            listener.close()
 
 
 def _greet(guide: Guide, wanted: bool) -> None:
@@ -191,24 +176,15 @@ def test(voice: VoiceSettings, words: Words, hold: int, settle: int, volume: flo
 
 
 @contextlib.contextmanager
-def speaker(voice: VoiceSettings, volume: float) -> Iterator[tuple[Callable[[str], None] | None, Player | None]]:
-    """Something that says a line aloud, and its player; (None, None) with no audio output."""
-    from coach.core.script import spoken
-
+def speaker(voice: VoiceSettings, words: Words, volume: float, echo: Echo) -> Iterator[Guide | None]:
+    """A guide that prints and speaks, for a command that asks nothing; None with no audio output."""
     with _opened() as player:
         try:
             player.ready()
         except NoOutputDevice:
-            yield None, None
+            yield None
             return
-        clips = Clips(voice, paths.cache_dir(), SAMPLE_RATE)
-
-        def say(line: str) -> None:
-            from coach.audio.render import renderer_for
-
-            player.play(renderer_for(spoken([line], clips.length, SAMPLE_RATE), clips, volume, Tone()))
-
-        yield say, player
+        yield Guide(player, Clips(voice, paths.cache_dir(), SAMPLE_RATE), from_stdin(), echo, words, volume)
 
 
 def _confirm(guide: Guide, history: History, bar: Bar) -> int:

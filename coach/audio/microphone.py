@@ -62,11 +62,6 @@ class Microphone:
         except sd.PortAudioError as e:
             raise NoMicrophone(f"the microphone could not be opened ({e}).") from e
 
-    @property
-    def active(self) -> bool:
-        stream = self._stream
-        return stream is not None and not self.ended and bool(stream.active)
-
     def close(self) -> None:
         stream, self._stream = self._stream, None
         if stream is None:

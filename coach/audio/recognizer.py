@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from coach.core.errors import CoachError
-from coach.core.grammar import Grammar
+from coach.core.grammar import Grammar, words_of
 
 RATE = 16000  # the model's sample rate
 WINDOW = 0.21  # seconds of non-speech that end an utterance: the endpointer's decision window.
@@ -33,8 +33,6 @@ class Heard:
     said: str  # the words recognized, "" for none
     confidence: float  # pocketsphinx's posterior probability of `said`, 0 to 1
     level: float  # the loudest frame of the stretch, dBFS
-    grammar: str
-    seconds: float  # the stretch's length
 
 
 def available() -> str | None:
@@ -56,8 +54,7 @@ class Recognizer:
             raise NoModel(f"pocketsphinx is missing ({e}): reinstall coach.") from e
         self._endpointer = Endpointer
         self.decoder = Decoder(logfn="/dev/null", lm=None, topn=8)  # topn 8: fewer slips on a synthetic voice
-        missing = sorted({w for g in grammars.values() for p in g.phrases for w in p.split()
-                          if self.decoder.lookup_word(w) is None})
+        missing = sorted(w for w in words_of(grammars.values()) if self.decoder.lookup_word(w) is None)
         if missing:
             raise NoModel(f"words not in the recognizer's dictionary: {', '.join(missing)}.")
         for name, grammar in grammars.items():
@@ -76,13 +73,11 @@ class Recognizer:
             self.decoder.end_utt()
         self.grammar = None
         self.endpointer = self._endpointer(window=WINDOW, ratio=RATIO, sample_rate=RATE)
-        self._speech: list[bytes] = []
+        self._level = SILENT  # the loudest frame of the utterance so far
 
     def feed(self, frame: bytes, grammar: str) -> Heard | None:
         """One frame (`frame_bytes` long) heard while `grammar` is the moment's; what was said,
         once a stretch of speech has ended."""
-        import array
-
         if self.grammar is not None and self.grammar != grammar:
             self.reset()
         speech = self.endpointer.process(frame)
@@ -92,24 +87,27 @@ class Recognizer:
             self.decoder.activate_search(grammar)
             self.decoder.start_utt()
         self.grammar = grammar
-        self._speech.append(speech)
+        self._level = max(self._level, level(speech))
         self.decoder.process_raw(speech)
         if self.endpointer.in_speech:
             return None
         self.decoder.end_utt()
-        samples = array.array("h", b"".join(self._speech))
-        peak = max(max(samples), -min(samples)) if samples else 0
         hyp = self.decoder.hyp()
         said = hyp.hypstr.strip() if hyp is not None else ""
         heard = Heard(self.grammars[grammar].token(said) if said else None, said,
-                      float(hyp.prob) if hyp is not None else 0.0, _dbfs(peak), grammar,
-                      round(len(samples) / RATE, 3))
-        self.grammar = None
-        self._speech = []
+                      float(hyp.prob) if hyp is not None else 0.0, self._level)
+        self.grammar, self._level = None, SILENT
         return heard
 
 
-def _dbfs(peak: int) -> float:
+SILENT = -120.0  # dBFS: the level of nothing
+
+
+def level(frame: bytes) -> float:
+    """A block's peak level, dBFS (int16 samples)."""
+    import array
     import math
 
-    return round(20 * math.log10(max(peak, 1) / 32768), 1)
+    samples = array.array("h", frame)
+    peak = max(max(samples), -min(samples)) if samples else 0
+    return round(max(SILENT, 20 * math.log10(max(peak, 1) / 32768)), 1)

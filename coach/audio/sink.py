@@ -129,15 +129,14 @@ class Player:
                 self.position += n
             if k + n and self._gain != 1.0:
                 _scale(out[: k + n], self._gain)
-            if k + n:  # the coach is sounding until this block has played: the listener waits for it
-                played = out[: k + n].tobytes()
-                if played.count(0) != len(played):
-                    delay = max(0.0, time_info.outputBufferDacTime - time_info.currentTime)
-                    self.sounding_until = time.monotonic() + delay + (k + n) / self.sample_rate
             if k + n < frames:
                 out[k + n :] = memoryview(bytes(2 * (frames - k - n))).cast("h")
                 if renderer is not None:
                     self._reached.set()
+        played = out[: k + n].tobytes()  # outside the lock: only this block is read
+        if played.count(0) != len(played):  # sound until this block has played: the listener waits
+            delay = max(0.0, time_info.outputBufferDacTime - time_info.currentTime)
+            self.sounding_until = time.monotonic() + delay + (k + n) / self.sample_rate
 
     def open(self) -> None:
         """Open and start the output stream (playing silence), or raise NoOutputDevice/CoachError."""

@@ -45,5 +45,5 @@ def listen(seconds: float, voice: str | None, rate: int, volume: float, cue_volu
     from coach.app.start import speaker
 
     words, voice_settings, _ = sound(voice, rate, lang, volume, cue_volume, cue_pitch)
-    with speaker(voice_settings, volume) as (say, player):
-        app.check(words, say, echo, seconds, player)
+    with speaker(voice_settings, words, volume, echo) as guide:
+        app.check(words, echo, seconds, guide)

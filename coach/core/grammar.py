@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Iterable, Mapping
 
-from coach.core.words import Listen
+from coach.core.question import keys_of
+from coach.core.words import Listen, Words
 
 PLAYING = "playing"
 PAUSED = "paused"
@@ -50,16 +51,19 @@ def grammars(listen: Listen) -> dict[str, Grammar]:
         out[kind] = Grammar(kind, phrases)
         out[context(kind, True)] = Grammar(context(kind, True), {**phrases, **{p: SKIP for p in listen.skip}})
     commands = listen.commands
-    out[PLAYING] = Grammar(PLAYING, {p: c for c in PLAYING_COMMANDS for p in commands[c]})
-    out[PAUSED] = Grammar(PAUSED, {p: c for c in PAUSED_COMMANDS for p in commands[c]})
+    out[PLAYING] = Grammar(PLAYING, {p: c for c in PLAYING_COMMANDS for p in commands.get(c, ())})
+    out[PAUSED] = Grammar(PAUSED, {p: c for c in PAUSED_COMMANDS for p in commands.get(c, ())})
     out[CONFIRM] = Grammar(CONFIRM, dict(out["yes-no"].phrases))
     return out
 
 
-def problems(listen: Listen, answers: Mapping[str, Mapping[str, list]]) -> list[str]:
+def problems(words: Words) -> list[str]:
     """What is wrong with a catalog's `[listen]` words: a phrase that is not lowercase words, one
     that stands for two things in one grammar, an answer or command with no phrase, or a spoken
-    answer that the question does not record. `answers` is the catalog's `[answers]` section."""
+    answer that the question does not record (its keys record, coach/core/question.py)."""
+    listen = words.listen
+    if listen is None:
+        return []
     found = []
     for name, grammar in grammars(listen).items():
         for phrase in grammar.phrases:
@@ -73,7 +77,7 @@ def problems(listen: Listen, answers: Mapping[str, Mapping[str, list]]) -> list[
             for p in said:
                 if seen.setdefault(p, answer) != answer:
                     found.append(f"answers.{kind}: '{p}' stands for both {seen[p]} and {answer}")
-        recorded = {v[0] for v in answers.get(kind, {}).values()} if kind != "pain" else {str(n) for n in range(11)}
+        recorded = {answer for answer, _ in keys_of(kind, words).values()}
         if set(spoken) != recorded:
             found.append(f"answers.{kind}: spoken answers {sorted(spoken)}, recorded {sorted(recorded)}")
     for command in (*PLAYING_COMMANDS, *PAUSED_COMMANDS):
@@ -88,6 +92,6 @@ def problems(listen: Listen, answers: Mapping[str, Mapping[str, list]]) -> list[
     return found
 
 
-def words_of(listen: Listen) -> set[str]:
-    """Every word in every grammar: each must be in the recognizer's dictionary."""
-    return {w for g in grammars(listen).values() for p in g.phrases for w in p.split()}
+def words_of(grammars: Iterable[Grammar]) -> set[str]:
+    """Every word of these grammars: each must be in the recognizer's dictionary."""
+    return {w for g in grammars for p in g.phrases for w in p.split()}

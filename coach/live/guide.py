@@ -8,7 +8,6 @@ question is answered by voice or by key, whichever comes first; a spoken answer 
 from __future__ import annotations
 
 import contextlib
-import select
 import time
 from typing import Callable, Iterator
 
@@ -118,14 +117,16 @@ class Guide:
                     self.echo(self.words.printed.unclear)
                     self._prompt(question)
                     continue
-                self._said(question, answer, heard)
+                self._took(question, answer, heard)
+                spoken = self.words.number(int(answer)) if question.kind == "pain" else question.word(answer)
+                self.speak(spoken[:1].upper() + spoken[1:] + ".")  # said back: "Seven."
                 if safety and answer == "no" and self._overridden(question):
                     answer = "yes"
                 self.given = "voice"
                 return answer
             answer = None if raw is None else question.parse(raw)
             if answer is not None:
-                self.echo(f"  > {question.word(answer)}")
+                self._took(question, answer)
                 self.given = "key"
                 return answer
             if raw is None:
@@ -140,12 +141,13 @@ class Guide:
             listener.expect(context(question.kind, question.skippable))
         self.speak(question.text, until_key=True)
 
-    def _said(self, question: Question, answer: str, heard: Heard) -> None:
-        """Print and say back a spoken answer: "Seven."."""
+    def _took(self, question: Question, answer: str, heard: Heard | None = None) -> None:
+        """Print the answer taken: a key's, or what was heard and how surely."""
         word = question.word(answer)
-        self.echo(self.words.printed.heard.format(word=word, confidence=heard.confidence))
-        spoken = self.words.number(int(answer)) if question.kind == "pain" else word
-        self.speak(spoken[:1].upper() + spoken[1:] + ".")
+        if heard is None:
+            self.echo(f"  > {word}")
+        else:
+            self.echo(self.words.printed.heard.format(word=word, confidence=heard.confidence))
 
     def _overridden(self, question: Question) -> bool:
         """A yes, by voice or key, within OVERRIDE seconds of a spoken no being said back."""
@@ -154,10 +156,7 @@ class Guide:
             raw, heard = self._next(question, left)
             said = heard.token if heard is not None else raw
             if said is not None and question.parse(said) == "yes":
-                if heard is not None:
-                    self.echo(self.words.printed.heard.format(word=question.word("yes"), confidence=heard.confidence))
-                else:
-                    self.echo(f"  > {question.word('yes')}")
+                self._took(question, "yes", heard)
                 return True
         return False
 
@@ -168,19 +167,14 @@ class Guide:
         if listener is None:
             return self.answers.read(question, timeout), None
         fd = self.answers.fd
-        deadline = time.monotonic() + timeout
-        while True:
+        if fd is None or self.answers.pending():  # an answer read in already, or a string
             heard = listener.take()
-            if heard is not None:
-                return None, heard
-            if listener.lost:
-                self.listening()
-                return self.answers.read(question, max(0.0, deadline - time.monotonic())), None
-            if fd is None or self.answers.pending():
-                return self.answers.read(question, 0), None
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None, None
-            ready = select.select([listener.fd, fd], [], [], left)[0]
-            if fd in ready:
-                return self.answers.read(question, left), None
+            return (None, heard) if heard is not None else (self.answers.read(question, 0), None)
+        deadline = time.monotonic() + timeout
+        got = listener.wait(fd, deadline)
+        if isinstance(got, Heard):
+            return None, got
+        if got or listener.lost:  # a key waiting, or keys alone from now on (said once)
+            self.listening()
+            return self.answers.read(question, max(0.0, deadline - time.monotonic())), None
+        return None, None

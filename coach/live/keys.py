@@ -11,7 +11,11 @@ import contextlib
 import os
 import select
 import threading
+import time
 from typing import Iterator
+
+from coach.audio.recognizer import Heard
+from coach.core.grammar import PAUSED, PLAYING
 
 COMMANDS = {" ": "pause", "n": "next", "p": "previous", "r": "repeat", "q": "quit",
             "+": "louder", "=": "louder", "-": "softer",
@@ -31,7 +35,6 @@ class Keys:
         self.listener = listener
         self.pressed = threading.Event()  # a command is waiting
         self.command: str | None = None
-        self.spoken = False  # the command was said, not typed
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -44,8 +47,6 @@ class Keys:
         self.command = None
         self._stop.clear()
         if self.listener is not None:
-            from coach.core.grammar import PLAYING
-
             self.listener.handler = self._heard
             self.listener.expect(PLAYING)
         if self.fd is not None:
@@ -65,16 +66,16 @@ class Keys:
             if not data:
                 return
             command = COMMANDS.get(data.decode("utf-8", "replace").lower()) if len(data) == 1 else None
-            if command is not None and self._act(command, spoken=False):
+            if command is not None and self._act(command):
                 return
 
     def _heard(self, heard) -> bool:
         """A word heard while the session plays (in the listener's thread): taken, always."""
         if heard.token is not None:
-            self._act(heard.token, spoken=True)
+            self._act(heard.token)
         return True
 
-    def _act(self, command: str, spoken: bool) -> bool:
+    def _act(self, command: str) -> bool:
         """Carry out a command; True once one is handed to the session's loop."""
         if command in ("louder", "softer"):
             self.player.gain = self.player.gain * (STEP if command == "louder" else 1 / STEP)
@@ -84,7 +85,7 @@ class Keys:
                 return True
             if command in ("pause", "worse"):
                 self.player.pause()  # here, not in the loop: silence at once
-            self.command, self.spoken = command, spoken
+            self.command = command
             self.pressed.set()
         return True
 
@@ -97,34 +98,36 @@ class Keys:
             self._thread.join()
             self._thread = None
 
-    def next_key(self, timeout: float | None = None, grammar: str = "paused") -> str | None:
+    def next_key(self, timeout: float | None = None, grammar: str = PAUSED) -> str | None:
         """One key, read here (not in the thread), or a word heard for `grammar` as the key that
         does the same: a resume or a confirmation. None on timeout."""
-        import time
-
         listener = self.listener if self.listener is not None and not self.listener.lost else None
         if listener is not None:
             listener.expect(grammar)
         deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            if listener is not None:
-                heard = listener.take()
-                if listener.lost:
-                    listener = None
-                elif heard is not None:
-                    if heard.token in SPOKEN_KEYS:
-                        listener.expect(None)
-                        return SPOKEN_KEYS[heard.token]
-                    continue
-            watch = [fd for fd in (self.fd, None if listener is None else listener.fd) if fd is not None]
-            left = None if deadline is None else max(0.0, deadline - time.monotonic())
-            if not watch or not (ready := select.select(watch, [], [], left)[0]):
+        while listener is not None:
+            got = listener.wait(self.fd, deadline)
+            if isinstance(got, Heard):
+                if got.token in SPOKEN_KEYS:
+                    listener.expect(None)
+                    return SPOKEN_KEYS[got.token]
+            elif got:
+                return self._read_key()
+            elif listener.lost:
+                listener = None
+            else:
                 return None
-            if self.fd is not None and self.fd in ready:
-                data = os.read(self.fd, 32)
-                if not data:
-                    return None
-                return data.decode("utf-8", "replace").lower() if len(data) == 1 else ""
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        if self.fd is None or not select.select([self.fd], [], [], left)[0]:
+            return None
+        return self._read_key()
+
+    def _read_key(self) -> str | None:
+        assert self.fd is not None
+        data = os.read(self.fd, 32)
+        if not data:
+            return None
+        return data.decode("utf-8", "replace").lower() if len(data) == 1 else ""
 
 
 @contextlib.contextmanager

@@ -13,12 +13,14 @@ import collections
 import contextlib
 import os
 import queue
+import select
 import threading
 import time
 from typing import Callable
 
-from coach.audio.microphone import Microphone, NoMicrophone, default_input
-from coach.audio.recognizer import RATE, Heard, NoModel, Recognizer, available
+from coach.audio.microphone import Microphone
+from coach.audio.recognizer import RATE, SILENT, Heard, NoModel, Recognizer, available, level
+from coach.core.errors import CoachError
 from coach.core.grammar import grammars, problems
 from coach.core.words import Words
 
@@ -30,20 +32,17 @@ NO_CONFIDENCE = 0.25  # a spoken "no" to a safety question below this is asked a
 OVERRIDE = 3.0  # seconds after a spoken "no" is said back in which a "yes" overrides it
 
 
-def why_not(words: Words) -> str | None:
-    """Why the coach cannot listen in this language on this machine, in the catalog's words;
-    None when it can."""
-    if words.listen is None:
-        return words.printed.no_model
-    if available() is not None:
-        return words.printed.no_model
+def started(words: Words, player=None) -> tuple[Listener | None, str | None]:
+    """A listener, listening; or None and why the coach cannot listen in this language on this
+    machine, in the catalog's words."""
+    if words.listen is None or available() is not None:
+        return None, words.printed.no_model
     try:
-        default_input()
-    except NoMicrophone:
-        return words.printed.no_microphone
-    except Exception:  # PortAudio missing: the output says so, this only answers "no microphone"
-        return words.printed.no_microphone
-    return None
+        return Listener(words, player).start(), None
+    except NoModel:
+        return None, words.printed.no_model
+    except CoachError:  # no microphone, or PortAudio missing (the output says so on its own)
+        return None, words.printed.no_microphone
 
 
 class Listener:
@@ -53,7 +52,7 @@ class Listener:
 
     def __init__(self, words: Words, player=None, tail: float = TAIL):
         assert words.listen is not None
-        wrong = problems(words.listen, words.answers)
+        wrong = problems(words)
         if wrong:
             raise NoModel(f"the {words.lang} catalog's spoken words: {wrong[0]}")
         self.grammars = grammars(words.listen)
@@ -61,7 +60,7 @@ class Listener:
         self.tail = tail
         self.handler: Callable[[Heard], bool] | None = None
         self.last: Heard | None = None  # the last stretch of speech taken, for the screen
-        self.level = -120.0  # dBFS of the loudest recent block, for 'coach listen'
+        self.level = SILENT  # dBFS of the loudest recent block, falling 1 dB a block, for 'coach listen'
         self.lost = False  # the microphone went away: answers are by key from then on
         self.ready = threading.Event()  # the recognizer is loaded and the microphone is open
         self.error: BaseException | None = None
@@ -102,6 +101,21 @@ class Listener:
                 os.read(self._r, 4096)
             return self._heard.popleft() if self._heard else None
 
+    def wait(self, fd: int | None, deadline: float | None) -> Heard | bool:
+        """Until a word is heard (returned), `fd` is readable (True), or `deadline` (a
+        time.monotonic(); None: none) passes or the microphone is lost (False: see `lost`)."""
+        watch = [self._r] if fd is None else [self._r, fd]
+        while True:
+            heard = self.take()
+            if heard is not None:
+                return heard
+            left = None if deadline is None else deadline - time.monotonic()
+            if self.lost or (left is not None and left <= 0):
+                return False
+            ready = select.select(watch, [], [], left)[0]
+            if fd is not None and fd in ready:
+                return True
+
     def _deliver(self, heard: Heard, generation: int) -> None:
         with self._lock:
             if generation != self._generation:  # the moment changed while it was said
@@ -135,16 +149,14 @@ class Listener:
                     return
                 continue
             last = time.monotonic()
-            self.level = _level(frame, self.level)
+            self.level = max(level(frame), self.level - 1.0)
             with self._lock:
                 grammar, generation = self._grammar, self._generation
             sounding = self.player is not None and heard_at < self.player.sounding_until + self.tail
             if grammar is None or sounding:
-                if not gated:
-                    recognizer.reset()  # an utterance cut by the coach's own voice is dropped
                 gated = True
                 continue
-            if gated:
+            if gated:  # an utterance cut by the coach's own voice, or the moment changing, is dropped
                 recognizer.reset()
                 gated = False
             heard = recognizer.feed(frame, grammar)
@@ -165,13 +177,3 @@ class Listener:
             with contextlib.suppress(OSError):
                 os.close(fd)
 
-
-def _level(frame: bytes, previous: float) -> float:
-    """The input level, dBFS: the loudest block's peak, falling 1 dB a block after it."""
-    import array
-    import math
-
-    samples = array.array("h", frame)
-    peak = max(max(samples), -min(samples)) if samples else 0
-    now = 20 * math.log10(max(peak, 1) / 32768)
-    return round(max(now, previous - 1.0), 1)
