@@ -95,7 +95,6 @@ class PulseServer:
         finally:
             self._run("pactl", "unload-module", module, check=False)
 
-
     def stop(self) -> None:
         pid_file = Path(self.env["XDG_RUNTIME_DIR"]) / "pulse" / "pid"
         try:
@@ -353,6 +352,8 @@ class Mouth:
     """Says words into the microphone: 16 kHz mono samples played into the "mic" sink, each
     call returning when they have all been played (so a test knows when the word ended)."""
 
+    TAIL = 0.3  # seconds of silence played after the word, so all of it is out before pacat ends
+
     def __init__(self, server: PulseServer):
         self.server = server
 
@@ -360,7 +361,7 @@ class Mouth:
         """Play `samples` (int16, MIC_RATE) after `lead` seconds of silence; the time.monotonic()
         at which the last sample was played."""
         pad = np.zeros(int(lead * MIC_RATE), dtype=np.int16)
-        tail = np.zeros(int(0.3 * MIC_RATE), dtype=np.int16)
+        tail = np.zeros(int(self.TAIL * MIC_RATE), dtype=np.int16)
         data = np.concatenate([pad, samples.astype(np.int16), tail]).tobytes()
         proc = subprocess.Popen(
             ["pacat", "--playback", "--device=mic", "--raw", "--format=s16le", f"--rate={MIC_RATE}",
@@ -370,5 +371,5 @@ class Mouth:
         started = time.monotonic()
         proc.communicate(data, timeout=60)
         # pacat drains before it exits: the word ended `tail` before the end of what it played
-        ended = time.monotonic() - 0.3
+        ended = time.monotonic() - self.TAIL
         return max(started, ended)

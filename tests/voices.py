@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import io
 import subprocess
+import sys
+import threading
+import time
 import wave
 from functools import cache
 from pathlib import Path
@@ -58,9 +61,6 @@ class Spoken:
     never written: no key is ever pressed."""
 
     def __init__(self, args: list[str], pulse, cache_dir: Path, env: dict | None = None):
-        import sys
-        import threading
-
         self.recorder = pulse.recorder().start()
         self.mouth = pulse.mouth()
         self.cache_dir = cache_dir
@@ -71,7 +71,6 @@ class Spoken:
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        self.err = ""
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -84,8 +83,6 @@ class Spoken:
 
     def wait_for(self, text: str, count: int = 1, timeout: float = 90) -> str:
         """The `count`th printed line containing `text`, once it is printed."""
-        import time
-
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
@@ -108,31 +105,27 @@ class Spoken:
 
     def count(self, text: str) -> int:
         with self._changed:
-            return sum(text in line for line in self.lines)
+            return self._count(text)
+
+    def _count(self, text: str) -> int:
+        return sum(text in line for line in self.lines)
 
     def answer(self, text: str, word: str, count: int = 1, voice: str = "project") -> str:
         """Wait for a question containing `text`, then say `word` until it is taken (a word not
         understood is asked again, and said again: at most three times); the line that says
         what was heard."""
-        import time
-
         self.wait_for(text, count)
         asked = time.monotonic()
         for _ in range(3):
             heard, unclear = self.count("heard:"), self.count("not understood")
             self.say(word, voice, after=asked)
             asked = time.monotonic()
-
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                if self.count("heard:") > heard:
-                    return self.wait_for("heard:", heard + 1)
-                if self.count("not understood") > unclear:
-                    break
-                with self._changed:
-                    self._changed.wait(0.2)
-            else:
-                raise AssertionError(f"{word!r} was never taken:\n" + "\n".join(self.lines[-20:]))
+            with self._changed:  # a line saying it was taken, or that it was not understood
+                if not self._changed.wait_for(lambda h=heard, u=unclear: self._count("heard:") > h
+                                              or self._count("not understood") > u, 30):
+                    raise AssertionError(f"{word!r} was never taken:\n" + "\n".join(self.lines[-20:]))
+                if self._count("heard:") > heard:
+                    return [line for line in self.lines if "heard:" in line][heard]
         raise AssertionError(f"{word!r} was not understood three times:\n" + "\n".join(self.lines[-20:]))
 
     def finish(self, timeout: float = 120) -> tuple[int, str, str]:
@@ -144,5 +137,4 @@ class Spoken:
                 self.proc.kill()
         self._reader.join(5)
         assert self.proc.stderr is not None
-        self.err = self.proc.stderr.read()
-        return self.proc.returncode, "\n".join(self.lines), self.err
+        return self.proc.returncode, "\n".join(self.lines), self.proc.stderr.read()

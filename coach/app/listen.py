@@ -12,7 +12,7 @@ from coach.core.errors import CoachError
 from coach.core.grammar import context
 from coach.core.words import Words
 from coach.live.guide import Guide
-from coach.live.listener import started
+from coach.live.listener import once_open, started
 
 LEVEL_EVERY = 1.0  # seconds between input level lines while nothing is heard
 
@@ -20,13 +20,13 @@ LEVEL_EVERY = 1.0  # seconds between input level lines while nothing is heard
 def check(words: Words, echo: Callable[..., None], seconds: float, guide: Guide | None) -> None:
     """Listen for a yes for up to `seconds`; CoachError if none was understood. The guide says
     the prompt (None: no audio output, the prompt is printed only)."""
-    listener, why = started(words, None if guide is None else guide.player)
+    listener, why = once_open(*started(words, None if guide is None else guide.player), words)
     if listener is None:
         raise CoachError(f"the coach cannot listen here: {why}. Answers and commands are by key.")
     try:
+        listener.expect(context("yes-no"))  # the recognizer loads once it listens for something
         if not listener.ready.wait(10) or listener.error is not None:
             raise CoachError(f"speech recognition did not start ({listener.error}).")
-        listener.expect(context("yes-no"))
         echo(words.say_yes)
         if guide is not None:
             guide.speak(words.say_yes)

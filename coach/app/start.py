@@ -24,7 +24,7 @@ from coach.core.words import Words
 from coach.live import conversation, safety, view
 from coach.live.answers import Answers, from_stdin
 from coach.live.guide import Guide
-from coach.live.listener import Listener, started
+from coach.live.listener import Listener, once_open, started
 from coach.storage import paths
 from coach.storage.history import History
 
@@ -57,26 +57,27 @@ def _opened() -> Iterator[Player]:
 
 
 @contextlib.contextmanager
-def _listening(words: Words, player: Player, wanted: bool, echo: Echo) -> Iterator[Listener | None]:
-    """The listener, when asked for and possible; else None, and one line saying answers are by
-    key (and why), unless listening was turned off."""
+def _listening(words: Words, player: Player, wanted: bool) -> Iterator[tuple[Listener | None, str | None]]:
+    """Listening started, when asked for: its microphone opens in the background, beside the
+    output. The listener (closed after), or None and why not (None when not asked for)."""
     listener, why = started(words, player) if wanted else (None, None)
-    if why is not None:
-        echo(words.printed.keys_only.format(why=why))
     try:
-        yield listener
+        yield listener, why
     finally:
         if listener is not None:
             listener.close()
 
 
-def _greet(guide: Guide, wanted: bool) -> None:
-    """Once, at the start: that the coach listens, or (asked to and cannot) that answers are by key."""
+def _greet(guide: Guide, listening: tuple[Listener | None, str | None]) -> None:
+    """Once, at the start, when the microphone has opened or failed to: that the coach listens,
+    or (asked to and cannot) one line saying answers are by key, and why."""
     w = guide.words
+    guide.listener, why = once_open(*listening, w)
     if guide.listener is not None:
         guide.echo(w.printed.listening)
         guide.speak(w.listening)
-    elif wanted:
+    elif why is not None:
+        guide.echo(w.printed.keys_only.format(why=why))
         guide.speak(w.keys_only)
 
 
@@ -98,6 +99,7 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
     routine = checked[0]
     with contextlib.ExitStack() as stack:
         player = stack.enter_context(_opened()) if output is None else None
+        listening = stack.enter_context(_listening(w, player, live.listen)) if player is not None else (None, None)
         history = stack.enter_context(opened(echo))
         screening.refuse_if_stopped(history, printer(echo), w)
         rec = evidence.recommendation(history, w)  # once: the bar below, and what to avoid
@@ -118,8 +120,7 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
             return
         answers = from_stdin()
         clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
-        listener = stack.enter_context(_listening(w, player, live.listen, echo))
-        guide = Guide(player, clips, answers, echo, w, request.volume, request.tone, listener)
+        guide = Guide(player, clips, answers, echo, w, request.volume, request.tone)
 
         def prepare() -> sessions.Session:
             """The session, built after the first questions: they need none of it."""
@@ -138,7 +139,7 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
                                names=built.routine.names, hearing=lambda: _hearing(guide))
 
         with answers.session():
-            _greet(guide, live.listen)
+            _greet(guide, listening)
             safety.daily(guide, history)
             for notice in evidence.notices(history):  # when to get seen, before anything else
                 guide.say(notice.text(w))
@@ -158,18 +159,17 @@ def test(voice: VoiceSettings, words: Words, hold: int, settle: int, volume: flo
     from coach.live import trial
 
     trial.check_hold(hold)
-    with opened(echo) as history, _opened() as player, contextlib.ExitStack() as stack:
+    with opened(echo) as history, _opened() as player, _listening(words, player, listen) as listening:
         clips = Clips(voice, paths.cache_dir(), SAMPLE_RATE)
         try:
             player.ready()
         except NoOutputDevice as e:
             raise CoachError(f"{e} The test is guided by voice and needs one: see 'coach doctor'.") from None
         answers: Answers = from_stdin()
-        listener = stack.enter_context(_listening(words, player, listen, echo))
-        guide = Guide(player, clips, answers, echo, words, volume, tone, listener)
+        guide = Guide(player, clips, answers, echo, words, volume, tone)
         with answers.session():
             echo(words.printed.disclaimer)
-            _greet(guide, listen)
+            _greet(guide, listening)
             screening.refuse_if_stopped(history, guide.say, words)
             safety.screen(guide, history, "test")
             trial.run(guide, history, hold, settle)

@@ -33,16 +33,23 @@ OVERRIDE = 3.0  # seconds after a spoken "no" is said back in which a "yes" over
 
 
 def started(words: Words, player=None) -> tuple[Listener | None, str | None]:
-    """A listener, listening; or None and why the coach cannot listen in this language on this
-    machine, in the catalog's words."""
+    """A listener, starting (its microphone opening: see `Listener.opened`); or None and why the
+    coach cannot listen in this language, in the catalog's words."""
     if words.listen is None or available() is not None:
         return None, words.printed.no_model
     try:
         return Listener(words, player).start(), None
     except NoModel:
         return None, words.printed.no_model
-    except CoachError:  # no microphone, or PortAudio missing (the output says so on its own)
+
+
+def once_open(listener: Listener | None, why: str | None, words: Words) -> tuple[Listener | None, str | None]:
+    """The listener once its microphone is open; or None and why not (PortAudio missing says
+    so on its own, through the output: here it is no microphone)."""
+    if listener is not None and not listener.opened():
+        listener.close()
         return None, words.printed.no_microphone
+    return listener, why
 
 
 class Listener:
@@ -62,7 +69,8 @@ class Listener:
         self.last: Heard | None = None  # the last stretch of speech taken, for the screen
         self.level = SILENT  # dBFS of the loudest recent block, falling 1 dB a block, for 'coach listen'
         self.lost = False  # the microphone went away: answers are by key from then on
-        self.ready = threading.Event()  # the recognizer is loaded and the microphone is open
+        self._opening = threading.Event()  # the microphone has opened, or failed to (`error`)
+        self.ready = threading.Event()  # the recognizer is loaded: at the first silence listened in
         self.error: BaseException | None = None
         self._grammar: str | None = None
         self._generation = 0
@@ -79,11 +87,16 @@ class Listener:
         return self._r
 
     def start(self) -> Listener:
-        """Open the microphone now (NoMicrophone); load the recognizer in the background."""
-        self._mic.open()
+        """Open the microphone in the background, beside the output (`opened` tells), and load
+        the recognizer there when it is first needed (`ready`)."""
         self._thread = threading.Thread(target=self._run, name="coach-listen", daemon=True)
         self._thread.start()
         return self
+
+    def opened(self) -> bool:
+        """Wait until the microphone has opened: False if it could not (`error` says why)."""
+        self._opening.wait()
+        return self.error is None
 
     def expect(self, grammar: str | None) -> None:
         """Listen for `grammar` from now on (None: for nothing); what was heard before is dropped."""
@@ -133,12 +146,14 @@ class Listener:
 
     def _run(self) -> None:
         try:
-            recognizer = Recognizer(self.grammars)
-        except BaseException as e:
+            self._mic.open()
+        except CoachError as e:  # no microphone, or PortAudio missing
             self.error = e
             self._lose()
             return
-        self.ready.set()
+        finally:
+            self._opening.set()
+        recognizer: Recognizer | None = None
         frames, gated, last = self._mic.frames, True, time.monotonic()
         while not self._stop.is_set():
             try:
@@ -156,6 +171,17 @@ class Listener:
             if grammar is None or sounding:
                 gated = True
                 continue
+            if recognizer is None:  # loaded here, the first time the coach is silent and listens:
+                # pocketsphinx holds the GIL for ~0.1 s while it loads, which at start-up delayed
+                # the first sound by as much (measured), and mid-sentence could starve the output
+                try:
+                    recognizer = Recognizer(self.grammars)
+                except BaseException as e:
+                    self.error = e
+                    self._lose()
+                    return
+                self.ready.set()
+                last = time.monotonic()
             if gated:  # an utterance cut by the coach's own voice, or the moment changing, is dropped
                 recognizer.reset()
                 gated = False
