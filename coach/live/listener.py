@@ -172,8 +172,7 @@ class Listener:
                 gated = True
                 continue
             if recognizer is None:  # loaded here, the first time the coach is silent and listens:
-                # pocketsphinx holds the GIL for ~0.1 s while it loads, which at start-up delayed
-                # the first sound by as much (measured), and mid-sentence could starve the output
+                # loaded at start-up, its ~0.1 s of CPU held up the first sound (measured)
                 try:
                     recognizer = Recognizer(self.grammars)
                 except BaseException as e:
