@@ -10,7 +10,7 @@ import queue
 import time
 from typing import Any
 
-from coach.audio.sink import sounddevice
+from coach.audio.sink import DEVICES, sounddevice
 from coach.core.errors import CoachError
 
 
@@ -22,7 +22,8 @@ def default_input() -> dict:
     """The default input device, or NoMicrophone."""
     sd = sounddevice()
     try:
-        device = sd.query_devices(kind="input")
+        with DEVICES:
+            device = sd.query_devices(kind="input")
     except (sd.PortAudioError, ValueError) as e:
         raise NoMicrophone(f"no microphone was found ({e}).") from e
     if not device or device.get("max_input_channels", 0) < 1:
@@ -55,10 +56,11 @@ class Microphone:
         sd = self._sd = sounddevice()
         default_input()
         try:
-            self._stream = sd.RawInputStream(samplerate=self.rate, channels=1, dtype="int16",
-                                             blocksize=self.block, latency="low",
-                                             callback=self._callback, finished_callback=self._finished)
-            self._stream.start()
+            with DEVICES:
+                self._stream = sd.RawInputStream(samplerate=self.rate, channels=1, dtype="int16",
+                                                 blocksize=self.block, latency="low",
+                                                 callback=self._callback, finished_callback=self._finished)
+                self._stream.start()
         except sd.PortAudioError as e:
             raise NoMicrophone(f"the microphone could not be opened ({e}).") from e
 
@@ -67,7 +69,8 @@ class Microphone:
         if stream is None:
             return
         try:
-            stream.abort()
-            stream.close()
+            with DEVICES:
+                stream.abort()
+                stream.close()
         except self._sd.PortAudioError:
             pass

@@ -16,36 +16,47 @@ PORTAUDIO_HINT = "install PortAudio with: sudo apt-get install libportaudio2"
 
 _alsa_handler: Any = None  # the C callback, kept alive while ALSA holds it; False: no ALSA
 
+# One thread at a time in PortAudio's set-up calls (import, device queries, opening, starting,
+# stopping and closing streams): the output and the microphone open in threads of their own, and
+# neither alsa-lib's configuration nor PortAudio's device list may be used by two threads at once.
+DEVICES = threading.RLock()
 
-def _quiet_alsa() -> None:
-    """Route ALSA's C error messages ("cannot find card '0'") to a no-op inside this process."""
+
+def quiet_alsa() -> None:
+    """Route ALSA's C error messages ("cannot find card '0'") to a no-op inside this process.
+    Installed once, under DEVICES, and never replaced: when two threads each made one, the one
+    dropped was freed while ALSA still called it (a segmentation fault, seen on a start with no
+    microphone: the output and the microphone open in threads of their own)."""
     global _alsa_handler
-    if _alsa_handler is not None:
-        return
-    import ctypes
-    import ctypes.util
+    with DEVICES:
+        if _alsa_handler is not None:
+            return
+        import ctypes
+        import ctypes.util
 
-    name = ctypes.util.find_library("asound")
-    if not name:
-        _alsa_handler = False
-        return
-    handler_type = ctypes.CFUNCTYPE(
-        None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
-    )
-    _alsa_handler = handler_type(lambda *args: None)
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.cdll.LoadLibrary(name).snd_lib_error_set_handler(_alsa_handler)
+        name = ctypes.util.find_library("asound")
+        if not name:
+            _alsa_handler = False
+            return
+        handler_type = ctypes.CFUNCTYPE(
+            None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+        )
+        handler = handler_type(lambda *args: None)
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.cdll.LoadLibrary(name).snd_lib_error_set_handler(handler)
+        _alsa_handler = handler
 
 
 def sounddevice():
     """The sounddevice module, or one clear error if PortAudio is missing."""
-    _quiet_alsa()
-    try:
-        import sounddevice as sd
-    except OSError as e:  # raised at import when libportaudio2 is missing
-        raise CoachError(f"PortAudio is missing ({e}): {PORTAUDIO_HINT}.") from e
-    except ImportError as e:
-        raise CoachError(f"the sounddevice package is missing ({e}): reinstall coach.") from e
+    with DEVICES:  # importing it initializes PortAudio, which lists every device through ALSA
+        quiet_alsa()
+        try:
+            import sounddevice as sd
+        except OSError as e:  # raised at import when libportaudio2 is missing
+            raise CoachError(f"PortAudio is missing ({e}): {PORTAUDIO_HINT}.") from e
+        except ImportError as e:
+            raise CoachError(f"the sounddevice package is missing ({e}): reinstall coach.") from e
     return sd
 
 
@@ -53,7 +64,8 @@ def default_output() -> dict:
     """The default output device, or NoOutputDevice."""
     sd = sounddevice()
     try:
-        return sd.query_devices(kind="output")
+        with DEVICES:
+            return sd.query_devices(kind="output")
     except (sd.PortAudioError, ValueError) as e:
         raise NoOutputDevice(f"no audio output device was found ({e}).") from e
 
@@ -143,15 +155,16 @@ class Player:
         sd = self._sd = sounddevice()
         default_output()
         try:
-            self._stream = sd.RawOutputStream(  # int16 bytes: no numpy on the way to the first sound
-                samplerate=self.sample_rate,
-                channels=1,
-                dtype="int16",
-                latency=LATENCY,
-                callback=self._callback,
-                finished_callback=self._finished,
-            )
-            self._stream.start()
+            with DEVICES:
+                self._stream = sd.RawOutputStream(  # int16 bytes: no numpy on the way to the first sound
+                    samplerate=self.sample_rate,
+                    channels=1,
+                    dtype="int16",
+                    latency=LATENCY,
+                    callback=self._callback,
+                    finished_callback=self._finished,
+                )
+                self._stream.start()
         except sd.PortAudioError as e:
             raise NoOutputDevice(f"the audio output could not be opened ({e}).") from e
 
@@ -252,8 +265,9 @@ class Player:
         if stream is not None:
             self._restarting = True
             try:  # abort drops the output buffer; the stream goes on, playing silence
-                stream.abort()
-                stream.start()
+                with DEVICES:
+                    stream.abort()
+                    stream.start()
             except self._sd.PortAudioError as e:
                 raise AudioLost(f"the audio output failed on pause ({e}).") from e
             finally:
@@ -279,8 +293,9 @@ class Player:
         if stream is None:
             return
         try:
-            if abort:
-                stream.abort()
-            stream.close()
+            with DEVICES:
+                if abort:
+                    stream.abort()
+                stream.close()
         except self._sd.PortAudioError:
             pass
