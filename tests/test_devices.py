@@ -3,10 +3,10 @@ their own, and PortAudio and alsa-lib must never be entered by two of them at th
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import threading
-import time
 
 from coach.audio import sink
 
@@ -23,12 +23,17 @@ def test_alsa_is_quieted_once_when_threads_start_together(monkeypatch):
         def snd_lib_error_set_handler(self, handler):
             registered.append(handler)
 
-    def slow_find(name):  # finding the library runs a program: the window the threads met in
-        time.sleep(0.05)
+    met = threading.Barrier(4)
+
+    def find_together(name):  # finding the library runs a program: the window the threads met in.
+        # Each thread that gets here waits for the others: without the lock all four do; with it
+        # only the first gets here, and its wait ends at the timeout.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            met.wait(timeout=1)
         return real_find(name) or "libasound.so.2"
 
     monkeypatch.setattr(sink, "_alsa_handler", None)
-    monkeypatch.setattr(ctypes.util, "find_library", slow_find)
+    monkeypatch.setattr(ctypes.util, "find_library", find_together)
     monkeypatch.setattr(ctypes.cdll, "LoadLibrary", lambda name: Alsa())
     barrier = threading.Barrier(4)
 
