@@ -99,7 +99,7 @@ def latency(row, server: PulseServer, cache: Path) -> None:
         os.environ.clear()
         os.environ.update(env)
     ms = sorted(1000 * t for t in taken)
-    row("word end -> command taken (10 spoken commands, from the last sample above -40 dBFS, +-20 ms)",
+    row("word end -> command taken (10 spoken commands, from the word's last sound, +-20 ms)",
         f"median {statistics.median(ms):.0f} ms, max {ms[-1]:.0f} ms ({len(ms)}/10 taken)",
         "key: see the stop key row (one select tick)", "median <= 300 ms; <= 500 ms")
 

@@ -24,7 +24,6 @@ import numpy as np
 
 RATE = 48000  # the null sink's rate and the recording's
 MIC_RATE = 16000  # the microphone's: the recognizer's own rate, so nothing is resampled on the way
-AUDIBLE = 328  # int16: -40 dBFS, the level below which a spoken clip has ended
 LIVE_TOLERANCE = 0.15  # seconds a span heard on the null sink's monitor may stray from the script.
 # Measured: on an idle machine within 5 ms; on CI's loaded 2-core machine the server's scheduling
 # gaps reached 58 ms and 80 ms in one span. 0.15 s is about twice the worst seen. The samples
@@ -361,7 +360,7 @@ class Mouth:
     def say(self, samples: np.ndarray, lead: float = 0.3) -> float:
         """Play `samples` (int16, MIC_RATE) after `lead` seconds of silence; the time.monotonic()
         at which the word's last audible sample was played (not the clip's end: espeak-ng's clips
-        end in 0.2-0.3 s of silence, which a latency measured from there would leave out)."""
+        end in 0.37-0.43 s of silence, which a latency measured from there would leave out)."""
         pad = np.zeros(int(lead * MIC_RATE), dtype=np.int16)
         tail = np.zeros(int(self.TAIL * MIC_RATE), dtype=np.int16)
         data = np.concatenate([pad, samples.astype(np.int16), tail]).tobytes()
@@ -374,7 +373,9 @@ class Mouth:
         proc.communicate(data, timeout=60)
         # pacat drains before it exits: the word ended `tail`, and the clip's own quiet end,
         # before the end of what it played
-        loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > AUDIBLE)
+        from coach.audio.speech import TRIM_THRESHOLD  # where the engine's own silence begins
+
+        loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > TRIM_THRESHOLD * 32768)
         quiet_end = (len(samples) - (loud[-1] + 1 if len(loud) else 0)) / MIC_RATE
         ended = time.monotonic() - self.TAIL - quiet_end
         return max(started, ended)
