@@ -38,6 +38,7 @@ def accuracy(row, cache: Path) -> None:
     from coach.audio.recognizer import Recognizer
     from coach.core.grammar import Grammar, grammars
     from coach.core.words import catalog
+    from coach.live.listener import NO_CONFIDENCE
 
     gs = grammars(catalog().listen)
     names = ["yes-no", "pain", "reach", "compared", "playing", "paused"]
@@ -58,7 +59,9 @@ def accuracy(row, cache: Path) -> None:
                         right += got == token
                         unclear += got is None
                         wrong += got is not None and got != token
-                        yes_as_no += n == "yes-no" and token == "yes" and got == "no"
+                        # taken as no: what the coach acts on (a less sure "no" is asked again)
+                        yes_as_no += (n == "yes-no" and token == "yes" and got == "no"
+                                      and h is not None and h.confidence >= NO_CONFIDENCE)
                         hn = recognize(naive, s, "all")
                         right_naive += hn is not None and hn.token == token
             where = "clean" if noise is None else "10 dB SNR white noise"

@@ -12,14 +12,14 @@ import threading
 import numpy as np
 import pytest
 
-from coach.audio.recognizer import Heard, Recognizer
+from coach.audio.recognizer import Heard, Recognizer, judged
 from coach.core.grammar import PAUSED, PLAYING, grammars, problems, words_of
 from coach.core.question import Question, questions
 from coach.core.words import catalog, languages
 from coach.live.answers import LineAnswers
 from coach.live.listener import Listener
 from tests.test_answers import guide_with
-from tests.voices import recognize, second
+from tests.voices import project, recognize, second
 
 
 def test_every_catalog_with_a_model_has_sound_grammars():
@@ -54,6 +54,28 @@ def test_the_real_recognizer_takes_words_and_never_guesses():
     noise = (np.random.default_rng(1).normal(0, 300, 16000)).astype(np.int16)
     heard = recognize(r, noise, PLAYING)
     assert heard is None or heard.token is None  # noise is no command
+
+
+def test_two_searches_that_disagree_take_nothing():
+    reach = grammars(catalog().listen)["reach"]
+    assert judged(reach, "thigh", "calf", 0.9, -20.0).token is None  # two phrases named: asked again
+    assert judged(reach, "thigh", "thigh", 0.4, -20.0) == Heard("thigh", "thigh", 0.4, -20.0)
+    # the lattice ended inside a phrase (pocketsphinx #318): the Viterbi words, with no confidence
+    assert judged(reach, "low back", "low", 0.98, -20.0) == Heard("low back", "low back", 0.0, -20.0)
+    assert judged(reach, "", "", 0.0, -20.0).token is None
+    yes_no = grammars(catalog().listen)["yes-no"]
+    assert judged(yes_no, "yeah", "yes", 0.7, -20.0).confidence == 0.7  # two words, one answer
+
+
+def test_what_is_heard_is_a_whole_phrase_or_nothing(shared_cache):
+    """The lattice's best path alone said "low" for "none" and "go" for "go back" (the coach's
+    own voice, measured): a piece of a phrase is never what was heard."""
+    r = Recognizer(grammars(catalog().listen))
+    for phrase, grammar in (("low back", "reach"), ("go back", PLAYING), ("none", "reach"), ("calf", "reach")):
+        for rate in (130, 200):
+            heard = recognize(r, project(phrase, shared_cache, rate), grammar)
+            assert heard is not None
+            assert heard.said == "" or heard.said in grammars(catalog().listen)[grammar].phrases
 
 
 class HandListener:

@@ -37,7 +37,7 @@ class Microphone:
 
     def __init__(self, rate: int, block: int):
         self.rate, self.block = rate, block
-        self.frames: queue.Queue[tuple[float, bytes]] = queue.Queue(maxsize=500)  # 15 s of 30 ms blocks
+        self.frames: queue.Queue[tuple[float, bytes]] = queue.Queue(maxsize=15 * rate // block)  # 15 s
         self._stream: Any = None
         self.ended = False  # the stream stopped on its own: the device went away
 
