@@ -10,7 +10,7 @@ import queue
 import time
 from typing import Any
 
-from coach.audio.sink import DEVICES, sounddevice
+from coach.audio.sink import DEVICES, close_stream, sounddevice
 from coach.core.errors import CoachError
 
 
@@ -53,7 +53,7 @@ class Microphone:
         self.ended = True
 
     def open(self) -> None:
-        sd = self._sd = sounddevice()
+        sd = sounddevice()
         default_input()
         try:
             with DEVICES:
@@ -66,11 +66,5 @@ class Microphone:
 
     def close(self) -> None:
         stream, self._stream = self._stream, None
-        if stream is None:
-            return
-        try:
-            with DEVICES:
-                stream.abort()
-                stream.close()
-        except self._sd.PortAudioError:
-            pass
+        if stream is not None:
+            close_stream(stream)

@@ -79,10 +79,11 @@ class Recognizer:
             small = Path(tmp) / "words.dict"  # read by the decoders as they load, then gone
             small.write_text("".join(entries))
             # topn 8: fewer slips on a synthetic voice
-            self.decoder = Decoder(logfn="/dev/null", lm=None, topn=8, dict=str(small), bestpath=False)
-            self.lattice = Decoder(logfn="/dev/null", lm=None, topn=8, dict=str(small), bestpath=True)
+            self.decoders = tuple(Decoder(logfn="/dev/null", lm=None, topn=8, dict=str(small), bestpath=lattice)
+                                  for lattice in (False, True))
+        self.decoder, self.lattice = self.decoders  # the Viterbi words; the lattice's posterior
         for name, grammar in grammars.items():
-            for decoder in (self.decoder, self.lattice):
+            for decoder in self.decoders:
                 decoder.add_jsgf_string(name, grammar.jsgf())
         self.grammars = dict(grammars)
         self.grammar: str | None = None  # the search of the utterance under way
@@ -95,8 +96,8 @@ class Recognizer:
     def reset(self) -> None:
         """Drop any utterance under way (the coach began to speak, or the moment changed)."""
         if self.grammar is not None:
-            self.decoder.end_utt()
-            self.lattice.end_utt()
+            for decoder in self.decoders:
+                decoder.end_utt()
         self.grammar = None
         self.endpointer = self._endpointer(window=WINDOW, ratio=RATIO, sample_rate=RATE, frame_length=FRAME)
         self._level = SILENT  # the loudest frame of the utterance so far
@@ -110,17 +111,17 @@ class Recognizer:
         if speech is None:
             return None
         if self.grammar is None:
-            for decoder in (self.decoder, self.lattice):
+            for decoder in self.decoders:
                 decoder.activate_search(grammar)
                 decoder.start_utt()
         self.grammar = grammar
         self._level = max(self._level, level(speech))
-        self.decoder.process_raw(speech)
-        self.lattice.process_raw(speech)
+        for decoder in self.decoders:
+            decoder.process_raw(speech)
         if self.endpointer.in_speech:
             return None
-        self.decoder.end_utt()
-        self.lattice.end_utt()
+        for decoder in self.decoders:
+            decoder.end_utt()
         heard = judged(self.grammars[grammar], _said(self.decoder), _said(self.lattice),
                        float(self.lattice.get_prob()), self._level)
         self.grammar, self._level = None, SILENT

@@ -70,6 +70,19 @@ def default_output() -> dict:
         raise NoOutputDevice(f"no audio output device was found ({e}).") from e
 
 
+def close_stream(stream, abort: bool = True) -> None:
+    """Close a stream under DEVICES, aborting it first with `abort`. A device that fails as it
+    closes has nothing left to lose: the error is dropped."""
+    sd = sounddevice()
+    try:
+        with DEVICES:
+            if abort:
+                stream.abort()
+            stream.close()
+    except sd.PortAudioError:
+        pass
+
+
 LATENCY = 0.05  # seconds of output buffer. Measured through PulseAudio's ALSA plugin: at 30 ms
 # or with PortAudio's "high" default (35 ms) the first sound of a stream was sometimes lost or
 # came 0.1-1.5 s late; at 50 ms it came 11 ms after the first callback every time.
@@ -290,12 +303,5 @@ class Player:
             self._opener.join()
             self._opener = None
         stream, self._stream = self._stream, None
-        if stream is None:
-            return
-        try:
-            with DEVICES:
-                if abort:
-                    stream.abort()
-                stream.close()
-        except self._sd.PortAudioError:
-            pass
+        if stream is not None:
+            close_stream(stream, abort)
