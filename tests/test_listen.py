@@ -75,7 +75,7 @@ def test_pause_and_go_on_by_voice_keep_a_hold_exact(pulse, shared_cache):
     assert term.shows("listening")
     term.wait_until(lambda: recorder.reached(held + 4.0))
     ended = mouth.say(project("pause", shared_cache))
-    term.wait_shown("PAUSED: press space to go on")
+    term.wait_shown('PAUSED: say "go on" or press space')
     assert term.shows("heard: pause")
     term.wait_until(lambda: recorder.reached(ended + 2.0))
     mouth.say(second("go on"))

@@ -139,6 +139,8 @@ def test_paused_and_a_message_are_shown():
     assert any("PAUSED: press space to go on" in r for r in rows)
     assert any(r.strip() == "Press q again to quit." for r in rows)
     assert BOARD.frame(BOARD.state(0, volume=125), 80, 24)[0].endswith("volume 125%")
+    listening = BOARD.frame(BOARD.state(FLEXION.total // 2, True, hearing="listening"), 80, 24)
+    assert any('PAUSED: say "go on" or press space' in r for r in listening)  # the spoken way back, when it listens
 
 
 def test_accented_names_are_drawn_without_accents():

@@ -40,6 +40,7 @@ class Screen:
     left: str
     paused: str
     paused_hint: str
+    paused_hint_listening: str  # the same, when a spoken "go on" works too
     volume: str
     keys: str
     keys_short: str
@@ -75,6 +76,7 @@ class Printed:
     """Lines printed and not spoken."""
 
     paused: str
+    paused_listening: str
     using: str
     disclaimer: str
     start: str

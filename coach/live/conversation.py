@@ -135,7 +135,7 @@ def _command(guide: Guide, keys, session: Session, record: Record, view) -> int 
             here = player.pause()
             _quit_if_confirmed(guide, keys, record)
         else:
-            guide.echo(w.printed.paused)
+            guide.echo(w.printed.paused_listening if guide.listening() is not None else w.printed.paused)
             while (key := keys.next_key()) != " ":
                 if key == "q":
                     _quit_if_confirmed(guide, keys, record)

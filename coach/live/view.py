@@ -225,7 +225,7 @@ class Board:
         blocks.append(("gap", [""]))
         digits = big_text(s.big or "0", (digit_font,), width, scale)
         blocks.append(("digits", digits if s.big else [""] * len(digits)))
-        label = w.paused_hint if s.paused else s.label
+        label = (w.paused_hint_listening if s.hearing else w.paused_hint) if s.paused else s.label
         blocks.append(("label", [label.center(width).rstrip()]))
         blocks.append(("now", _wrap(s.now, width)))
         blocks.append(("next", [" " + s.next]))
