@@ -16,14 +16,17 @@ import numpy as np
 from tests.audio_server import PulseServer
 from tests.voices import recognize
 
-VOICES = [("the coach's own engine (espeak via pyttsx3)", "project", (130, 150, 200)),
+VOICES = [("the coach's natural voice (piper, joe)", "natural", (130, 150, 200)),
+          ("the coach's espeak voice (pyttsx3)", "project", (130, 150, 200)),
           ("a second voice (espeak-ng en-us+f3)", "second", (110, 140, 180))]
 
 
 def _samples(kind: str, phrase: str, rate: int, cache: Path) -> np.ndarray:
     from tests.voices import project, second
 
-    return project(phrase, cache, rate) if kind == "project" else second(phrase, rate=rate)
+    if kind == "second":
+        return second(phrase, rate=rate)
+    return project(phrase, cache, rate, "joe" if kind == "natural" else None)
 
 
 def _noisy(samples: np.ndarray, snr_db: float, seed: int) -> np.ndarray:

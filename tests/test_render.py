@@ -12,6 +12,7 @@ import pytest
 from coach.app.session import Request, compose
 from coach.audio import cue, export, wav
 from coach.audio.render import Renderer
+from coach.cli.base import sound
 from coach.clinical.screening import screening
 from coach.core.errors import CoachError
 from coach.core.words import catalog as words
@@ -19,7 +20,8 @@ from coach.storage import paths
 from tests.conftest import run_coach
 from tests.test_cue import peak_hz
 
-SHORT = Request(routine="flexion", only=("figure-four",), hold=20, reps=2, side="left")
+SHORT = Request(routine="flexion", only=("figure-four",), hold=20, reps=2, side="left",
+                voice=sound(None, 150, "en")[1])  # the command line's voice: the natural one
 
 
 def read_back(path: Path) -> tuple[np.ndarray, int]:

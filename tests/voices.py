@@ -19,11 +19,12 @@ from tests.audio_server import MIC_RATE
 
 
 @cache
-def project(text: str, cache_dir: Path, rate: int = 150) -> np.ndarray:
-    """`text` as the coach itself says it (its speech cache is shared across the run)."""
+def project(text: str, cache_dir: Path, rate: int = 150, voice: str | None = None) -> np.ndarray:
+    """`text` as the coach's engine says it (its speech cache is shared across the run): espeak,
+    or the natural voice with `voice="joe"`."""
     from coach.audio.speech import Clips, VoiceSettings
 
-    clips = Clips(VoiceSettings(rate=rate), cache_dir, 22050)
+    clips = Clips(VoiceSettings(voice, rate=rate), cache_dir, 22050)
     return _to_mic(np.frombuffer(clips.get(text), dtype=np.int16), 22050)
 
 

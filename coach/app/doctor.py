@@ -29,6 +29,23 @@ def _speech() -> Check:
         return Check("speech engine", False, str(e))
 
 
+def _natural() -> Check:
+    from coach.audio import natural
+
+    if not natural.installed():
+        return Check("natural voice", None, "not installed (scripts/setup installs it): espeak speaks English")
+    try:
+        path = natural.model_path()
+        if natural.digest(path) != natural.MODEL_SHA256:
+            return Check("natural voice", False, f"{path} is not the model coach was tested with: reinstall coach")
+        samples, _ = natural.NaturalEngine(150).synthesize("Testing.")
+        if not any(samples):
+            return Check("natural voice", False, "piper said nothing: reinstall coach")
+        return Check("natural voice", True, f"piper, {natural.MODEL}: the English voice")
+    except CoachError as e:
+        return Check("natural voice", False, f"{e}: espeak speaks instead")
+
+
 def _audio() -> list[Check]:
     from coach.audio import sink
 
@@ -89,4 +106,4 @@ def _listening() -> list[Check]:
 
 
 def checks() -> list[Check]:
-    return [_speech(), *_audio(), *_listening(), _cache()]
+    return [_speech(), _natural(), *_audio(), *_listening(), _cache()]

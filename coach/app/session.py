@@ -42,6 +42,18 @@ def outline(routine: Routine, doses: tuple[Dose, ...], words: Words, preamble: t
     return build(routine, doses, words, lambda text: 1, SAMPLE_RATE, preamble)
 
 
+def phrases(routine: Routine, doses: tuple[Dose, ...], words: Words, preamble: tuple[str, ...] = ()) -> list[str]:
+    """Every phrase of the session, in the order it is said (each once)."""
+    said: dict[str, None] = {}
+
+    def heard(text: str) -> int:
+        said[text] = None
+        return 1
+
+    build(routine, doses, words, heard, SAMPLE_RATE, preamble)
+    return list(said)
+
+
 def check(request: Request) -> tuple[Routine, tuple[Dose, ...]]:
     """The routine and its dose plan, or one InputError: fast, so bad options fail before anything
     is asked or synthesized."""

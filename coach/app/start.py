@@ -119,7 +119,10 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
             exports.write(request, output, echo=echo, progress=progress, checked=checked, bar=bar)
             return
         answers = from_stdin()
-        clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
+        clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE, lambda line: echo(line, err=True))
+        if clips.is_natural:  # the session's phrases, made while the questions are asked (about 7 s cold)
+            stack.callback(clips.close)
+            clips.ahead(sessions.phrases(*checked, w))
         guide = Guide(player, clips, answers, echo, w, request.volume, request.tone)
 
         def prepare() -> sessions.Session:

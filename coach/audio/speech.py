@@ -20,8 +20,9 @@ import types
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable
 
-from coach.audio import wav
+from coach.audio import natural, wav
 from coach.core.errors import CoachError, InputError
 
 CACHE_FORMAT = 1  # bump when trimming or the stored format changes
@@ -254,17 +255,32 @@ class Clips:
 
     A warm cache is read without numpy or the speech engine."""
 
-    def __init__(self, settings: VoiceSettings, cache_dir: Path, sample_rate: int):
+    def __init__(self, settings: VoiceSettings, cache_dir: Path, sample_rate: int,
+                 notice: Callable[[str], None] | None = None):
         self.settings = settings
+        self.notice = notice or _to_stderr  # says, once, that the natural voice fell back to espeak
         self.dir = cache_dir / "speech"
         self.sample_rate = sample_rate
         self._clips: dict[str, array] = {}
-        self._engine: Engine | None = None
+        self._engine: Engine | natural.NaturalEngine | None = None
         self._tmp: tempfile.TemporaryDirectory | None = None
         self.synthesized = 0  # phrases this run had to synthesize (0 with a warm cache)
+        self._lock = threading.Lock()  # one phrase at a time through the engine and the cache
+        self._ahead: threading.Thread | None = None
+        self._stop = threading.Event()
 
     @property
-    def engine(self) -> Engine:
+    def is_natural(self) -> bool:
+        return self.settings.voice == natural.VOICE
+
+    @property
+    def engine(self) -> Engine | natural.NaturalEngine:
+        if self._engine is None and self.is_natural:
+            try:
+                self._engine = natural.NaturalEngine(self.settings.rate)
+            except CoachError as e:  # espeak speaks instead, from here on (the cache key follows)
+                self.notice(FALLBACK.format(why=e))
+                self.settings = VoiceSettings(None, self.settings.rate)
         if self._engine is None:
             engine = Engine()
             engine.configure(self.settings)
@@ -272,8 +288,11 @@ class Clips:
         return self._engine
 
     def key(self, text: str) -> str:
-        ident = [CACHE_FORMAT, f"pyttsx3-{_engine_version()}", self.settings.voice or "",
-                 self.settings.rate, self.sample_rate, text]
+        if self.is_natural:  # the engine, and the model by its hash (pinned, checked by a test)
+            engine = [f"piper-{_engine_version('piper_tts')}", natural.MODEL_SHA256]
+        else:
+            engine = [f"pyttsx3-{_engine_version()}", self.settings.voice or ""]
+        ident = [CACHE_FORMAT, *engine, self.settings.rate, self.sample_rate, text]
         return hashlib.sha256(json.dumps(ident).encode()).hexdigest()
 
     def path(self, text: str) -> Path:
@@ -283,9 +302,37 @@ class Clips:
     def get(self, text: str) -> array:
         clip = self._clips.get(text)
         if clip is None:
-            clip = wav.cached(self.path(text), lambda: self._synthesize(text), self.sample_rate)
-            self._clips[text] = clip
+            with self._lock:
+                clip = self._clips.get(text)  # made by the thread ahead while this one waited
+                if clip is None:
+                    clip = wav.cached(self.path(text), lambda: self._synthesize(text), self.sample_rate)
+                    self._clips[text] = clip
         return clip
+
+    def ahead(self, texts: Iterable[str]) -> None:
+        """Synthesize `texts`, in order, in a thread, while the coach speaks and asks: a phrase
+        asked for meanwhile waits for at most the one phrase under way. Errors are left for the
+        phrase's own turn, where they are reported."""
+        texts = list(dict.fromkeys(texts))
+
+        def run() -> None:
+            for text in texts:
+                if self._stop.is_set():
+                    return
+                try:
+                    self.get(text)
+                except Exception:  # noqa: BLE001 - said when the phrase itself is needed
+                    return
+
+        self._ahead = threading.Thread(target=run, name="coach-speech-ahead", daemon=True)
+        self._ahead.start()
+
+    def close(self) -> None:
+        """Stop synthesizing ahead (the phrase under way ends first)."""
+        self._stop.set()
+        if self._ahead is not None:
+            self._ahead.join()
+            self._ahead = None
 
     def length(self, text: str) -> int:
         return len(self.get(text))
@@ -308,25 +355,34 @@ class Clips:
         return wav.from_float(clip)
 
 
-_ENGINE_VERSION: str | None = None
+FALLBACK = "The natural voice is not available ({why}); the espeak voice speaks instead."
+
+
+def _to_stderr(line: str) -> None:
+    import sys
+
+    print(line, file=sys.stderr)
+
+
+_ENGINE_VERSIONS: dict[str, str] = {}
 _DEFAULT_VOICE: str | None = None
 _APPLIED: tuple | None = None  # the voice and rate the process's engine has now
 
 
-def _engine_version() -> str:
-    """pyttsx3's version, for the cache key, read from its dist-info folder's name.
+def _engine_version(dist: str = "pyttsx3") -> str:
+    """A speech engine's version, for the cache key, read from its dist-info folder's name.
 
     importlib.metadata scans every path entry (78 ms here, on the way to the first sound);
     this looks only beside the package."""
-    global _ENGINE_VERSION
-    if _ENGINE_VERSION is None:
+    if dist not in _ENGINE_VERSIONS:
         import importlib.util
 
-        _ENGINE_VERSION = "unknown"
-        spec = importlib.util.find_spec("pyttsx3")
+        version = "unknown"
+        spec = importlib.util.find_spec({"piper_tts": "piper"}.get(dist, dist))
         if spec and spec.origin:
             site = Path(spec.origin).parent.parent
-            found = sorted(site.glob("pyttsx3-*.dist-info"))
+            found = sorted(site.glob(f"{dist}-*.dist-info"))
             if found:
-                _ENGINE_VERSION = found[-1].name[len("pyttsx3-") : -len(".dist-info")]
-    return _ENGINE_VERSION
+                version = found[-1].name[len(dist) + 1 : -len(".dist-info")]
+        _ENGINE_VERSIONS[dist] = version
+    return _ENGINE_VERSIONS[dist]

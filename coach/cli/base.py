@@ -136,13 +136,16 @@ def session_options(f):
 
 def sound(voice: str | None, rate: int, lang: str, volume: float = 1.0, cue_volume: float = 1.0,
           cue_pitch: float = 1.0, **_: Any):
-    """The catalog of the language chosen, the voice settings in it, and the tone of the cues."""
+    """The catalog of the language chosen, the voice settings in it, and the tone of the cues.
+    English is spoken by the natural voice when it is installed, any other language by espeak."""
+    from coach.audio import natural
     from coach.audio.speech import VoiceSettings
     from coach.core.cue import Tone
     from coach.core.words import catalog
 
     words = catalog(lang)
-    return words, VoiceSettings(voice=voice or words.voice, rate=rate), Tone(cue_volume, cue_pitch)
+    voice = voice or words.voice or (natural.VOICE if words.lang == natural.LANG and natural.installed() else None)
+    return words, VoiceSettings(voice=voice, rate=rate), Tone(cue_volume, cue_pitch)
 
 
 def request(flexion: bool, extension: bool, routine_spec: str | None, only: tuple[str, ...], hold: int | None,

@@ -10,9 +10,12 @@ from coach.core.errors import CoachError
 
 @cli.command()
 def voices() -> None:
-    """List the speech engine's voices."""
+    """List the voices: the natural English voice first (when installed), then espeak's."""
+    from coach.audio import natural
     from coach.audio.speech import Engine
 
+    if natural.installed():
+        echo(f"{natural.VOICE:<28} {natural.NAME} ({', '.join(natural.LANGUAGES)})")
     for v in Engine().voices():
         langs = ", ".join(v.languages)
         echo(f"{v.id:<28} {v.name}" + (f" ({langs})" if langs else ""))

@@ -92,7 +92,8 @@ SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
         Setting("voice", str, None, "a voice id or name from 'coach voices'",
-                "A voice id or name from 'coach voices' (default: the language's own voice)."),
+                "A voice id or name from 'coach voices' (default: the language's own voice; "
+                "for English, the natural voice when installed)."),
         Setting("rate", click.IntRange(80, 400), 150, "a whole number of words a minute from 80 to 400",
                 "Speaking rate, words per minute (80-400)."),
         Setting("volume", Number(0.0, 1.0), 1.0, "a number from 0 to 1", "Output volume, 0 to 1."),

