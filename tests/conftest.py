@@ -131,6 +131,14 @@ def start_with_answers(args: list[str], env: dict, answers: list[str]):
     return proc
 
 
+def coach_voice(rate: int = 150):
+    """The voice a session speaks English with from the command line (the natural one, installed
+    with the tests): a test that finds the coach's phrases in a recording makes them with it."""
+    from coach.cli.base import sound
+
+    return sound(None, rate, "en")[1]
+
+
 def screened_today() -> None:
     """Record today's safety questions as all answered no (in the test's COACH_HOME)."""
     from coach.clinical.screening import screening

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from coach.audio import cue
-from coach.audio.speech import Clips, VoiceSettings
+from coach.audio.speech import Clips
 from coach.clinical import evidence
 from coach.clinical.preference import day_words
 from coach.core.question import questions
@@ -22,7 +22,7 @@ from coach.core.words import catalog as words
 from coach.storage import paths
 from coach.storage.history import History
 from tests.audio_server import RATE, heard_phrase, match_scores, phrase_onsets
-from tests.conftest import BRIEF, NO, brief, run_coach, screened_today
+from tests.conftest import BRIEF, NO, brief, coach_voice, run_coach, screened_today
 from tests.terminal import Terminal
 from tests.test_referral import made_up
 
@@ -32,7 +32,7 @@ SHORT = ("--only", "knees-to-chest", "--hold", "30", "--reps", "1", *FAST)
 
 
 def clips() -> Clips:
-    return Clips(VoiceSettings(rate=400), paths.cache_dir(), SAMPLE_RATE)
+    return Clips(coach_voice(400), paths.cache_dir(), SAMPLE_RATE)
 
 
 def heard(recording, text: str, seconds: float = 0.6) -> float:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from coach.audio import cue
-from coach.audio.speech import Clips, VoiceSettings
+from coach.audio.speech import Clips
 from coach.clinical.screening import screening
 from coach.core.question import questions
 from coach.core.script import SAMPLE_RATE
@@ -21,7 +21,7 @@ from coach.core.words import catalog as words
 from coach.storage import paths
 from coach.storage.history import History
 from tests.audio_server import LIVE_TOLERANCE, RATE, cue_onsets, heard_phrase
-from tests.conftest import BRIEF, NO, ONE_SIDE, TINY, run_coach, screened_today, start_with_answers, wait_for_step
+from tests.conftest import BRIEF, NO, ONE_SIDE, TINY, coach_voice, run_coach, screened_today, start_with_answers, wait_for_step
 from tests.terminal import Terminal
 
 FAST = ("--rate", "400")
@@ -29,7 +29,7 @@ HEARD = 0.8  # match score of a phrase that was played (an exact copy scores 1.0
 
 
 def clip(text: str):
-    return Clips(VoiceSettings(rate=400), paths.cache_dir(), SAMPLE_RATE).get(text)
+    return Clips(coach_voice(400), paths.cache_dir(), SAMPLE_RATE).get(text)
 
 
 def test_coach_test_finds_flexion_and_start_follows_it(pulse):

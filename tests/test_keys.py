@@ -10,14 +10,14 @@ import termios
 import pytest
 
 from coach.audio import cue
-from coach.audio.speech import Clips, VoiceSettings
+from coach.audio.speech import Clips
 from coach.core.control import count_in
 from coach.core.script import SAMPLE_RATE
 from coach.core.words import catalog as words
 from coach.storage import paths
 from coach.storage.history import History
 from tests.audio_server import LIVE_TOLERANCE, RATE, cue_onsets, phrase_onsets
-from tests.conftest import ONE_SIDE, TINY, brief, screened_today
+from tests.conftest import ONE_SIDE, TINY, brief, coach_voice, screened_today
 from tests.terminal import Terminal
 
 HOLD = 15  # seconds: room to pause and resume inside one hold
@@ -39,7 +39,7 @@ def resumed_hold(recording) -> tuple[int, float]:
     sr = SAMPLE_RATE
     start = cue_onsets(recording, cue.render("hold-start", RATE), 2, RATE)[0]
     end = cue_onsets(recording, cue.render("hold-end", RATE), 1, RATE)[0]
-    clips = Clips(VoiceSettings(rate=400), paths.cache_dir(), sr)
+    clips = Clips(coach_voice(400), paths.cache_dir(), sr)
     [said] = phrase_onsets(recording, clips.get(words().resuming), sr, 1)
     return start, (end - said) / RATE - count_in(words(), clips.length, sr).seconds
 
@@ -211,7 +211,7 @@ def test_q_q_quits_at_once_cutting_the_confirmation_off(pulse):
     code = term.finish()
     took = time.monotonic() - second
     term_text = "\n".join(term.screen.display)
-    sentence = Clips(VoiceSettings(rate=250), paths.cache_dir(), SAMPLE_RATE).length(words().quit_confirm) / SAMPLE_RATE
+    sentence = Clips(coach_voice(250), paths.cache_dir(), SAMPLE_RATE).length(words().quit_confirm) / SAMPLE_RATE
     recorder.wait_until(second + sentence + 0.5)  # the sink, recorded for as long as the sentence would go on
     recording = recorder.stop()
     assert code == 0, term_text
@@ -234,7 +234,7 @@ def test_an_answer_key_pressed_mid_question_is_taken_and_stops_its_speech(pulse)
     term.wait_until(lambda: recorder.reached(asking + 0.5))  # the question is being said
     pressed = term.press("n")
     shown = term.wait_shown(second.text[:40])
-    clips = Clips(VoiceSettings(rate=250), paths.cache_dir(), SAMPLE_RATE)
+    clips = Clips(coach_voice(250), paths.cache_dir(), SAMPLE_RATE)
     term.wait_until(lambda: recorder.reached(shown + clips.length(second.text) / SAMPLE_RATE + 1.0))  # said whole
     term.press("n")
     term.wait_for("[y yes, n no]", count=3)

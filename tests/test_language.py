@@ -20,7 +20,7 @@ from coach.core.script import SAMPLE_RATE
 from coach.core.words import CatalogError
 from coach.storage import paths
 from tests.audio_server import heard_phrase
-from tests.conftest import run_coach, screened_today
+from tests.conftest import coach_voice, run_coach, screened_today
 from tests.test_export import probe
 
 
@@ -166,7 +166,7 @@ def test_a_spanish_session_live(pulse):
     assert "Rutina de flexión, " in result.stdout and "Sesión terminada." in result.stdout
     assert "Información general, no consejo médico." in result.stdout
     spanish = Clips(VoiceSettings(voice="es", rate=400), paths.cache_dir(), SAMPLE_RATE)
-    english = Clips(VoiceSettings(rate=400), paths.cache_dir(), SAMPLE_RATE)
+    english = Clips(coach_voice(400), paths.cache_dir(), SAMPLE_RATE)
     for text in ("Mantén, uno de dos.", "tres", "Y relaja."):
         assert heard_phrase(recording, spanish.get(text), SAMPLE_RATE) > 0.8, text
     # spoken by the Spanish voice: the English voice saying the same words does not match

@@ -11,6 +11,7 @@ so in one line). Nothing is downloaded: piper's own espeak-ng data is inside its
 from __future__ import annotations
 
 import importlib.util
+import json
 from array import array
 from pathlib import Path
 
@@ -67,11 +68,22 @@ class NaturalEngine:
         if not path.is_file():
             raise CoachError(f"the natural voice's model is missing ({path})")
         try:
+            import onnxruntime
             from piper import PiperVoice
+            from piper.config import PiperConfig
         except ImportError as e:
             raise CoachError(f"piper is missing ({e})") from e
         try:
-            self._voice = PiperVoice.load(path)
+            # PiperVoice.load, with one thread that does not spin: onnxruntime's default is a
+            # thread per core, spinning while it waits, and the output stream's callback then
+            # went 2 s without running (the session stopped as "audio lost") while phrases were
+            # made ahead during playback, four test sessions at once on two cores
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = options.inter_op_num_threads = 1
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            config = json.loads(Path(f"{path}.json").read_text(encoding="utf-8"))
+            self._voice = PiperVoice(config=PiperConfig.from_dict(config), session=onnxruntime.InferenceSession(
+                str(path), sess_options=options, providers=["CPUExecutionProvider"]))
         except Exception as e:  # onnxruntime raises its own types for a bad or truncated model
             raise CoachError(f"the natural voice could not load ({type(e).__name__}: {e})") from e
         self.sample_rate = int(self._voice.config.sample_rate)

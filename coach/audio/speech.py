@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import tempfile
 import threading
 import time
@@ -31,6 +32,7 @@ TRIM_KEEP_BEFORE = 0.005  # seconds kept before the first sound
 TRIM_KEEP_AFTER = 0.02  # seconds kept after the last sound
 FADE = 0.004  # seconds of fade at each trimmed edge
 SYNTH_TIMEOUT = 15.0  # seconds to wait for one phrase
+AHEAD_NICE = 10  # the thread that makes phrases ahead runs at this niceness (Linux: per thread)
 
 INSTALL_HINT = "install it with: sudo apt-get install espeak-ng libespeak-ng1"
 PROBE = "Ready."  # a phrase every voice says: tells a silent phrase from a silent engine
@@ -266,6 +268,8 @@ class Clips:
         self._tmp: tempfile.TemporaryDirectory | None = None
         self.synthesized = 0  # phrases this run had to synthesize (0 with a warm cache)
         self._lock = threading.Lock()  # one phrase at a time through the engine and the cache
+        self._asked = threading.Condition()  # phrases asked for now: the thread ahead waits for them
+        self._waiting = 0
         self._ahead: threading.Thread | None = None
         self._stop = threading.Event()
 
@@ -302,25 +306,40 @@ class Clips:
     def get(self, text: str) -> array:
         clip = self._clips.get(text)
         if clip is None:
-            with self._lock:
-                clip = self._clips.get(text)  # made by the thread ahead while this one waited
-                if clip is None:
-                    clip = wav.cached(self.path(text), lambda: self._synthesize(text), self.sample_rate)
-                    self._clips[text] = clip
+            with self._asked:
+                self._waiting += 1
+            try:
+                clip = self._made(text)
+            finally:
+                with self._asked:
+                    self._waiting -= 1
+                    self._asked.notify_all()
+        return clip
+
+    def _made(self, text: str) -> array:
+        with self._lock:
+            clip = self._clips.get(text)  # made by the thread ahead while this one waited
+            if clip is None:
+                clip = wav.cached(self.path(text), lambda: self._synthesize(text), self.sample_rate)
+                self._clips[text] = clip
         return clip
 
     def ahead(self, texts: Iterable[str]) -> None:
         """Synthesize `texts`, in order, in a thread, while the coach speaks and asks: a phrase
-        asked for meanwhile waits for at most the one phrase under way. Errors are left for the
-        phrase's own turn, where they are reported."""
+        asked for meanwhile goes first, after at most the one phrase under way. Errors are left
+        for the phrase's own turn, where they are reported."""
         texts = list(dict.fromkeys(texts))
 
         def run() -> None:
+            with contextlib.suppress(OSError, AttributeError):  # below the output stream and the questions
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), AHEAD_NICE)
             for text in texts:
+                with self._asked:
+                    self._asked.wait_for(lambda: self._waiting == 0 or self._stop.is_set())
                 if self._stop.is_set():
                     return
                 try:
-                    self.get(text)
+                    self._made(text)
                 except Exception:  # noqa: BLE001 - said when the phrase itself is needed
                     return
 
@@ -329,7 +348,9 @@ class Clips:
 
     def close(self) -> None:
         """Stop synthesizing ahead (the phrase under way ends first)."""
-        self._stop.set()
+        with self._asked:
+            self._stop.set()
+            self._asked.notify_all()
         if self._ahead is not None:
             self._ahead.join()
             self._ahead = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from coach.clinical.screening import CANCER, EMERGENCY, refuse_if_stopped, screening, stop_line
 from coach.core.errors import ScreeningStop
+from coach.core.words import Words
 from coach.live.guide import Guide
 from coach.storage.history import History
 
@@ -37,6 +38,12 @@ def screen(guide: Guide, history: History, purpose: str, brief: bool = False) ->
     history.record_screening(purpose, answers, "clear")
     if not brief:
         guide.say(s.clear)
+
+
+def said(words: Words) -> list[str]:
+    """What the questions say, in order, when none is answered yes: to synthesize ahead."""
+    s = screening(words)
+    return [s.brief, s.intro, *(q.text for g in s.groups for q in g.questions), s.clear]
 
 
 def daily(guide: Guide, history: History) -> None:
