@@ -12,7 +12,7 @@ from coach.core import cue
 from coach.core.dose import plan
 from coach.core.errors import InputError
 from coach.core.routine import Dose, Routine
-from coach.core.script import SAMPLE_RATE, Script, build
+from coach.core.script import SAMPLE_RATE, SPEECH, Script, build
 from coach.core.text import clock
 from coach.core.words import Words, catalog
 from coach.storage import paths
@@ -43,15 +43,10 @@ def outline(routine: Routine, doses: tuple[Dose, ...], words: Words, preamble: t
 
 
 def phrases(routine: Routine, doses: tuple[Dose, ...], words: Words, preamble: tuple[str, ...] = ()) -> list[str]:
-    """Every phrase of the session, in the order it is said (each once)."""
-    said: dict[str, None] = {}
-
-    def heard(text: str) -> int:
-        said[text] = None
-        return 1
-
-    build(routine, doses, words, heard, SAMPLE_RATE, preamble)
-    return list(said)
+    """Every phrase the session may say, in order, each once (from its outline, where every
+    phrase fits: a countdown number a slow voice leaves out is among them)."""
+    spoken = outline(routine, doses, words, preamble).events
+    return list(dict.fromkeys(e.text for e in spoken if e.kind == SPEECH and e.text))
 
 
 def check(request: Request) -> tuple[Routine, tuple[Dose, ...]]:

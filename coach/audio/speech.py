@@ -293,7 +293,7 @@ class Clips:
 
     def key(self, text: str) -> str:
         if self.is_natural:  # the engine, and the model by its hash (pinned, checked by a test)
-            engine = [f"piper-{_engine_version('piper_tts')}", natural.MODEL_SHA256]
+            engine = [f"piper-{_engine_version('piper', 'piper_tts')}", natural.MODEL_SHA256]
         else:
             engine = [f"pyttsx3-{_engine_version()}", self.settings.voice or ""]
         ident = [CACHE_FORMAT, *engine, self.settings.rate, self.sample_rate, text]
@@ -390,16 +390,18 @@ _DEFAULT_VOICE: str | None = None
 _APPLIED: tuple | None = None  # the voice and rate the process's engine has now
 
 
-def _engine_version(dist: str = "pyttsx3") -> str:
-    """A speech engine's version, for the cache key, read from its dist-info folder's name.
+def _engine_version(module: str = "pyttsx3", dist: str | None = None) -> str:
+    """A speech engine's version, for the cache key, read from the dist-info folder's name of
+    its distribution `dist` (named as the module when None).
 
     importlib.metadata scans every path entry (78 ms here, on the way to the first sound);
     this looks only beside the package."""
+    dist = dist or module
     if dist not in _ENGINE_VERSIONS:
         import importlib.util
 
         version = "unknown"
-        spec = importlib.util.find_spec({"piper_tts": "piper"}.get(dist, dist))
+        spec = importlib.util.find_spec(module)
         if spec and spec.origin:
             site = Path(spec.origin).parent.parent
             found = sorted(site.glob(f"{dist}-*.dist-info"))
