@@ -54,6 +54,9 @@ def test_it_speaks_at_the_sessions_rate_and_caches(tmp_path, monkeypatch):
     assert slower > 1.3 * len(clip)  # the rate maps to piper's length scale
     again = Clips(NATURAL, tmp_path, SAMPLE_RATE)
     assert again.get(text) == clips.get(text) and again.synthesized == 0  # read from the cache
+    fresh = Clips(NATURAL, tmp_path / "other", SAMPLE_RATE)
+    fresh.get("And relax.")  # another phrase first: piper's noise, were it on, would now differ
+    assert fresh.get(text) == clips.get(text) and fresh.synthesized == 2  # made again, the same clip
     espeak = Clips(VoiceSettings(), tmp_path, SAMPLE_RATE)
     assert espeak.key(text) != clips.key(text)  # the key names the engine and the model's hash
     key = clips.key(text)

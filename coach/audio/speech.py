@@ -293,7 +293,7 @@ class Clips:
 
     def key(self, text: str) -> str:
         if self.is_natural:  # the engine, and the model by its hash (pinned, checked by a test)
-            engine = [f"piper-{_engine_version('piper', 'piper_tts')}", natural.MODEL_SHA256]
+            engine = [f"piper-{_engine_version('piper', 'piper_tts')}", natural.MODEL_SHA256, natural.NOISE]
         else:
             engine = [f"pyttsx3-{_engine_version()}", self.settings.voice or ""]
         ident = [CACHE_FORMAT, *engine, self.settings.rate, self.sample_rate, text]
