@@ -195,14 +195,15 @@ from coach.core.routine import Routine
 from coach.core.rules import routines
 from coach.core.script import build, SAMPLE_RATE
 from coach.audio.render import Session
-from coach.audio.speech import Clips, VoiceSettings
+from coach.audio.speech import Clips
 from coach.core.words import catalog as words
 from coach.audio import export
 from coach.storage import paths
 way, out, times = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 flexion = routines(words())["flexion"]
 long = Routine("flexion", "long", flexion.intro, flexion.steps * times)
-clips = Clips(VoiceSettings(), paths.cache_dir(), SAMPLE_RATE)
+from coach.cli.base import sound
+clips = Clips(sound(None, 150, "en")[1], paths.cache_dir(), SAMPLE_RATE)  # the command line's voice
 script = build(long, plan(long, words=words()), words(), clips.length, SAMPLE_RATE)
 session = Session(script, clips, 1.0, long)
 if way == "ours":
@@ -279,11 +280,11 @@ def pause_figures(server: PulseServer, home: Path) -> None:
     """Space pressed in a terminal window showing the board: how soon the output is silent (the
     voice mid-sentence), and a hold paused twice, measured on the recording."""
     from coach.audio import cue
-    from coach.audio.speech import Clips, VoiceSettings
+    from coach.audio.speech import Clips
     from coach.core.control import count_in
     from coach.core.words import catalog as words
     from tests.audio_server import RATE, cue_onsets, phrase_onsets
-    from tests.conftest import brief
+    from tests.conftest import brief, coach_voice
     from tests.terminal import Terminal
 
     screened_today(home)
@@ -314,7 +315,7 @@ def pause_figures(server: PulseServer, home: Path) -> None:
     recording = recorder.stop()
     quiet = next(t for t, c in recorder.chunks if t >= silenced and np.abs(c).max() < 100)
     sr = 22050
-    clips = Clips(VoiceSettings(), home / "cache", sr)  # the bench home's warm cache
+    clips = Clips(coach_voice(), home / "cache", sr)  # the coach's own voice, from the bench home's warm cache
     lead = count_in(words(), clips.length, sr).seconds
     start = cue_onsets(recording, cue.render("hold-start", RATE), 1, RATE)[0]
     end = cue_onsets(recording, cue.render("hold-end", RATE), 1, RATE)[0]
@@ -340,9 +341,9 @@ def pause_figures(server: PulseServer, home: Path) -> None:
 def quit_figure(server: PulseServer, home: Path) -> None:
     """q, then q again while the coach is saying "Press q again to quit...": how soon the process
     has ended, beside the way before issue 13 (the whole confirmation sentence, then the key)."""
-    from coach.audio.speech import Clips, VoiceSettings
+    from coach.audio.speech import Clips
     from coach.core.words import catalog as words
-    from tests.conftest import brief
+    from tests.conftest import brief, coach_voice
     from tests.terminal import Terminal
 
     screened_today(home)
@@ -354,7 +355,7 @@ def quit_figure(server: PulseServer, home: Path) -> None:
     second = term.press("q")
     term.finish()
     gone = time.monotonic()
-    sentence = Clips(VoiceSettings(), home / "cache", 22050).length(words().quit_confirm) / 22050
+    sentence = Clips(coach_voice(), home / "cache", 22050).length(words().quit_confirm) / 22050
     row("q q in a pseudo-terminal, the second q while the confirmation is spoken: first q -> the coach has exited",
         f"{gone - first:.3f} s ({gone - second:.3f} s after the second q)",
         f"{sentence + (second - first):.2f} s (the whole {sentence:.2f} s sentence is said before the key is read)",
