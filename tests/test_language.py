@@ -151,7 +151,7 @@ def test_a_spanish_export_has_spanish_chapters_and_tags(tmp_path):
     assert result.returncode == 0, result.stderr
     info = probe(out)
     titles = [c["tags"]["title"] for c in sorted(info["chapters"], key=lambda c: float(c["start_time"]))]
-    assert titles == ["Introducción", "Estiramiento en cuatro, pierna izquierda",
+    assert titles == ["Seguridad", "Introducción", "Estiramiento en cuatro, pierna izquierda",
                       "Estiramiento en cuatro, pierna derecha", "Cierre"]
     assert info["format"]["tags"]["title"].startswith("Rutina de flexión, ")
 

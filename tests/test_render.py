@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import wave
 from pathlib import Path
@@ -137,16 +138,27 @@ def test_output_file_from_the_command_line(tmp_path):
     assert result.stdout.strip() == str(out)
     pcm, rate = read_back(out)
     # a file cannot ask the safety questions, so it opens by speaking them
-    import datetime as dt
-
     recorded = compose(SHORT, screening(words()).recording_preamble(dt.date.today(), words())).script
     assert len(pcm) == recorded.total
-    said = [e.text for e in recorded.events if e.text]
-    assert said[0].startswith("This recording was made on ") and said[2:4] == list(screening(words()).recording[:2])
+    said = [e.text for e in recorded.events if e.text and e.section == "safety"]
+    assert said[0].startswith("Recorded on ") and said[-1] == words().screening.recording_end
     scripted = json.loads(run_coach("script", "--recording", "--json", "--flexion", "--only", "figure-four",
                                     "--hold", "20", "--reps", "2", "--side", "left").stdout)
     assert round(scripted["total_seconds"] * rate) == len(pcm)
     assert oct(out.stat().st_mode & 0o777) != "0o600"  # a normal file, not a temp file's mode
+
+
+@pytest.mark.parametrize("lang, voice", [("en", None), ("en", "en"), ("es", None)])
+def test_a_files_safety_opening_lasts_at_most_30_seconds(lang, voice):
+    """Said by the real engine at the default rate, on the day with the longest date: in English
+    by the natural voice (the default, when installed) and by espeak; in Spanish by espeak."""
+    from coach.audio.speech import Clips
+    from coach.core.script import spoken
+
+    w = words(lang)
+    clips = Clips(sound(voice, 150, lang)[1], paths.cache_dir(), 22050)
+    opening = screening(w).recording_preamble(dt.date(2026, 9, 28), w)
+    assert spoken(opening, clips.length).seconds <= 30
 
 
 def test_no_audio_device_renders_to_the_current_folder(tmp_path):

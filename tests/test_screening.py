@@ -11,7 +11,6 @@ import pytest
 from coach.clinical import screening
 from coach.core.errors import ScreeningStop
 from coach.core.words import catalog
-from coach.core.words import catalog as words
 from coach.live import safety
 from coach.storage.history import History
 from tests.conftest import NO, run_coach
@@ -132,14 +131,22 @@ def test_the_three_emergency_questions_before_every_later_session(tmp_path):
     assert h.emergency_block() is not None
 
 
-def test_a_files_opening_words():
-    s = screening.screening(words())
-    opening = s.recording_preamble(dt.date(2026, 12, 1), words())
-    assert opening[:2] == (
-        "This recording was made on 1 December 2026.",
-        "Numbness around your anus, genitals or inner thighs, new bladder or bowel trouble, or pain in both legs "
-        "need emergency care now.")
-    assert all(q.text in opening for g in s.groups for q in g.questions)
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_files_opening_words_name_every_question_by_its_sign(lang):
+    w = catalog(lang)
+    s = screening.screening(w)
+    opening = s.recording_preamble(dt.date(2026, 12, 1), w)
+    assert len(opening) == 2 + len(s.groups)  # the date, a sentence a group, what to do
+    assert "2026" in opening[0] and opening[-1] == w.screening.recording_end
+    for said, group in zip(opening[1:-1], s.groups):
+        assert said[0].isupper()
+        for q in group.questions:
+            assert w.screening.signs[q.id] in said.lower() or w.screening.signs[q.id].capitalize() in said
+    if lang == "en":
+        assert opening[:2] == (
+            "Recorded on 1 December 2026.",
+            "Numbness around your anus, genitals or inner thighs, new bladder or bowel trouble, or sciatica in "
+            "both legs need emergency care now.")
 
 
 def test_coach_cleared_records_and_lifts_the_block():

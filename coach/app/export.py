@@ -27,11 +27,12 @@ def _no_progress(total: int) -> ContextManager[None]:
     return contextlib.nullcontext()
 
 
-def preamble(bar: Bar | None, request: sessions.Request) -> tuple[str, ...]:
-    """What a file opens with: a barred direction's warning, then the safety opening with the day."""
+def preamble(bar: Bar | None, request: sessions.Request, made: dt.date) -> tuple[str, ...]:
+    """What a file opens with, its safety chapter: a barred direction's warning, then the safety
+    opening with the day `made`."""
     w = request.words
     warning = (bar.text(w), w.barred_file) if bar is not None else ()
-    return (*warning, *screening.screening(w).recording_preamble(dt.date.today(), w))
+    return (*warning, *screening.screening(w).recording_preamble(made, w))
 
 
 def export(request: sessions.Request, output: Path | None, split: Path | None, fmt: str, echo: Echo,
@@ -51,7 +52,8 @@ def write(request: sessions.Request, output: Path | None, split: Path | None = N
     chosen = files.named(fmt) if split is not None else files.check_writable(output)  # type: ignore[arg-type]
     if split is not None:
         files.check_folder(split.parent, split)
-    opening = preamble(bar, request)
+    made = dt.date.today()
+    opening = preamble(bar, request, made)
     checked = checked or sessions.check(request)
     w = request.words
     if split is None:  # what the file can hold is known before any speech is made or encoded
@@ -65,13 +67,13 @@ def write(request: sessions.Request, output: Path | None, split: Path | None = N
         if split is None:
             assert output is not None
             tags = files.Tags(title=w.file.title.format(routine=name, length=clock(script.seconds)),
-                              album=album, comment=w.file.comment)
+                              album=album, comment=w.file.comment, date=made.isoformat())
             files.write(session.renderer(), output, tags, files.chapters(script, names, w), update)
             written = [output]
         else:
             parts = files.chapters(script, names, w, by_side=False)
             written = files.write_split(session.renderer(), split, chosen, album, parts,
-                                        files.chapters(script, names, w), name, update)
+                                        files.chapters(script, names, w), name, update, made.isoformat())
     for path in written:
         echo(str(path))
     return written

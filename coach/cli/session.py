@@ -101,12 +101,15 @@ def script(as_json: bool, recording: bool, **options) -> None:
     r = request(**options)
     preamble: tuple[str, ...] = ()
     if recording:
+        import datetime as dt
+
         from coach.app import choice, export
         from coach.clinical import evidence
         from coach.storage.history import History
 
         with History.open(write=False) as history:
-            preamble = export.preamble(choice.bar(evidence.recommendation(history, r.words), r.routine), r)
+            bar = choice.bar(evidence.recommendation(history, r.words), r.routine)
+            preamble = export.preamble(bar, r, dt.date.today())
     s = sessions.compose(r, preamble).script
     if as_json:
         echo(json.dumps(s.to_dict(), indent=1))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from coach.core import data
 from coach.core.errors import ScreeningStop
@@ -39,10 +39,11 @@ class Screening:
     intro: str
     brief: str
     clear: str
-    recording: tuple[str, ...]
-    recording_end: str
-    recording_emergency: str
     recording_date: str
+    recording_end: str
+    or_list: str
+    recording_groups: Mapping[str, str]
+    signs: Mapping[str, str]
     groups: tuple[Group, ...]
     own_advice: dict[str, tuple[str, ...]]  # a question's advice where it differs from its group's
 
@@ -56,12 +57,18 @@ class Screening:
         return self.own_advice.get(qid) or self.group_of(qid).advice
 
     def recording_preamble(self, made: dt.date, words: Words) -> tuple[str, ...]:
-        """For a rendered file, which cannot ask: the day it was made, the emergency signs, every
-        question, and what to do if one applies."""
+        """For a rendered file, which cannot ask: the day it was made, then every question's sign,
+        said in a sentence a group, and what to do if one applies (under 30 s)."""
         from coach.clinical.preference import day_words
 
-        return (self.recording_date.format(date=day_words(made, words, year=True)), self.recording_emergency,
-                *self.recording, *(q.text for g in self.groups for q in g.questions), self.recording_end)
+        def sentence(g: Group) -> str:
+            signs = [self.signs[q.id] for q in g.questions]
+            listed = self.or_list.format(items=", ".join(signs[:-1]), last=signs[-1]) if len(signs) > 1 else signs[0]
+            said = self.recording_groups[g.id].format(signs=listed)
+            return said[:1].upper() + said[1:]
+
+        return (self.recording_date.format(date=day_words(made, words, year=True)),
+                *(sentence(g) for g in self.groups), self.recording_end)
 
 
 @cache
@@ -74,8 +81,8 @@ def screening(words: Words) -> Screening:
         for g in raw["group"]
     )
     own = {q.id: w.advice[q.id] for g in groups for q in g.questions if q.id in w.advice}
-    return Screening(w.intro, w.brief, w.clear, w.recording, w.recording_end, w.recording_emergency,
-                     w.recording_date, groups, own)
+    return Screening(w.intro, w.brief, w.clear, w.recording_date, w.recording_end, w.or_list,
+                     w.recording_groups, w.signs, groups, own)
 
 
 def stop_line(qid: str, group: str, words: Words) -> str:

@@ -33,6 +33,7 @@ COUNT_LEAD = 1.0  # from a rep set's start cue to its first count
 MARGIN = 0.15  # least silence between a phrase inside a hold and the next mark
 
 SPEECH, CUE, SILENCE = "speech", "cue", "silence"
+SAFETY = "safety"  # the section of a file's safety opening
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Event:
     exercise: str | None = None
     side: str | None = None
     rep: int | None = None
+    section: str | None = None  # SAFETY: a file's safety opening
 
     @property
     def end(self) -> int:
@@ -104,7 +106,7 @@ class Timeline:
         fields = {**self.meta, **fields}
         last = self.events[-1] if self.events else None
         if kind == SILENCE and last and last.kind == SILENCE and last.end == self.pos and all(
-            getattr(last, k) == fields.get(k) for k in ("exercise", "side", "rep")
+            getattr(last, k) == fields.get(k) for k in ("exercise", "side", "rep", "section")
         ):
             self.events[-1] = replace(last, length=last.length + length)
         else:
@@ -219,11 +221,13 @@ def build(
     sample_rate: int = SAMPLE_RATE,
     preamble: Iterable[str] = (),
 ) -> Script:
-    """The whole session, from its introduction to the closing chime; `preamble` is spoken first
-    (the safety questions, in a recording that cannot ask them)."""
+    """The whole session, from its introduction to the closing chime; `preamble` is spoken first,
+    as its own section (the safety opening of a recording, which cannot ask)."""
     t = Timeline(sample_rate, length_of)
+    t.meta = {"section": SAFETY}
     for line in preamble:
         t.say(line)
+    t.meta = {}
     if t.pos:
         t.rest(SECTION - PAUSE)
     t.say(routine.intro or words.own_routine.format(name=routine.name), pause=SECTION)

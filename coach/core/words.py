@@ -27,6 +27,7 @@ class Screen:
     """The live view's labels."""
 
     exercise_of: str
+    safety: str  # a file's safety opening
     introduction: str
     closing: str
     side: str
@@ -63,10 +64,11 @@ class ScreeningWords:
     intro: str
     brief: str
     clear: str
-    recording: Lines
-    recording_end: str
-    recording_emergency: str
     recording_date: str
+    recording_end: str
+    or_list: str  # "{items}, or {last}"
+    recording_groups: Mapping[str, str]  # a group's id → its signs' sentence, "{signs}: ..."
+    signs: Mapping[str, str]  # a question's id → its sign, as a file names it
     advice: Mapping[str, Lines]
     questions: Mapping[str, str]
 
