@@ -10,7 +10,7 @@ from coach.audio import cue
 from coach.core.dose import plan
 from coach.core.errors import InputError
 from coach.core.rules import routines
-from coach.core.script import COUNT_LEAD, SAMPLE_RATE, build
+from coach.core.script import AFTER_TONE, COUNT_LEAD, SAMPLE_RATE, build
 from coach.core.words import catalog as words
 
 SR = SAMPLE_RATE
@@ -46,6 +46,11 @@ def assert_well_formed(script):
             assert e.length == cue.length(e.cue, script.sample_rate)
         if e.kind == "speech":
             assert e.text
+    for i, tone in enumerate(events):  # words are never lost in a tone: half a second after it
+        if tone.kind == "cue":
+            after = next((e for e in events[i + 1:] if e.kind != "silence"), None)
+            if after is not None and after.kind == "speech":
+                assert after.start - tone.end >= AFTER_TONE * script.sample_rate, (tone, after)
 
 
 def test_flexion_order_and_doses():
@@ -142,6 +147,11 @@ def test_each_side_gets_its_full_dose_with_time_to_switch():
     announce = s.events[i + 2]
     assert announce.text == words().next_side_of("right")
     assert s.events[i + 3].kind == "silence" and s.events[i + 3].length >= 5 * SR
+
+
+@pytest.mark.parametrize("routine", ["flexion", "extension"])
+def test_half_a_second_after_every_tone_before_words(routine):
+    assert_well_formed(make(routine))  # which checks it: after each hold's end, before "And relax."
 
 
 def test_a_single_hold_is_not_numbered():

@@ -31,6 +31,7 @@ SWITCH = 5.0  # time to change sides
 REPOSITION = 8.0  # time to roll between back and stomach
 COUNT_LEAD = 1.0  # from a rep set's start cue to its first count
 MARGIN = 0.15  # least silence between a phrase inside a hold and the next mark
+AFTER_TONE = 0.5  # least silence after a tone before the next phrase, so the words are not lost in it
 
 SPEECH, CUE, SILENCE = "speech", "cue", "silence"
 SAFETY = "safety"  # the section of a file's safety opening
@@ -170,6 +171,7 @@ def _hold(t: Timeline, words: Words, seconds: int, rep: int) -> None:
         t.place(at, before, text, tick, rep=rep)
     t.fill_to(end, rep=rep)
     t.cue("hold-end", rep=rep)
+    t.rest(AFTER_TONE, rep=rep)
 
 
 def _rep_set(t: Timeline, words: Words, count: int, seconds_per_rep: float) -> None:
@@ -190,6 +192,7 @@ def _rep_set(t: Timeline, words: Words, count: int, seconds_per_rep: float) -> N
         t.place(at + half, at + period, words.and_back, tick=True, rep=k + 1)
         t.fill_to(at + period, rep=k + 1)
     t.cue("hold-end")
+    t.rest(AFTER_TONE)
 
 
 def instructions(ex: Exercise, words: Words) -> tuple[str, ...]:
