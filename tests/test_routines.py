@@ -107,6 +107,9 @@ BROKEN = [
     ('name = "x"\n[[exercise]]\nid = "bridge"\nname = "Bridge"\nposition = "back"\nsetup = "a"\nmovement = "b"\n'
      'reps = 5\nper_side = "yes"\n',
      ['r.toml:9: exercise[1].per_side: expected true or false, found "yes" (text)']),
+    ('name = "x"\n[[exercise]]\nid = "bridge"\nname = "Bridge"\nposition = "back"\nsetup = "a"\nmovement = "b"\n'
+     'reps = 5\nget_ready = 60\n',
+     ["r.toml:9: exercise[1].get_ready: expected a whole number of seconds from 2 to 30, found 60"]),
     ('name = "x"\n[[exercise]]\nid = "Bad Id"\n',
      ['r.toml:3: exercise[1].id: expected a built-in exercise id (knees-to-chest, prone-lying, prone-on-elbows, '
       'knee-to-opposite-shoulder, figure-four, sciatic-nerve-glide) or a new id of lowercase letters, digits and '
@@ -180,7 +183,7 @@ def test_the_script_follows_the_file(tmp_path, monkeypatch):
 # --- random files: a routine or a RoutineError, never anything else -----------------------------
 
 KEYS = ["name", "intro", "id", "hold", "holds", "reps", "sides", "rest", "position", "per_side", "setup",
-        "movement", "feel", "caution", "seconds_per_rep", "rest_between", "colour"]
+        "movement", "feel", "caution", "seconds_per_rep", "rest_between", "get_ready", "colour"]
 scalars = st.one_of(
     st.integers(-5, 200), st.floats(-10, 200, allow_nan=False), st.booleans(),
     st.sampled_from(["knees-to-chest", "figure-four", "sciatic-nerve-glide", "back", "stomach", "left",

@@ -154,6 +154,16 @@ def test_half_a_second_after_every_tone_before_words(routine):
     assert_well_formed(make(routine))  # which checks it: after each hold's end, before "And relax."
 
 
+def test_each_exercise_has_its_own_time_to_get_into_position():
+    s = make("flexion")
+    waits = {}
+    for a, b in zip(s.events, s.events[1:]):
+        if a.text == words().get_ready:
+            waits.setdefault(a.exercise, b.length / SR)
+    assert waits["figure-four"] >= 8  # an ankle over the other knee, hands behind the thigh
+    assert waits["knees-to-chest"] == 4 and waits["knee-to-opposite-shoulder"] == 6
+
+
 def test_a_single_hold_is_not_numbered():
     s = make("extension", only=("prone-lying",))
     spoken = [e.text for e in s.events if e.kind == "speech"]

@@ -26,12 +26,13 @@ HOLDS = Range(3, 1, 10)
 REPS = Range(10, 1, 30)
 SECONDS_PER_REP = (2.0, 12.0)
 REST = (0, 300)  # seconds after an exercise, or between its holds
+GET_READY = (2, 30)  # seconds to get into position
 
 
 TOP = ("name", "intro", "exercise")
 BUILT_IN_KEYS = ("id", "hold", "holds", "reps", "sides", "rest")
 OWN_KEYS = ("id", "name", "position", "per_side", "hold", "holds", "reps", "seconds_per_rep", "sides",
-            "rest", "rest_between", "setup", "movement", "feel", "caution")
+            "rest", "rest_between", "get_ready", "setup", "movement", "feel", "caution")
 
 
 def _step(c: Checker, raw: Any, i: int, words: Words) -> Step | None:
@@ -98,6 +99,7 @@ def _own(c: Checker, raw: dict, i: int, ex_id: str) -> Exercise | None:
         caution=c.text(raw, i, "caution", False) or "",  # the coach's own caution when not given
     )
     rest_between = c.whole(raw, i, "rest_between", *REST, "seconds")
+    get_ready = c.whole(raw, i, "get_ready", *GET_READY, "seconds")
     held, moving = "hold" in raw or "holds" in raw, "reps" in raw
     if held == moving:
         c.problem(i, None, "hold and holds (a held exercise) or reps (a moving one)", "both" if held else "neither")
@@ -116,6 +118,7 @@ def _own(c: Checker, raw: dict, i: int, ex_id: str) -> Exercise | None:
     return Exercise(
         id=ex_id, name=name or ex_id, position=position, per_side=per_side,  # type: ignore[arg-type]
         rest_seconds=10 if rest_between is None else rest_between, say=say,
+        get_ready=4 if get_ready is None else get_ready,
         hold=HOLD if held else None, sets=HOLDS if held else None,
         reps=REPS if moving else None, seconds_per_rep=float(spr) if moving else None,  # type: ignore[arg-type]
     )

@@ -26,7 +26,6 @@ SAMPLE_RATE = 22050
 PAUSE = 0.4  # between sentences
 SECTION = 1.5  # between parts of the session
 SETTLE = 0.6  # from "Hold one of three." to the hold-start cue
-GET_READY = 4.0  # after "Get into position."
 SWITCH = 5.0  # time to change sides
 REPOSITION = 8.0  # time to roll between back and stomach
 COUNT_LEAD = 1.0  # from a rep set's start cue to its first count
@@ -204,7 +203,7 @@ def instructions(ex: Exercise, words: Words) -> tuple[str, ...]:
 
 def _side(t: Timeline, words: Words, dose: Dose) -> None:
     ex = dose.exercise
-    t.say(words.get_ready, pause=GET_READY)
+    t.say(words.get_ready, pause=ex.get_ready)
     if dose.hold_seconds is not None:
         for n in range(1, dose.count + 1):
             t.say(words.hold_of(n, dose.count), pause=SETTLE, rep=n)
@@ -301,7 +300,7 @@ def test_position(exercise: Exercise, seconds: int, words: Words, length_of: Len
     t.say(words.exercise_named(exercise.name), pause=SECTION - PAUSE)
     for line in instructions(exercise, words):
         t.say(line)
-    t.say(words.get_ready, pause=GET_READY)
+    t.say(words.get_ready, pause=exercise.get_ready)
     t.say(words.hold_once, pause=SETTLE, rep=1)
     _hold(t, words, seconds, rep=1)
     t.say(words.relax, pause=SECTION, rep=1)
