@@ -53,7 +53,7 @@ def write(request: sessions.Request, output: Path | None, split: Path | None = N
     if split is not None:
         files.check_folder(split.parent, split)
     made = dt.date.today()
-    opening = preamble(bar, request, made)
+    opening, date = preamble(bar, request, made), made.isoformat()
     checked = checked or sessions.check(request)
     w = request.words
     if split is None:  # what the file can hold is known before any speech is made or encoded
@@ -67,13 +67,13 @@ def write(request: sessions.Request, output: Path | None, split: Path | None = N
         if split is None:
             assert output is not None
             tags = files.Tags(title=w.file.title.format(routine=name, length=clock(script.seconds)),
-                              album=album, comment=w.file.comment, date=made.isoformat())
+                              album=album, comment=w.file.comment, date=date)
             files.write(session.renderer(), output, tags, files.chapters(script, names, w), update)
             written = [output]
         else:
             parts = files.chapters(script, names, w, by_side=False)
             written = files.write_split(session.renderer(), split, chosen, album, parts,
-                                        files.chapters(script, names, w), name, update, made.isoformat())
+                                        files.chapters(script, names, w), name, update, date)
     for path in written:
         echo(str(path))
     return written

@@ -106,8 +106,8 @@ class Chapter:
 
 def chapters(script: Script, names: Mapping[str, str], words: Words, by_side: bool = True) -> list[Chapter]:
     """The script's parts: a file's safety opening, its introduction, each exercise (and side,
-    `by_side`), and the closing words. An exercise's chapter starts at its name; a change of position between two exercises
-    stays with the exercise before it."""
+    `by_side`), and the closing words. An exercise's chapter starts at its name; a change of
+    position between two exercises stays with the exercise before it."""
     out: list[Chapter] = []
     cut = parts(script)
     for i, part in enumerate(cut):

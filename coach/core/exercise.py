@@ -10,6 +10,7 @@ from coach.core import data
 from coach.core.words import Words
 
 POSITIONS = ("back", "stomach")
+GET_READY = 4  # seconds after "Get into position." when an exercise does not say
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Exercise:
     sets: Range | None = None  # holds per side, for a held exercise
     reps: Range | None = None  # reps per side, for a moving exercise
     seconds_per_rep: float | None = None
-    get_ready: int = 4  # seconds after "Get into position." before the first hold or rep
+    get_ready: int = GET_READY  # seconds after "Get into position." before the first hold or rep
 
     @property
     def held(self) -> bool:
@@ -86,7 +87,7 @@ def from_dict(raw: dict[str, Any], where: str, words: Mapping[str, str]) -> Exer
             sets=_range(raw["sets"], f"{where} [sets]") if "sets" in raw else None,
             reps=_range(raw["reps"], f"{where} [reps]") if "reps" in raw else None,
             seconds_per_rep=float(raw["reps"]["seconds_per_rep"]) if "reps" in raw else None,
-            get_ready=int(raw.get("get_ready", 4)),
+            get_ready=int(raw.get("get_ready", GET_READY)),
         )
     except (KeyError, TypeError) as e:
         raise ValueError(f"{where}: missing or wrong field {e}") from None

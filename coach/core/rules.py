@@ -14,7 +14,7 @@ from coach.core import data
 from coach.core.checker import Checker
 from coach.core.data import describe
 from coach.core.errors import InputError
-from coach.core.exercise import POSITIONS, Exercise, Instructions, Range, catalog
+from coach.core.exercise import GET_READY, POSITIONS, Exercise, Instructions, Range, catalog
 from coach.core.files import read_text
 from coach.core.routine import NAME, SIDES, Routine, RoutineError, Step
 from coach.core.words import Words
@@ -26,7 +26,7 @@ HOLDS = Range(3, 1, 10)
 REPS = Range(10, 1, 30)
 SECONDS_PER_REP = (2.0, 12.0)
 REST = (0, 300)  # seconds after an exercise, or between its holds
-GET_READY = (2, 30)  # seconds to get into position
+READY = (2, 30)  # seconds to get into position
 
 
 TOP = ("name", "intro", "exercise")
@@ -99,7 +99,7 @@ def _own(c: Checker, raw: dict, i: int, ex_id: str) -> Exercise | None:
         caution=c.text(raw, i, "caution", False) or "",  # the coach's own caution when not given
     )
     rest_between = c.whole(raw, i, "rest_between", *REST, "seconds")
-    get_ready = c.whole(raw, i, "get_ready", *GET_READY, "seconds")
+    get_ready = c.whole(raw, i, "get_ready", *READY, "seconds")
     held, moving = "hold" in raw or "holds" in raw, "reps" in raw
     if held == moving:
         c.problem(i, None, "hold and holds (a held exercise) or reps (a moving one)", "both" if held else "neither")
@@ -118,7 +118,7 @@ def _own(c: Checker, raw: dict, i: int, ex_id: str) -> Exercise | None:
     return Exercise(
         id=ex_id, name=name or ex_id, position=position, per_side=per_side,  # type: ignore[arg-type]
         rest_seconds=10 if rest_between is None else rest_between, say=say,
-        get_ready=4 if get_ready is None else get_ready,
+        get_ready=GET_READY if get_ready is None else get_ready,
         hold=HOLD if held else None, sets=HOLDS if held else None,
         reps=REPS if moving else None, seconds_per_rep=float(spr) if moving else None,  # type: ignore[arg-type]
     )
