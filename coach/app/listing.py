@@ -16,7 +16,7 @@ from coach.core.rules import routines
 from coach.core.script import SAMPLE_RATE, build
 from coach.core.text import clock
 from coach.core.words import Words
-from coach.storage.atomic import atomic_write
+from coach.storage.atomic import atomic_path, create
 from coach.storage.routines import user_dir, user_routines
 
 
@@ -97,7 +97,7 @@ def new_routine(name: str) -> Path:
     text = data.text("routine-template.toml").replace("{id}", name).replace("{name}", name.replace("-", " ").capitalize())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_write(path) as f:
+        with atomic_path(path) as tmp, create(tmp) as f:
             f.write(text.encode("utf-8"))
     except OSError as e:
         raise CoachError(f"cannot write {path}: {e.strerror or e}.") from e

@@ -25,7 +25,7 @@ from coach.core.files import why
 from coach.core.script import Script
 from coach.core.steps import label, parts
 from coach.core.words import Words
-from coach.storage.atomic import atomic_path, clean_stale, part_prefix
+from coach.storage.atomic import atomic_path, clean_stale, new_part
 
 BLOCK = 65536  # samples per block handed to the encoder
 # MP3: 48 kbit/s mono at the session's 22.05 kHz, a speech rate (libsndfile's VBR averaged 41); LAME's
@@ -342,8 +342,8 @@ def write_split(renderer: Renderer, folder: Path, fmt: Format, album: str, parts
     list_name = f"{_slug(playlist)}.m3u"
     try:
         clean_stale(folder.parent)
-        with tempfile.TemporaryDirectory(dir=folder.parent, prefix=part_prefix(folder.name), suffix=".part") as tmp:
-            work = Path(tmp)
+        with new_part(folder) as work:
+            work.mkdir(mode=0o700)
             for n, (part, name) in enumerate(zip(parts, names), 1):
                 marks = [c for c in inner if part.start <= c.start < part.end]
                 tags = Tags(title=part.title, album=album, track=(n, len(parts)), date=date)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 from array import array
 from pathlib import Path
 
@@ -69,6 +70,12 @@ class NaturalEngine:
         path = model_path()
         if not path.is_file():
             raise CoachError(f"the natural voice's model is missing ({path})")
+        # onnxruntime 1.29 and later send usage telemetry to Microsoft from Linux too (DNS and
+        # HTTPS to mobile.events.data.microsoft.com, and a database with a device id under
+        # ~/.cache/Microsoft), unless this is set before it first loads: the coach is offline and
+        # private. The variable is the only full opt-out (onnxruntime pull request 29843); CI
+        # machines are exempt by their own variables, so the test that no socket opens clears them.
+        os.environ["ORT_DISABLE_TELEMETRY"] = "1"
         try:
             import onnxruntime
             from piper import PiperVoice

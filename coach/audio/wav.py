@@ -13,7 +13,7 @@ from array import array
 from pathlib import Path
 from typing import Iterable
 
-from coach.storage.atomic import atomic_write
+from coach.storage.atomic import atomic_path, create
 
 
 class WavError(Exception):
@@ -57,7 +57,7 @@ def write(path: Path, samples: array, sample_rate: int, durable: bool = True) ->
 def write_blocks(path: Path, blocks: Iterable[array], sample_rate: int, durable: bool = True) -> None:
     """Blocks of samples to a mono 16-bit WAV as they come, atomically (a temp file renamed
     into place when whole; on any failure, no file and no part of one)."""
-    with atomic_write(path, durable) as f, wave.open(f, "wb") as w:
+    with atomic_path(path, durable) as tmp, create(tmp) as f, wave.open(f, "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(sample_rate)

@@ -100,7 +100,7 @@ def png(t: Trend, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from coach.storage.atomic import atomic_write
+    from coach.storage.atomic import atomic_path, create
 
     days = [d.day for d in t.days]
     fig, (pain, reach) = plt.subplots(2, 1, figsize=(9, 6), sharex=True, height_ratios=(3, 2))
@@ -132,7 +132,7 @@ def png(t: Trend, path: Path) -> None:
             reach.set_xlim(min(days) - dt.timedelta(days=1), max(days) + dt.timedelta(days=1))
         fig.autofmt_xdate()
         fig.tight_layout()
-        with atomic_write(path) as f:
+        with atomic_path(path) as tmp, create(tmp) as f:
             fig.savefig(f, format="png", dpi=100)
     finally:
         plt.close(fig)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import shutil
-import tempfile
+import weakref
 from pathlib import Path
+from typing import BinaryIO
 
 
 def _umask() -> int:
@@ -76,32 +78,70 @@ def clean_stale(folder: Path) -> list[Path]:
     return removed
 
 
-@contextlib.contextmanager
-def atomic_path(path: Path, durable: bool = True, mode: int | None = None):
-    """Yield a temporary path in `path`'s folder to write; on success it replaces `path`, on any
-    failure it is removed. For writers that want a file name (an encoder, a tagger).
+def _remove(part: Path) -> None:
+    with contextlib.suppress(OSError):
+        if part.is_dir() and not part.is_symlink():
+            shutil.rmtree(part)
+        else:
+            os.unlink(part)
+
+
+def path_of_part(path: Path) -> Path:
+    """A new name for a part of `path`, in its folder: ".NAME.coach-PID-RANDOM.part". The process
+    id and 64 random bits make it this process's own: nothing else is ever called that."""
+    return path.parent / f"{part_prefix(path.name)}{secrets.token_hex(8)}.part"
+
+
+class new_part:
+    """`with new_part(path) as tmp:` names a part beside `path` for the block to make (a file, or a
+    folder: `tmp.mkdir(mode=0o700)`), and removes it when the block ends, however it ends.
+
+    A signal's handler (SIGTERM, SIGHUP, Ctrl-C) runs where Python checks for pending work: on
+    entering a function and after a call returns, so also just after the part appears, or as
+    `__exit__` begins. So entering makes nothing (the block makes the part, and leaving the block
+    removes it), and the removal is also a finalizer: it runs again when this object is dropped, or
+    at exit, in case `__exit__` was cut off. (tempfile.mkstemp and TemporaryDirectory make
+    the file before anything is set to remove it: a signal at that moment left a part behind.)"""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.part = path_of_part(path)
+        weakref.finalize(self, _remove, self.part)  # a no-op if it is gone already
+
+    def __enter__(self) -> Path:
+        return self.part
+
+    def __exit__(self, kind, value, tb) -> None:
+        _remove(self.part)
+
+
+class atomic_path(new_part):
+    """`with atomic_path(path) as tmp:` names a temporary path in `path`'s folder for the block to
+    write (an encoder, a tagger, or `create(tmp)`); when the block ends without error it replaces
+    `path`, and on any failure (a signal too) it is removed.
 
     `durable` also waits for the disk (fsync): for the user's files, not for a cache that can be
     made again (a damaged cache file is detected and remade). `mode` is the finished file's
     permissions (0600 for private files); by default the umask's."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=part_prefix(path.name), suffix=".part")
-    tmp = Path(name)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask() if mode is None else mode)  # mkstemp makes 0600; `mode`, or the usual one
-        os.close(fd)
-        yield tmp
-        if durable:
-            with open(tmp, "rb+") as f:
-                os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+
+    def __init__(self, path: Path, durable: bool = True, mode: int | None = None):
+        super().__init__(path)
+        self.durable, self.mode = durable, mode
+
+    def __exit__(self, kind, value, tb) -> None:
+        try:
+            if kind is None:
+                if self.mode is not None:
+                    os.chmod(self.part, self.mode)  # whatever the umask
+                if self.durable:
+                    with open(self.part, "rb+") as f:
+                        os.fsync(f.fileno())
+                os.replace(self.part, self.path)
+        finally:
+            super().__exit__(kind, value, tb)  # nothing left to remove once it is in place
 
 
-@contextlib.contextmanager
-def atomic_write(path: Path, durable: bool = True, mode: int | None = None):
-    """Yield a binary file that becomes `path` when the block ends without error (see atomic_path)."""
-    with atomic_path(path, durable, mode) as tmp, open(tmp, "wb") as f:
-        yield f
+def create(tmp: Path, mode: int = 0o666) -> BinaryIO:
+    """Open the new file `tmp` to write, made with `mode` (less the umask); never an existing one.
+    `with atomic_path(path) as tmp, create(tmp) as f:` writes `path` whole or not at all."""
+    return open(tmp, "xb", opener=lambda name, flags: os.open(name, flags, mode))

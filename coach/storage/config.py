@@ -177,7 +177,7 @@ def write(key: str, value: Any | None) -> Path:
     import tomlkit
     from tomlkit.exceptions import ParseError
 
-    from coach.storage.atomic import atomic_write
+    from coach.storage.atomic import atomic_path, create
 
     path = file()
     text = read_text(path, "config file")
@@ -195,7 +195,7 @@ def write(key: str, value: Any | None) -> Path:
         doc[key] = value
     try:
         paths.private_folder(path.parent)
-        with atomic_write(path, mode=paths.PRIVATE_FILE) as f:
+        with atomic_path(path, mode=paths.PRIVATE_FILE) as tmp, create(tmp, paths.PRIVATE_FILE) as f:
             f.write(tomlkit.dumps(doc).encode("utf-8"))
     except OSError as e:
         raise CoachError(f"cannot write {path}: {e.strerror or e}.") from e

@@ -6,14 +6,12 @@ import csv
 import io
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from coach.core.errors import InputError
 from coach.core.files import why
-from coach.storage.atomic import clean_stale, part_prefix
+from coach.storage.atomic import clean_stale, new_part
 from coach.storage.history import OUTCOMES, TABLES, History
 from coach.storage.paths import PRIVATE_FILE
 
@@ -73,30 +71,26 @@ def write_csv(h: History, folder: Path) -> list[Path]:
         raise InputError(f"cannot write CSV files into {folder}: the folder {parent} does not exist.")
     try:
         clean_stale(parent)
-        work = Path(tempfile.mkdtemp(dir=parent, prefix=part_prefix(folder.name), suffix=".part"))  # 0700
-    except OSError as e:
-        raise InputError(f"cannot write CSV files into {folder}: {why(e)}.") from e
-    try:
-        for name in TABLES:
-            rows = h.table(name)
-            text = io.StringIO()
-            writer = csv.writer(text)
-            columns = h.columns(name)
-            writer.writerow(columns)
-            writer.writerows([r[c] for c in columns] for r in rows)
-            fd = os.open(work / f"{name}.csv", os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
-            with os.fdopen(fd, "wb") as f:
-                f.write(text.getvalue().encode("utf-8"))
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(work / f"{name}.csv", PRIVATE_FILE)  # whatever the umask
-        if not folder.exists():
-            os.replace(work, folder)  # the folder appears whole
-        else:
-            for name in TABLES:  # the same file system: each file moves in whole
-                os.replace(work / f"{name}.csv", folder / f"{name}.csv")
+        with new_part(folder) as work:  # removed whatever happens
+            work.mkdir(mode=0o700)  # private: they hold health answers
+            for name in TABLES:
+                rows = h.table(name)
+                text = io.StringIO()
+                writer = csv.writer(text)
+                columns = h.columns(name)
+                writer.writerow(columns)
+                writer.writerows([r[c] for c in columns] for r in rows)
+                fd = os.open(work / f"{name}.csv", os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+                with os.fdopen(fd, "wb") as f:
+                    f.write(text.getvalue().encode("utf-8"))
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.chmod(work / f"{name}.csv", PRIVATE_FILE)  # whatever the umask
+            if not folder.exists():
+                os.replace(work, folder)  # the folder appears whole
+            else:
+                for name in TABLES:  # the same file system: each file moves in whole
+                    os.replace(work / f"{name}.csv", folder / f"{name}.csv")
     except OSError as e:
         raise InputError(f"cannot write CSV files into {folder}: {why(e)}. Nothing was written.") from e
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     return [folder / f"{name}.csv" for name in TABLES]
