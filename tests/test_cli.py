@@ -104,7 +104,7 @@ def test_script_json():
     assert result.exit_code == 0, result.output
     d = json.loads(result.stdout)
     assert d["routine"] == "flexion" and d["sample_rate"] == 22050
-    assert {"hold-start", "hold-end", "session-end"} == {e["cue"] for e in d["events"] if e["kind"] == "cue"}
+    assert {"reps-start", "session-end"} == {e["cue"] for e in d["events"] if e["kind"] == "cue"}  # a glide has no hold tones
     counts = [e for e in d["events"] if e.get("rep") and e.get("text") not in (None, "and back")]
     assert [e["rep"] for e in counts] == list(range(1, 11))
     assert all(e["side"] == "right" and e["exercise"] == "sciatic-nerve-glide" for e in counts)

@@ -37,8 +37,10 @@ def flat(tree, prefix="") -> dict[str, object]:
 
 
 def fields(value) -> set[str]:
+    """The placeholders of a phrase; a side's form beside a masculine noun ({side_m}) counts as the
+    side ({side}): where English has one form, a language whose adjectives agree may use either."""
     texts = value if isinstance(value, list) else [value]
-    return {f for t in texts if isinstance(t, str) for _, f, _, _ in string.Formatter().parse(t) if f}
+    return {f.removesuffix("_m") for t in texts if isinstance(t, str) for _, f, _, _ in string.Formatter().parse(t) if f}
 
 
 @pytest.fixture
@@ -85,7 +87,8 @@ def test_a_catalog_misses_no_phrase_english_has(lang):
 def test_the_english_catalog_covers_the_data():
     w = words.catalog("en")
     for _, raw in data.read_all("exercises"):
-        assert set(w.exercises[raw["id"]]) == {"name", "setup", "movement", "feel", "caution"}
+        sided = {"again"} if raw["per_side"] else set()  # the second side's shorter set-up
+        assert set(w.exercises[raw["id"]]) == {"name", "setup", "movement", "feel", "breathe", "caution", "release"} | sided
     assert set(w.routines) == set(routines(w))
     for group in data.read("screening.toml")["group"]:
         assert w.screening.advice[group["id"]]
@@ -130,6 +133,11 @@ def test_a_spanish_session_speaks_only_spanish_phrases(spanish):
     glide = [e.text for e in script.events if e.kind == "speech" and e.exercise == "sciatic-nerve-glide" and e.rep]
     counts = [t for t in glide if t != spanish.and_back]
     assert counts == ["uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once", "doce"] * 2
+    assert glide.count(spanish.and_back) == 3 * 2  # with the first three reps of each side
+    # the sides by name, agreeing with their nouns
+    assert ("Deja la pierna derecha estirada. Dobla la rodilla izquierda, sujétala con las dos manos, "
+            "y llévala con suavidad hacia el hombro derecho.") in spoken
+    assert "Deja la pierna izquierda estirada, y lleva la rodilla derecha hacia el hombro izquierdo." in spoken
     assert "Mantén, uno de tres." in spoken and "Doce repeticiones lentas. Empieza con el primer número." in spoken
 
 
@@ -167,7 +175,7 @@ def test_a_spanish_session_live(pulse):
     assert "Información general, no consejo médico." in result.stdout
     spanish = Clips(VoiceSettings(voice="es", rate=400), paths.cache_dir(), SAMPLE_RATE)
     english = Clips(coach_voice(400), paths.cache_dir(), SAMPLE_RATE)
-    for text in ("Mantén, uno de dos.", "tres", "Y relaja."):
+    for text in ("Mantén, uno de dos.", "tres", "Suelta. Apoya el pie derecho en el suelo, y descruza las piernas."):
         assert heard_phrase(recording, spanish.get(text), SAMPLE_RATE) > 0.8, text
     # spoken by the Spanish voice: the English voice saying the same words does not match
     assert heard_phrase(recording, english.get("Mantén, uno de dos."), SAMPLE_RATE) < 0.6

@@ -180,10 +180,49 @@ def test_the_script_follows_the_file(tmp_path, monkeypatch):
     assert script.events[first - 1].kind == "silence" and script.events[first - 1].length >= 20 * sr
 
 
+def test_an_exercise_of_your_own_names_its_sides_and_has_its_own_release(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(textwrap.dedent("""\
+        name = "Mine"
+
+        [[exercise]]
+        id = "side-bridge"
+        name = "Leg slide"
+        position = "back"
+        per_side = true
+        hold = 10
+        holds = 2
+        setup = "Lie on your back, {knees} bent."
+        movement = "Slide your {side} heel away, and keep your {other} foot still."
+        breathe = "Breathe out as you slide."
+        release = "Bring your {side} heel back."
+        again = "Now slide your {side} heel away."
+
+        [[exercise]]
+        id = "plain"
+        name = "Plain"
+        position = "back"
+        hold = 10
+        holds = 1
+        setup = "Lie still."
+        movement = "Rest."
+        """), encoding="utf-8")
+    script = compose(Request(routine=str(path))).script
+    spoken = [e.text for e in script.events if e.kind == "speech"]
+    assert "Lie on your back, {knees} bent." in spoken  # a brace of its own is said as written
+    assert "Slide your left heel away, and keep your right foot still." in spoken
+    assert "Now slide your right heel away." in spoken  # the second side's shorter set-up
+    assert spoken.count("Bring your left heel back.") == 2 and spoken.count("Bring your right heel back.") == 2
+    assert spoken.count("Breathe out as you slide.") == 1  # once an exercise
+    assert spoken.count("Breathe slowly and easily.") == 1  # the coach's own, for the one without
+    assert "And relax." in spoken  # the release of the one without
+
+
 # --- random files: a routine or a RoutineError, never anything else -----------------------------
 
 KEYS = ["name", "intro", "id", "hold", "holds", "reps", "sides", "rest", "position", "per_side", "setup",
-        "movement", "feel", "caution", "seconds_per_rep", "rest_between", "get_ready", "colour"]
+        "movement", "feel", "caution", "breathe", "release", "again", "seconds_per_rep", "rest_between",
+        "get_ready", "colour"]
 scalars = st.one_of(
     st.integers(-5, 200), st.floats(-10, 200, allow_nan=False), st.booleans(),
     st.sampled_from(["knees-to-chest", "figure-four", "sciatic-nerve-glide", "back", "stomach", "left",

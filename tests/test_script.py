@@ -7,10 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coach.audio import cue
+from coach.core.control import spans
 from coach.core.dose import plan
 from coach.core.errors import InputError
 from coach.core.rules import routines
-from coach.core.script import AFTER_TONE, COUNT_LEAD, SAMPLE_RATE, build
+from coach.core.script import AFTER_TONE, COUNT_LEAD, SAID_BACK, SAMPLE_RATE, build
 from coach.core.words import catalog as words
 
 SR = SAMPLE_RATE
@@ -32,6 +33,12 @@ def holds(script):
     ends = [e for e in script.events if e.cue == "hold-end"]
     assert len(starts) == len(ends)
     return list(zip(starts, ends))
+
+
+def rep_sets(script):
+    """(the rep set's own note, the first event after its last rep), in order."""
+    at = {e.start: e for e in script.events}
+    return [(at[s.start], at[s.end]) for s in spans(script) if s.counted]
 
 
 def assert_well_formed(script):
@@ -60,7 +67,7 @@ def test_flexion_order_and_doses():
     assert order == ["knees-to-chest", "knee-to-opposite-shoulder", "figure-four", "sciatic-nerve-glide"]
     pairs = holds(s)
     # knees to chest 3 x 30 s; two stretches 3 x 30 s each side; the glide is one set per side
-    held = [(a.exercise, a.side, (b.start - a.start) / SR) for a, b in pairs if a.exercise != "sciatic-nerve-glide"]
+    held = [(a.exercise, a.side, (b.start - a.start) / SR) for a, b in pairs]
     assert held == (
         [("knees-to-chest", None, 30.0)] * 3
         + [("knee-to-opposite-shoulder", "left", 30.0)] * 3
@@ -68,6 +75,7 @@ def test_flexion_order_and_doses():
         + [("figure-four", "left", 30.0)] * 3
         + [("figure-four", "right", 30.0)] * 3
     )
+    assert [(a.exercise, a.side) for a, _ in rep_sets(s)] == [("sciatic-nerve-glide", "left"), ("sciatic-nerve-glide", "right")]
     assert s.events[-2].cue == "session-end"
 
 
@@ -119,19 +127,23 @@ def test_slow_voice_drops_phrases_but_never_lengthens_a_hold():
         assert [e.cue for e in inside if e.kind == "cue"] == ["tick", "tick", "tick"]
 
 
-def test_reps_are_counted_on_the_grid():
+def test_reps_are_counted_on_the_grid_after_their_own_note_not_the_hold_tones():
     s = make("flexion", only=("sciatic-nerve-glide",), reps=10, side="right")
     period = round(4.5 * SR)
-    (start, end), = holds(s)
+    assert holds(s) == []  # nothing is held: no hold tones
+    (start, end), = rep_sets(s)
+    assert start.cue == "reps-start"
     counts = [e for e in s.events if e.kind == "speech" and e.rep and e.text != "and back"]
     assert [e.text for e in counts] == [words().number(n) for n in range(1, 11)]
     assert [e.rep for e in counts] == list(range(1, 11))
     first = start.start + round(COUNT_LEAD * SR)
     assert [e.start for e in counts] == [first + k * period for k in range(10)]
-    backs = [e for e in s.events if e.text == "and back"]
-    assert [e.start for e in backs] == [first + k * period + period // 2 for k in range(10)]
-    assert end.start == first + 10 * period
+    backs = [e for e in s.events if e.text == "and back"]  # the first three reps only, then numbers alone
+    assert [e.start for e in backs] == [first + k * period + period // 2 for k in range(SAID_BACK)]
+    assert end.start == first + 10 * period and end.text == "Stop there. Let go, and rest your right foot on the floor."
     assert {e.side for e in s.events if e.exercise == "sciatic-nerve-glide"} - {None} == {"right"}
+    spoken = [e.text for e in s.events if e.kind == "speech"]
+    assert words().numbers_only in spoken and words().cues_moving in spoken
 
 
 def test_a_voice_too_slow_for_the_rep_tempo_is_a_clear_error():
@@ -139,14 +151,17 @@ def test_a_voice_too_slow_for_the_rep_tempo_is_a_clear_error():
         make("flexion", length_of=by_chars(30000), only=("sciatic-nerve-glide",))
 
 
-def test_each_side_gets_its_full_dose_with_time_to_switch():
+def test_each_side_gets_its_full_dose_and_its_set_up_said_again():
     s = make("flexion", only=("knee-to-opposite-shoulder",), reps=4)
     sides = [a.side for a, _ in holds(s)]
     assert sides == ["left"] * 4 + ["right"] * 4
     i = next(i for i, e in enumerate(s.events) if e.text == words().switch_sides)
-    announce = s.events[i + 2]
-    assert announce.text == words().next_side_of("right")
-    assert s.events[i + 3].kind == "silence" and s.events[i + 3].length >= 5 * SR
+    spoken = [e.text for e in s.events[i:] if e.kind == "speech"]
+    assert spoken[:4] == [words().switch_sides, words().next_side_of("right"),
+                          "Keep your left leg straight, and draw your right knee toward your left shoulder.",
+                          words().get_ready]
+    ready = next(j for j in range(i, len(s.events)) if s.events[j].text == words().get_ready)
+    assert s.events[ready + 1].kind == "silence" and s.events[ready + 1].length >= 6 * SR
 
 
 @pytest.mark.parametrize("routine", ["flexion", "extension"])
@@ -218,15 +233,103 @@ def test_properties(case):
     assert_well_formed(s)
     doses = plan(routines(words())[routine], **options, words=words())
     expected_sets = sum(len(d.sides) * (d.count if d.hold_seconds else 1) for d in doses)
-    pairs = holds(s)
+    pairs = holds(s) + rep_sets(s)
     assert len(pairs) == expected_sets
     by_id = {d.exercise.id: d for d in doses}
     for a, b in pairs:
         d = by_id[a.exercise]
         if d.hold_seconds:
+            assert (a.cue, b.cue) == ("hold-start", "hold-end")
             assert b.start - a.start == d.hold_seconds * SR
         else:
+            assert a.cue == "reps-start"  # a moving exercise is never framed by the hold tones
+            assert not any(e.cue in ("hold-start", "hold-end") for e in s.events if e.exercise == d.exercise.id)
             period = round(d.exercise.seconds_per_rep * SR)
             assert b.start - a.start == round(COUNT_LEAD * SR) + d.count * period
             counts = [e for e in s.events if a.start < e.start < b.start and e.kind == "speech" and e.text != "and back"]
             assert [e.start - counts[0].start for e in counts] == [k * period for k in range(d.count)]
+
+
+# Words for ears only: each line followed with closed eyes.
+
+def _exercises(lang="en"):
+    from coach.core.exercise import catalog
+
+    return catalog(words(lang)).values()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_each_line_of_a_sided_exercise_that_names_a_leg_names_its_side(lang):
+    import re
+
+    w = words(lang)
+    part = re.compile(r"\b(leg|knee|ankle|thigh|foot|hip|buttock|shoulder|pierna|rodilla|tobillo|muslo|pie|cadera|nalga|hombro)\b")
+    for ex in _exercises(lang):
+        if not ex.per_side:
+            continue
+        for side in ("left", "right"):
+            named = [*w.sides.values(), *w.sides_m.values()]  # the leg worked, or the other, by name
+            for field in ("setup", "movement", "feel", "breathe", "release", "again"):
+                line = w.sided(getattr(ex.say, field), side)
+                assert "{" not in line, (ex.id, field, line)
+                if field in ("movement", "release", "again") or part.search(line):
+                    assert any(re.search(rf"\b{n}\b", line) for n in named), (ex.id, side, field, line)
+                if field in ("movement", "again"):
+                    assert re.search(rf"\b({w.sides[side]}|{w.sides_m[side]})\b", line), (ex.id, side, field, line)
+
+
+def test_no_line_leans_on_a_leg_named_earlier():
+    import re
+
+    leaning = re.compile(r"\bthat (leg|knee|hip|ankle|thigh)\b|\bthe other\b|\bopposite\b|\bon, and back\b", re.IGNORECASE)
+    for ex in _exercises():
+        for line in ex.say.all():
+            assert not leaning.search(line), (ex.id, line)
+
+
+def _by_exercise(s):
+    out: dict[str, list] = {}
+    for e in s.events:
+        if e.exercise:
+            out.setdefault(e.exercise, []).append(e)
+    return out
+
+
+@pytest.mark.parametrize("routine", ["flexion", "extension"])
+def test_each_exercise_has_one_breathing_cue_one_caution_and_its_own_release(routine):
+    s = make(routine)
+    w = words()
+    for ex_id, events in _by_exercise(s).items():
+        ex = next(e for e in _exercises() if e.id == ex_id)
+        spoken = [e.text for e in events if e.kind == "speech"]
+        breathing = [t for t in spoken if t in {w.sided(ex.say.breathe, side) for side in ("left", "right")}]
+        assert len(breathing) == 1, (ex_id, breathing)
+        assert spoken.count(ex.say.caution) == 1, ex_id
+        releases = {w.sided(ex.say.release, side) for side in ("left", "right")}
+        if ex.held:
+            first_hold = holds(_only(s, ex_id))[0]
+            inside = [e.text for e in events if first_hold[0].start < e.start < first_hold[1].start and e.kind == "speech"]
+            assert inside[0] == breathing[0]  # the breathing cue opens the first hold
+            after = [next(e for e in events if e.start > b.start and e.kind == "speech") for _, b in holds(_only(s, ex_id))]
+            assert all(e.text in releases for e in after), ex_id  # each hold ends with the exercise's release
+        else:
+            assert all(b.text in releases for _, b in rep_sets(_only(s, ex_id)))
+    assert w.relax not in [e.text for e in s.events]  # every built-in exercise has its own release
+
+
+def _only(s, ex_id):
+    from coach.core.script import Script
+
+    return Script(s.routine, s.sample_rate, tuple(e for e in s.events if e.exercise == ex_id))
+
+
+def test_and_back_is_said_with_the_first_reps_of_each_side_only():
+    s = make("flexion")
+    assert [e.text for e in s.events].count(words().and_back) == SAID_BACK * 2  # 24 before
+
+
+def test_the_introduction_says_which_exercises_have_tones():
+    flexion = [e.text for e in make("flexion").events if e.kind == "speech"]
+    assert words().cues in flexion and words().cues_moving in flexion  # the glide moves
+    stretches = [e.text for e in make("flexion", only=("knees-to-chest", "figure-four")).events if e.kind == "speech"]
+    assert words().cues in stretches and words().cues_moving not in stretches

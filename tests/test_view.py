@@ -180,7 +180,7 @@ def tty(monkeypatch):
 def test_the_screen_shows_the_board_and_redraws_only_what_changed(tty):
     caps = view.capabilities(tty.slave)
     assert caps is not None
-    span = next(s for s in spans(FLEXION) if not s.counted)
+    span = [s for s in spans(FLEXION) if not s.counted][1]  # a hold with nothing said in its first seconds
     screen = Screen(BOARD, tty.slave, caps, lambda: 1.0)
     with screen:
         screen.show(span.start + SR // 2)

@@ -21,7 +21,8 @@ from coach.core.words import Words
 
 @dataclass(frozen=True)
 class Span:
-    """From a hold-start cue's onset to its hold-end cue's onset."""
+    """A hold, from its hold-start cue's onset to its hold-end cue's onset; or a rep set, from its
+    own note's onset to the end of its last rep (where the release line begins)."""
 
     start: int
     end: int
@@ -34,15 +35,17 @@ class Span:
 def spans(script: Script) -> list[Span]:
     out: list[Span] = []
     opened: int | None = None
-    reps: set[int | None] = set()
+    counted = False
     for e in script.events:
-        if e.kind == CUE and e.cue == "hold-start":
-            opened, reps = e.start, set()
-        elif e.kind == CUE and e.cue == "hold-end" and opened is not None:
-            out.append(Span(opened, e.start, len(reps - {None}) > 1))
+        if e.kind == CUE and e.cue in ("hold-start", "reps-start"):
+            opened, counted = e.start, e.cue == "reps-start"
+        elif opened is None:
+            continue
+        elif (not counted and e.kind == CUE and e.cue == "hold-end") or (counted and e.kind == SPEECH and e.rep is None):
+            out.append(Span(opened, e.start, counted))
             opened = None
-        elif opened is not None and e.kind == SPEECH:
-            reps.add(e.rep)
+    if opened is not None and counted:
+        out.append(Span(opened, script.total, True))
     return out
 
 

@@ -45,6 +45,12 @@ CUES: dict[str, Cue] = {
             level=0.25,
         ),
         Cue(
+            "reps-start",
+            "one soft note: an exercise that moves begins; move with the count",
+            (Note(659.25, 0.24),),
+            level=0.2,
+        ),
+        Cue(
             "tick",
             "a short soft tick: a count of the final seconds, where a spoken number would not fit",
             (Note(1318.5, 0.05),),

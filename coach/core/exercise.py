@@ -28,13 +28,20 @@ class Range:
 
 @dataclass(frozen=True)
 class Instructions:
+    """What is said for an exercise. A sided exercise's lines name the sides with {side} and
+    {other} (Words.sided fills them); "" is a line left out (the coach's own is said where one is
+    needed: see coach/core/script.py)."""
+
     setup: str
     movement: str
     feel: str
-    caution: str
+    caution: str  # what must not be felt, and what to do then
+    breathe: str = ""  # its one breathing cue
+    release: str = ""  # how each hold or rep set ends: what to let go, where the legs go
+    again: str = ""  # the shorter set-up for the second side
 
     def all(self) -> tuple[str, ...]:
-        return (self.setup, self.movement, self.feel, self.caution)
+        return (self.setup, self.movement, self.feel, self.breathe, self.caution, self.release, self.again)
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,8 @@ def from_dict(raw: dict[str, Any], where: str, words: Mapping[str, str]) -> Exer
     """Build an exercise from its TOML table (the dose) and its words in the session's language,
     with a clear error naming the file."""
     try:
-        say = Instructions(words["setup"], words["movement"], words["feel"], words["caution"])
+        say = Instructions(words["setup"], words["movement"], words["feel"], words["caution"],
+                           words["breathe"], words["release"], words.get("again", ""))
         ex = Exercise(
             id=raw["id"],
             name=words["name"],
@@ -95,6 +103,8 @@ def from_dict(raw: dict[str, Any], where: str, words: Mapping[str, str]) -> Exer
         raise ValueError(f"{where}: position must be one of {POSITIONS}, not {ex.position!r}")
     if (ex.hold is None) == (ex.reps is None) or (ex.hold is not None and ex.sets is None):
         raise ValueError(f"{where}: needs either [hold] with [sets], or [reps]")
+    if ex.per_side != bool(say.again):
+        raise ValueError(f"{where}: the words of an exercise done a side at a time, and only those, have 'again'")
     return ex
 
 

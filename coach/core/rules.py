@@ -32,7 +32,7 @@ READY = (2, 30)  # seconds to get into position
 TOP = ("name", "intro", "exercise")
 BUILT_IN_KEYS = ("id", "hold", "holds", "reps", "sides", "rest")
 OWN_KEYS = ("id", "name", "position", "per_side", "hold", "holds", "reps", "seconds_per_rep", "sides",
-            "rest", "rest_between", "get_ready", "setup", "movement", "feel", "caution")
+            "rest", "rest_between", "get_ready", "setup", "movement", "feel", "caution", "breathe", "release", "again")
 
 
 def _step(c: Checker, raw: Any, i: int, words: Words) -> Step | None:
@@ -97,6 +97,9 @@ def _own(c: Checker, raw: dict, i: int, ex_id: str) -> Exercise | None:
         movement=c.text(raw, i, "movement", True) or "",
         feel=c.text(raw, i, "feel", False) or "",  # left out when not given
         caution=c.text(raw, i, "caution", False) or "",  # the coach's own caution when not given
+        breathe=c.text(raw, i, "breathe", False) or "",  # the coach's own breathing line when not given
+        release=c.text(raw, i, "release", False) or "",  # "And relax." when not given
+        again=c.text(raw, i, "again", False) or "",  # the movement line again when not given
     )
     rest_between = c.whole(raw, i, "rest_between", *REST, "seconds")
     get_ready = c.whole(raw, i, "get_ready", *READY, "seconds")

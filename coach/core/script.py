@@ -7,7 +7,8 @@ and no speech engine here, so every rule is tested exactly:
 - a hold-end cue starts exactly the prescribed hold after its hold-start cue, whatever is spoken
   inside the hold: a phrase that would not fit before the next mark is left out (a countdown
   number becomes a tick), so speech never lengthens a hold;
-- reps are counted on a fixed grid: count k starts exactly at first + k × seconds-per-rep.
+- reps are counted on a fixed grid: count k starts exactly at first + k × seconds-per-rep;
+- the hold tones frame holds only: a rep set (a moving exercise) starts with its own note.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ SAMPLE_RATE = 22050
 PAUSE = 0.4  # between sentences
 SECTION = 1.5  # between parts of the session
 SETTLE = 0.6  # from "Hold one of three." to the hold-start cue
-SWITCH = 5.0  # time to change sides
 REPOSITION = 8.0  # time to roll between back and stomach
 COUNT_LEAD = 1.0  # from a rep set's start cue to its first count
 MARGIN = 0.15  # least silence between a phrase inside a hold and the next mark
 AFTER_TONE = 0.5  # least silence after a tone before the next phrase, so the words are not lost in it
+SAID_BACK = 3  # reps counted with "and back"; after them, the number alone
 
 SPEECH, CUE, SILENCE = "speech", "cue", "silence"
 SAFETY = "safety"  # the section of a file's safety opening
@@ -151,12 +152,9 @@ class Timeline:
         return False
 
 
-def _hold(t: Timeline, words: Words, seconds: int, rep: int) -> None:
-    """A hold of exactly `seconds` from hold-start cue onset to hold-end cue onset."""
-    start = t.pos
-    end = start + t.samples(seconds)
-    t.cue("hold-start", rep=rep)
-    marks: list[tuple[int, str, bool]] = []  # (position, phrase, becomes a tick if it won't fit)
+def _marks(t: Timeline, words: Words, start: int, end: int, seconds: int) -> list[tuple[int, str, bool]]:
+    """What is said inside a hold from `start` to `end`: (position, phrase, a tick if it won't fit)."""
+    marks: list[tuple[int, str, bool]] = []
     if seconds >= 40:
         marks.append((start + (end - start) // 2, words.halfway, False))
     if seconds >= 20:
@@ -164,7 +162,26 @@ def _hold(t: Timeline, words: Words, seconds: int, rep: int) -> None:
     for k in (3, 2, 1):
         if seconds > k + 1:
             marks.append((end - t.samples(k), words.number(k), True))
-    marks.sort()
+    return sorted(marks)
+
+
+def _opening_fits(t: Timeline, words: Words, seconds: int, text: str) -> bool:
+    """Whether `text` fits at the start of a `seconds` hold (after its tone), before the first mark."""
+    at = cues.length("hold-start", t.sr) + t.samples(AFTER_TONE)
+    end = t.samples(seconds)
+    before = min((m[0] for m in _marks(t, words, 0, end, seconds)), default=end)
+    return at + t.speech_length(text) + t.samples(MARGIN) <= before
+
+
+def _hold(t: Timeline, words: Words, seconds: int, rep: int, opening: str | None = None) -> None:
+    """A hold of exactly `seconds` from hold-start cue onset to hold-end cue onset; `opening` (a
+    breathing cue) is said first, half a second after the tone, when it fits."""
+    start = t.pos
+    end = start + t.samples(seconds)
+    t.cue("hold-start", rep=rep)
+    marks = _marks(t, words, start, end, seconds)
+    if opening is not None and _opening_fits(t, words, seconds, opening):
+        marks.insert(0, (t.pos + t.samples(AFTER_TONE), opening, False))
     for i, (at, text, tick) in enumerate(marks):
         before = marks[i + 1][0] if i + 1 < len(marks) else end
         t.place(at, before, text, tick, rep=rep)
@@ -174,45 +191,61 @@ def _hold(t: Timeline, words: Words, seconds: int, rep: int) -> None:
 
 
 def _rep_set(t: Timeline, words: Words, count: int, seconds_per_rep: float) -> None:
-    """Counts on a fixed grid, each paced by "and back" half a rep later, between two cues."""
+    """Counts on a fixed grid after the moving exercise's own note (no hold tones: nothing is held).
+    The first SAID_BACK reps are paced by "and back" half a rep later; the rest by the number alone."""
     period = t.samples(seconds_per_rep)
     half = period // 2
-    t.cue("hold-start")
-    first = t.pos - cues.length("hold-start", t.sr) + t.samples(COUNT_LEAD)
+    t.cue("reps-start")
+    first = t.pos - cues.length("reps-start", t.sr) + t.samples(COUNT_LEAD)
     for k in range(count):
         at = first + k * period
         if at > t.pos:
-            t.fill_to(at)  # the lead-in after the start cue belongs to no rep
+            t.fill_to(at)  # the lead-in after the note belongs to no rep
         if not t.place(at, at + half, words.number(k + 1), rep=k + 1):
             raise InputError(
                 f"the voice is too slow to count a {seconds_per_rep:g}-second rep: "
                 "choose a faster --rate."
             )
-        t.place(at + half, at + period, words.and_back, tick=True, rep=k + 1)
+        if k < SAID_BACK:
+            t.place(at + half, at + period, words.and_back, tick=True, rep=k + 1)
         t.fill_to(at + period, rep=k + 1)
-    t.cue("hold-end")
-    t.rest(AFTER_TONE)
 
 
-def instructions(ex: Exercise, words: Words) -> tuple[str, ...]:
-    """What is said to set up an exercise. A person's own exercise may leave out how it should
-    feel; its caution, when left out, is the coach's own."""
+def breathing(ex: Exercise, words: Words) -> str:
+    return ex.say.breathe or words.own_breathe
+
+
+def instructions(ex: Exercise, words: Words, side: str | None = None, count: int = 0,
+                 breathe: bool = False) -> tuple[str, ...]:
+    """What is said to set up an exercise, its sides named: how to do it (for a moving exercise of
+    more than SAID_BACK reps, that only numbers follow them), how it should feel, its breathing cue
+    when `breathe` (not said in a hold), and what must not be felt. A person's own exercise may leave
+    out how it should feel; its caution, when left out, is the coach's own."""
     say = ex.say
-    return tuple(line for line in (say.setup, say.movement, say.feel, say.caution or words.own_caution) if line)
+    counting = words.numbers_only if not ex.held and count > SAID_BACK else ""
+    lines = (say.setup, say.movement, counting, say.feel, breathing(ex, words) if breathe else "",
+             say.caution or words.own_caution)
+    return tuple(words.sided(line, side) for line in lines if line)
 
 
-def _side(t: Timeline, words: Words, dose: Dose) -> None:
+def _side(t: Timeline, words: Words, dose: Dose, side: str | None, breathe: str | None) -> None:
+    """One side's holds or rep set. Each hold begins with getting into position, as each ends with
+    the exercise's release; `breathe` opens the first hold. Between holds, the rest (the
+    exercise's rest_seconds) includes getting back into position."""
     ex = dose.exercise
-    t.say(words.get_ready, pause=ex.get_ready)
+    release = words.sided(ex.say.release, side) or words.relax
     if dose.hold_seconds is not None:
+        ready = t.speech_length(words.get_ready) / t.sr + ex.get_ready
         for n in range(1, dose.count + 1):
+            t.say(words.get_ready, pause=ex.get_ready)
             t.say(words.hold_of(n, dose.count), pause=SETTLE, rep=n)
-            _hold(t, words, dose.hold_seconds, rep=n)
-            t.say(words.relax, pause=ex.rest_seconds if n < dose.count else SECTION, rep=n)
+            _hold(t, words, dose.hold_seconds, rep=n, opening=breathe if n == 1 else None)
+            t.say(release, pause=max(PAUSE, ex.rest_seconds - ready) if n < dose.count else SECTION, rep=n)
     else:
+        t.say(words.get_ready, pause=ex.get_ready)
         t.say(words.reps_of(dose.count), pause=PAUSE)
         _rep_set(t, words, dose.count, ex.seconds_per_rep)  # type: ignore[arg-type]
-        t.say(words.relax, pause=SECTION)
+        t.say(release, pause=SECTION)
 
 
 def build(
@@ -236,7 +269,12 @@ def build(
     for line in words.disclaimer:
         t.say(line)
     t.rest(SECTION - PAUSE)
-    t.say(words.cues, pause=SECTION)
+    doses = list(doses)
+    if any(not d.exercise.held for d in doses):
+        t.say(words.cues)
+        t.say(words.cues_moving, pause=SECTION)
+    else:
+        t.say(words.cues, pause=SECTION)
 
     position = None
     for dose in doses:
@@ -246,19 +284,25 @@ def build(
         position = ex.position
         t.meta = {"exercise": ex.id}
         t.say(words.exercise_named(ex.name), pause=SECTION - PAUSE)
+        # the breathing cue, once an exercise: in its first hold when it fits there, else with its words
+        in_hold = dose.hold_seconds is not None and _opening_fits(
+            t, words, dose.hold_seconds, words.sided(breathing(ex, words), dose.sides[0]))
         for i, side in enumerate(dose.sides):
             t.meta = {"exercise": ex.id, "side": side}
             if i == 0:
                 if side:
                     t.say(words.first_side_of(side))
-                for line in instructions(ex, words):
+                for line in instructions(ex, words, side, dose.count, breathe=not in_hold):
                     t.say(line)
                 t.rest(SECTION - PAUSE)
+                breathe = words.sided(breathing(ex, words), side) if in_hold else None
             else:
                 t.say(words.switch_sides)
-                t.say(words.next_side_of(side or ""), pause=SWITCH)  # a second side is a side
-                t.say(ex.say.movement, pause=SECTION)
-            _side(t, words, dose)
+                t.say(words.next_side_of(side or ""))  # a second side is a side
+                t.say(words.sided(ex.say.again or ex.say.movement, side))
+                t.rest(SECTION - PAUSE)
+                breathe = None
+            _side(t, words, dose, side, breathe)
         t.rest(dose.rest)
         t.meta = {}
 
@@ -298,10 +342,12 @@ def test_position(exercise: Exercise, seconds: int, words: Words, length_of: Len
     t = Timeline(sample_rate, length_of)
     t.meta = {"exercise": exercise.id}
     t.say(words.exercise_named(exercise.name), pause=SECTION - PAUSE)
-    for line in instructions(exercise, words):
+    breathe = breathing(exercise, words)
+    in_hold = _opening_fits(t, words, seconds, breathe)
+    for line in instructions(exercise, words, breathe=not in_hold):
         t.say(line)
     t.say(words.get_ready, pause=exercise.get_ready)
     t.say(words.hold_once, pause=SETTLE, rep=1)
-    _hold(t, words, seconds, rep=1)
-    t.say(words.relax, pause=SECTION, rep=1)
+    _hold(t, words, seconds, rep=1, opening=breathe if in_hold else None)
+    t.say(exercise.say.release or words.relax, pause=SECTION, rep=1)
     return Script(exercise.id, sample_rate, tuple(t.events))

@@ -9,6 +9,7 @@ Adding a language is adding a catalog file."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from dataclasses import dataclass
 from functools import cache
@@ -18,6 +19,7 @@ from coach.core import data
 from coach.core.errors import InputError
 
 DEFAULT = "en"
+_SIDE = re.compile(r"\{(side|other|side_m|other_m)\}")
 Lines = tuple[str, ...]
 Table = Mapping[str, Any]
 
@@ -139,6 +141,7 @@ class Words:
     voice: str | None  # the engine voice for the language, when the catalog names one
     disclaimer: Lines
     cues: str
+    cues_moving: str  # said after `cues` when a routine has an exercise done in reps
     exercise: str
     get_ready: str
     hold: str
@@ -148,6 +151,8 @@ class Words:
     ten_left: str
     relax: str
     and_back: str
+    numbers_only: str
+    own_breathe: str
     first_side: str
     switch_sides: str
     next_side: str
@@ -198,6 +203,7 @@ class Words:
     screening: ScreeningWords
     printed: Printed
     sides: Mapping[str, str]
+    sides_m: Mapping[str, str]  # beside a masculine noun, where adjectives agree
     directions: Mapping[str, str]
     numbers: Mapping[str, str]
     exercises: Mapping[str, Table]
@@ -213,6 +219,17 @@ class Words:
 
     def side(self, side: str) -> str:
         return self.sides[side]
+
+    def sided(self, text: str, side: str | None) -> str:
+        """An exercise's line with its sides named: {side} is the leg being worked, {other} the
+        other one ({side_m}, {other_m}: the forms beside a masculine noun). Only these four are
+        filled, so any other brace in a routine file's own text is said as written."""
+        if side is None:
+            return text
+        other = "right" if side == "left" else "left"
+        names = {"side": self.sides[side], "other": self.sides[other],
+                 "side_m": self.sides_m[side], "other_m": self.sides_m[other]}
+        return _SIDE.sub(lambda m: names[m.group(1)], text)
 
     def hold_of(self, n: int, total: int) -> str:
         if total == 1:
