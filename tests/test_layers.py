@@ -16,7 +16,7 @@ pytestmark = pytest.mark.timeout(60)
 
 PACKAGE = Path(coach.__file__).parent
 ORDER = ("core", "storage", "audio", "clinical", "live", "app", "cli")  # each may import those before it
-HEAVY = {"numpy", "sounddevice", "pyttsx3", "sqlite3", "soundfile", "soxr", "mutagen", "matplotlib"}
+HEAVY = {"numpy", "sounddevice", "pyttsx3", "sqlite3", "soundfile", "soxr", "mutagen", "matplotlib", "icalendar"}
 
 
 def modules() -> dict[str, ast.Module]:

@@ -286,7 +286,7 @@ def test_new_then_list_then_run_by_name(fresh_home):  # its own speech cache: no
     assert listed.returncode == 0, listed.stderr
     assert sorted(speech.rglob("*.wav")) == before  # listing synthesizes nothing
     rows = {line.split()[0]: line for line in listed.stdout.splitlines() if line and not line.startswith("Your")}
-    assert set(rows) == {"flexion", "extension", "my-morning"}
+    assert set(rows) == {"flexion", "extension", "flexion-short", "extension-short", "my-morning"}
     assert str(path) in rows["my-morning"] and "built-in" in rows["flexion"]
     script = json.loads(run_coach("script", "--routine", "my-morning", "--json").stdout)
     # once its phrases have been spoken (here by 'coach script'), the length is the script's own
@@ -323,7 +323,7 @@ def test_a_broken_routine_in_the_folder_is_listed_with_its_problems(coach_home):
 
 @pytest.mark.parametrize("args, message", [
     (["routines", "new", "My Morning"], "'My Morning' cannot be a routine name"),
-    (["script", "--routine", "nope"], "no routine named 'nope'. Known: extension, flexion"),
+    (["script", "--routine", "nope"], "no routine named 'nope'. Known: extension, extension-short, flexion, flexion-short"),
     (["script", "--routine", "/nonexistent/r.toml"], "no routine file at /nonexistent/r.toml."),
     (["script", "--routine", "flexion", "--flexion"], "choose one routine: --flexion, --extension or --routine."),
 ])

@@ -10,9 +10,18 @@ from coach.core.words import Words
 from coach.storage.history import History
 
 
-def bar(rec: Recommendation, routine: str) -> Bar | None:
-    """Why the routine's direction is barred by the recommendation, or None."""
-    return rec.bar(routine) if routine in DIRECTIONS else None
+def bar(rec: Recommendation, direction: str | None) -> Bar | None:
+    """Why a routine's direction (Routine.direction: a short routine has its full one's) is
+    barred by the recommendation, or None."""
+    return rec.bar(direction) if direction in DIRECTIONS else None
+
+
+def short(routine: str, words: Words) -> str:
+    """The short routine of a direction (`coach start --short`): the direction exercise alone."""
+    if routine not in DIRECTIONS:
+        raise InputError(f"--short goes with --flexion, --extension, or the direction your tests found, not with "
+                         f"the routine {routine}.")
+    return f"{routine}-short"
 
 
 def routine(flexion: bool, extension: bool, spec: str | None, words: Words) -> tuple[str, str | None]:

@@ -35,13 +35,22 @@ def preamble(bar: Bar | None, request: sessions.Request, made: dt.date) -> tuple
     return (*warning, *screening.screening(w).recording_preamble(made, w))
 
 
+def opening(request: sessions.Request, made: dt.date, echo: Echo = print) -> tuple[str, ...]:
+    """A file's safety opening for `request` (`coach script --recording` prints it), with its
+    direction's bar from the history."""
+    with opened(echo, write=False) as history:
+        bar = choice.bar(evidence.recommendation(history, request.words), sessions.check(request)[0].direction)
+    return preamble(bar, request, made)
+
+
 def export(request: sessions.Request, output: Path | None, split: Path | None, fmt: str, echo: Echo,
            progress: Progress | None = None) -> list[Path]:
     """`coach export`: refuses while the safety answers stop the day, as a session does."""
+    checked = sessions.check(request)
     with opened(echo, write=False) as history:
         screening.refuse_if_stopped(history, printer(echo), request.words)
-        bar = choice.bar(evidence.recommendation(history, request.words), request.routine)
-    return write(request, output, split, fmt, echo, progress, bar=bar)
+        bar = choice.bar(evidence.recommendation(history, request.words), checked[0].direction)
+    return write(request, output, split, fmt, echo, progress, checked=checked, bar=bar)
 
 
 def write(request: sessions.Request, output: Path | None, split: Path | None = None, fmt: str = "mp3",

@@ -28,25 +28,37 @@ class RoutineRow:
     source: str  # "built-in" or the file
 
 
-def routine_rows(request: sessions.Request) -> list[RoutineRow]:
-    """Every built-in routine and the person's own, with its length in the request's voice: each
-    phrase's length from the speech cache, or estimated from the speaking rate when it was never
-    spoken (marked ~). Routines with problems are listed with how many."""
-    from coach.audio.speech import Clips
-    from coach.storage import paths
+class _Lengths:
+    """Each phrase's length in the request's voice, from the speech cache, or estimated from the
+    speaking rate when it was never spoken (`guessed` says so). Nothing is synthesized."""
 
-    clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
-    per_word = 60.0 / request.voice.rate * SAMPLE_RATE  # samples a word takes at the rate
-    guessed = False
+    def __init__(self, request: sessions.Request):
+        from coach.audio.speech import Clips
+        from coach.storage import paths
 
-    def length(text: str) -> int:
-        nonlocal guessed
-        known = clips.known_length(text)
+        self.clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
+        self.per_word = 60.0 / request.voice.rate * SAMPLE_RATE  # samples a word takes at the rate
+        self.guessed = False
+
+    def __call__(self, text: str) -> int:
+        known = self.clips.known_length(text)
         if known is not None:
             return known
-        guessed = True
-        return round(len(text.split()) * per_word)
+        self.guessed = True
+        return round(len(text.split()) * self.per_word)
 
+
+def seconds(request: sessions.Request) -> float:
+    """How long the request's routine lasts in its voice (estimated where a phrase was never spoken)."""
+    routine, doses = sessions.check(request)
+    return build(routine, doses, request.words, _Lengths(request), SAMPLE_RATE).seconds
+
+
+def routine_rows(request: sessions.Request) -> list[RoutineRow]:
+    """Every built-in routine and the person's own, with its length in the request's voice (each
+    phrase's length estimated from the speaking rate when it was never spoken: marked ~).
+    Routines with problems are listed with how many."""
+    length = _Lengths(request)
     rows = []
     found = [*((n, None) for n in routines(request.words)), *user_routines().items()]
     for name, path in found:
@@ -58,9 +70,9 @@ def routine_rows(request: sessions.Request) -> list[RoutineRow]:
             rows.append(RoutineRow(name, f"({n} problem{'s' if n > 1 else ''}: see 'coach script --routine {name}')",
                                    "-", str(path)))
             continue
-        guessed = False
+        length.guessed = False
         script = build(routine, doses, request.words, length, SAMPLE_RATE)
-        rows.append(RoutineRow(name, routine.name, ("~" if guessed else "") + clock(script.seconds),
+        rows.append(RoutineRow(name, routine.name, ("~" if length.guessed else "") + clock(script.seconds),
                                str(path) if path else "built-in"))
     return rows
 

@@ -14,7 +14,7 @@ from coach.app.records import opened, printer
 from coach.audio.sink import Player
 from coach.audio.speech import Clips, VoiceSettings
 from coach.clinical import evidence, screening
-from coach.clinical.preference import DIRECTIONS, Bar
+from coach.clinical.preference import Bar
 from coach.core.cue import Tone
 from coach.core.errors import CoachError, Declined, NoOutputDevice
 from coach.core.question import Question
@@ -103,7 +103,7 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
         history = stack.enter_context(opened(echo))
         screening.refuse_if_stopped(history, printer(echo), w)
         rec = evidence.recommendation(history, w)  # once: the bar below, and what to avoid
-        bar = choice.bar(rec, routine.id)
+        bar = choice.bar(rec, routine.direction)
         if player is None:
             from coach.app import export as exports  # a file, not a live session: its own imports
 
@@ -131,7 +131,7 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
             echo(w.printed.start.format(routine=routine.name, length=clock(built.script.seconds)))
             echo(w.printed.disclaimer)
             if not live.chosen:
-                guide.speak(w.preferred.format(direction=w.directions[request.routine]))
+                guide.speak(w.preferred.format(direction=w.directions[routine.direction or request.routine]))
                 for other in rec.barred:
                     guide.say(other.text(w))
             return built
@@ -149,7 +149,7 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
             confirmation = _confirm(guide, history, bar) if bar is not None else None
             conversation.run(guide, history, routine.id, prepare, _options(request, live),
                              live.check_ins, live.ratings, show,
-                             direction=routine.id if routine.id in DIRECTIONS else None,
+                             direction=routine.direction,
                              confirmation=confirmation)
         echo(w.printed.complete)
         if player.underflows:

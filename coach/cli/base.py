@@ -71,7 +71,7 @@ def _debug(ctx: click.Context) -> bool:
     return bool((ctx.find_root().obj or {}).get("debug"))
 
 
-SETTING_COMMANDS = ("start", "export", "script", "test", "routines")
+SETTING_COMMANDS = ("start", "export", "script", "test", "routines", "plan")
 
 
 @click.group(cls=CoachGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -121,6 +121,9 @@ def session_options(f):
         click.option("--extension", is_flag=True, help="The extension routine: for leg pain that eases lying on the stomach."),
         click.option("--routine", "routine_spec", metavar="NAME|FILE",
                      help="A routine by name (see 'coach routines') or a routine file (.toml)."),
+        click.option("--short", is_flag=True,
+                     help="The short routine of the direction: its direction exercise alone, a few minutes, "
+                          "for between full sessions (see 'coach plan')."),
         click.option("--only", multiple=True, metavar="EXERCISE_ID",
                      help="Only this exercise of the routine (repeatable). See 'coach exercises'."),
         click.option("--hold", type=int, metavar="SECONDS", help="Seconds per hold, within each chosen exercise's range."),
@@ -149,7 +152,8 @@ def sound(voice: str | None, rate: int, lang: str, volume: float = 1.0, cue_volu
 
 
 def request(flexion: bool, extension: bool, routine_spec: str | None, only: tuple[str, ...], hold: int | None,
-            reps: int | None, side: str, volume: float, leg: str | None, leg_only: bool, **settings: Any):
+            reps: int | None, side: str, volume: float, leg: str | None, leg_only: bool, short: bool = False,
+            **settings: Any):
     """The session the options ask for; the routine from a flag or from the recorded tests."""
     from coach.app import choice
     from coach.app.session import Request
@@ -157,6 +161,9 @@ def request(flexion: bool, extension: bool, routine_spec: str | None, only: tupl
     words, voice, tone = sound(**settings)
     if flexion + extension + (routine_spec is not None) > 1:
         raise click.UsageError("choose one routine: --flexion, --extension or --routine.")
+    if short and routine_spec is not None:
+        raise click.UsageError("--short goes with --flexion or --extension (or the direction your tests found), "
+                               "not with --routine.")
     if leg_only and side == "both":
         if leg is None:
             raise InputError("--leg-only needs the leg that hurts: set it with --leg left or right "
@@ -165,6 +172,8 @@ def request(flexion: bool, extension: bool, routine_spec: str | None, only: tupl
     routine, why = choice.routine(flexion, extension, routine_spec, words)
     if why:
         echo(words.printed.using.format(direction=words.directions[routine], why=why), err=True)
+    if short:
+        routine = choice.short(routine, words)
     return Request(routine=routine, only=tuple(only), hold=hold, reps=reps, side=side, voice=voice,
                    volume=volume, first=leg, tone=tone, words=words)
 

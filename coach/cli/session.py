@@ -103,13 +103,9 @@ def script(as_json: bool, recording: bool, **options) -> None:
     if recording:
         import datetime as dt
 
-        from coach.app import choice, export
-        from coach.clinical import evidence
-        from coach.storage.history import History
+        from coach.app import export
 
-        with History.open(write=False) as history:
-            bar = choice.bar(evidence.recommendation(history, r.words), r.routine)
-            preamble = export.preamble(bar, r, dt.date.today())
+        preamble = export.opening(r, dt.date.today(), echo)
     s = sessions.compose(r, preamble).script
     if as_json:
         echo(json.dumps(s.to_dict(), indent=1))
@@ -120,3 +116,29 @@ def script(as_json: bool, recording: bool, **options) -> None:
         what = e.text if e.kind == "speech" else e.cue if e.kind == "cue" else f"({e.length / sr:.1f} s)"
         where = " ".join(str(x) for x in (e.exercise, e.side, f"#{e.rep}" if e.rep else None) if x)
         echo(f"{e.start / sr:9.3f}  {e.kind:<7}  {what}" + (f"   [{where}]" if where else ""))
+
+
+@cli.command()
+@click.option("--flexion", is_flag=True, help="Plan the flexion routine's sessions.")
+@click.option("--extension", is_flag=True, help="Plan the extension routine's sessions.")
+@click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.ics",
+              help="Also write the plan as a calendar file with an alarm for each session, repeating daily.")
+@setting_options("plan_full", "plan_every", "plan_day", *SOUND)
+def plan(flexion: bool, extension: bool, ics: Path | None, plan_full: str, plan_every: float, plan_day: str,
+         **settings) -> None:
+    """Print a day's plan, little and often: the full session once or twice, short ones between.
+
+    The direction exercise done briefly every 2-3 hours, and the full routine once or twice a
+    day (the times are settings: 'coach config set plan_full "07:30, 19:00"'). With --ics, a
+    calendar file a phone imports. Without a flag, the direction your tests found.
+    """
+    from coach.app import choice
+    from coach.app import plan as app
+    from coach.app.session import Request
+
+    if flexion and extension:
+        raise click.UsageError("choose one routine: --flexion or --extension.")
+    words, voice, _ = sound(**settings)
+    direction, _why = choice.routine(flexion, extension, None, words)
+    flag = " --flexion" if flexion else " --extension" if extension else ""
+    app.plan(Request(routine=direction, voice=voice, words=words), plan_full, plan_every, plan_day, ics, echo, flag)

@@ -33,6 +33,7 @@ class Routine:
     intro: str | None  # None: the coach's words for a routine of one's own
     steps: tuple[Step, ...]
     source: str = "built-in"  # or the file it came from
+    direction: str | None = None  # a built-in routine's direction (flexion, extension); None for one's own
 
     @property
     def exercises(self) -> tuple[str, ...]:

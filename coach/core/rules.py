@@ -139,6 +139,7 @@ def parse(text: str, where: str, id: str, words: Words, source: str = "built-in"
         raise RoutineError(where, [data.toml_problem(where, e)]) from None
     except RecursionError:
         raise RoutineError(where, [data.too_deep(where)]) from None
+    direction = raw.pop("direction", None) if built_in is not None else None  # a built-in file's own key
     c.unknown(raw, None, TOP, "a routine")
     if built_in is not None:
         raw = {**raw, **built_in}
@@ -162,7 +163,7 @@ def parse(text: str, where: str, id: str, words: Words, source: str = "built-in"
     if c.problems:
         raise RoutineError(where, c.problems)
     assert name is not None
-    return Routine(id, name, intro, tuple(steps), source)
+    return Routine(id, name, intro, tuple(steps), source, direction)
 
 
 @cache

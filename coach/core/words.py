@@ -204,6 +204,7 @@ class Words:
     printed: Printed
     sides: Mapping[str, str]
     sides_m: Mapping[str, str]  # beside a masculine noun, where adjectives agree
+    plan: Mapping[str, str]  # `coach plan`: the day's plan, printed and as a calendar
     directions: Mapping[str, str]
     numbers: Mapping[str, str]
     exercises: Mapping[str, Table]

@@ -82,6 +82,44 @@ class Setting:
         return float(value) if kind is float else value
 
 
+class Times(click.ParamType):
+    """One or two times of day, "08:00, 18:00", kept as that text."""
+
+    name = "times"
+
+    def convert(self, value, param, ctx):
+        try:
+            times = sorted(_time(t) for t in str(value).split(","))
+        except ValueError:
+            self.fail(f"{value!r} is not one or two times of day, as 08:00, 18:00.", param, ctx)
+        if not 1 <= len(times) <= 2 or len(set(times)) != len(times):
+            self.fail(f"{value!r} is not one or two times of day, as 08:00, 18:00.", param, ctx)
+        return ", ".join(times)
+
+
+class Span(click.ParamType):
+    """A waking day, "08:00-21:00", kept as that text."""
+
+    name = "span"
+
+    def convert(self, value, param, ctx):
+        try:
+            start, end = (_time(t) for t in str(value).split("-"))
+        except ValueError:
+            self.fail(f"{value!r} is not a span of the day, as 08:00-21:00.", param, ctx)
+        if start >= end:
+            self.fail(f"{value!r} is not a span of the day, as 08:00-21:00.", param, ctx)
+        return f"{start}-{end}"
+
+
+def _time(text: str) -> str:
+    """'8:00' as '08:00'; ValueError for anything else."""
+    hours, sep, minutes = text.strip().partition(":")
+    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(hours) < 24 and int(minutes) < 60):
+        raise ValueError(text)
+    return f"{int(hours):02d}:{minutes}"
+
+
 def _languages() -> list[str]:
     from coach.core.words import languages
 
@@ -114,6 +152,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("listen", bool, True, "true or false",
                 "Listen for spoken answers and commands, offline, when there is a microphone (no sound is stored).",
                 "--listen/--no-listen"),
+        Setting("plan_full", Times(), "08:00, 18:00", "one or two times of day, as 08:00, 18:00",
+                "'coach plan': when the full session is done, once or twice a day."),
+        Setting("plan_every", Number(2.0, 3.0), 3.0, "a number of hours from 2 to 3",
+                "'coach plan': hours between short sessions (2-3)."),
+        Setting("plan_day", Span(), "08:00-21:00", "a span of the day, as 08:00-21:00",
+                "'coach plan': the part of the day the short sessions fall in."),
     )
 }
 

@@ -1,0 +1,47 @@
+"""A day's plan as an iCalendar file (RFC 5545) that a phone's calendar imports: one event a
+session, repeating daily, each with an alarm at its start. Written by the icalendar library, not
+by hand, and atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from coach.storage.atomic import atomic_path, create
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: dt.time
+    minutes: int  # how long it lasts
+    summary: str
+    description: str
+    uid: str  # the same for the same slot, so a calendar that imports it again updates it
+
+
+def write(path: Path, entries: list[Entry], first: dt.date, name: str) -> None:
+    from icalendar import Alarm, Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//coach//little and often//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", name)
+    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    for entry in entries:
+        event = Event()
+        event.add("uid", entry.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", dt.datetime.combine(first, entry.at))  # floating: the phone's own time zone
+        event.add("duration", dt.timedelta(minutes=entry.minutes))
+        event.add("rrule", {"freq": "daily"})
+        event.add("summary", entry.summary)
+        event.add("description", entry.description)
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", dt.timedelta(0))
+        alarm.add("description", entry.summary)
+        event.add_component(alarm)
+        cal.add_component(event)
+    with atomic_path(path) as tmp, create(tmp) as f:
+        f.write(cal.to_ical())
