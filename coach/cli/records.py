@@ -69,3 +69,22 @@ def cleared(kind: str) -> None:
 
     with records.opened(echo) as h:
         echo(records.clear(h, kind))
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.pdf")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True, help="The page size.")
+def report(path: Path, paper: str) -> None:
+    """Write a one- or two-page PDF to take to a physiotherapist.
+
+    The direction tests and what they found, the sessions and their doses, leg pain and how
+    far down it reaches by day, check-ins and stops, the safety answers with their dates, and
+    the disclaimer; in black and white.
+    """
+    from coach.app import report as reports
+    from coach.app.records import opened
+    from coach.core.words import catalog
+
+    with opened(echo, write=False) as h:
+        reports.write(h, path, catalog(), paper)
+    echo(str(path))

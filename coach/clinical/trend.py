@@ -93,6 +93,39 @@ def text(t: Trend, width: int = 80) -> str:
     return "\n".join(lines)
 
 
+def draw(t: Trend, pain: Any, reach: Any, mono: bool = False) -> None:
+    """The chart on two matplotlib axes: leg pain above, how far down it reaches below. `mono`:
+    black and grey, told apart by line and marker shapes, for a page printed in black and white."""
+    colour = (lambda c: "black") if mono else (lambda c: c)  # noqa: E731
+    days = [d.day for d in t.days]
+    legs = [(d.day, d.leg) for d in t.days if d.leg is not None]
+    if legs:
+        pain.plot([x for x, _ in legs], [y for _, y in legs], "o-", color=colour("#34558b"), label="leg pain")
+    if t.baseline is not None:
+        pain.axhline(t.baseline, color="grey", linestyle="--", linewidth=1, label="first week's mean")
+    for change, hue, marker in (("better", "#2a9d4a", "v"), ("worse", "#c0392b", "^")):
+        marked = [(d.day, d.leg) for d in t.days if d.change == change]
+        if marked:
+            pain.plot([x for x, _ in marked], [y for _, y in marked], marker, color=colour(hue), markersize=11,
+                      linestyle="none", markerfacecolor="white" if mono and change == "better" else colour(hue),
+                      label=f"{change}: 2 points or 30%")
+    pain.set_ylim(-0.5, 10.5)
+    pain.set_ylabel("leg pain (0-10)")
+    pain.set_title("Leg pain and how far down it reaches")
+    pain.grid(alpha=0.3)
+    pain.legend(loc="best", fontsize=8, framealpha=0.9)
+    reached = [(d.day, REACH.index(d.reach)) for d in t.days if d.reach in REACH]
+    if reached:
+        reach.plot([x for x, _ in reached], [y for _, y in reached], "s-" if not mono else "s:", color=colour("#8b5a34"))
+    reach.set_yticks(range(len(REACH)), REACH)
+    reach.set_ylim(-0.5, len(REACH) - 0.5)
+    reach.invert_yaxis()
+    reach.set_ylabel("reaches down to")
+    reach.grid(alpha=0.3)
+    if days:
+        reach.set_xlim(min(days) - dt.timedelta(days=1), max(days) + dt.timedelta(days=1))
+
+
 def png(t: Trend, path: Path) -> None:
     """The same chart as an image, written atomically."""
     import matplotlib
@@ -102,34 +135,9 @@ def png(t: Trend, path: Path) -> None:
 
     from coach.storage.atomic import atomic_path, create
 
-    days = [d.day for d in t.days]
     fig, (pain, reach) = plt.subplots(2, 1, figsize=(9, 6), sharex=True, height_ratios=(3, 2))
     try:
-        legs = [(d.day, d.leg) for d in t.days if d.leg is not None]
-        if legs:
-            pain.plot([x for x, _ in legs], [y for _, y in legs], "o-", color="#34558b", label="leg pain")
-        if t.baseline is not None:
-            pain.axhline(t.baseline, color="grey", linestyle="--", linewidth=1, label="first week's mean")
-        for change, colour, marker in (("better", "#2a9d4a", "v"), ("worse", "#c0392b", "^")):
-            marked = [(d.day, d.leg) for d in t.days if d.change == change]
-            if marked:
-                pain.plot([x for x, _ in marked], [y for _, y in marked], marker, color=colour, markersize=11,
-                          linestyle="none", label=f"{change}: 2 points or 30%")
-        pain.set_ylim(-0.5, 10.5)
-        pain.set_ylabel("leg pain (0-10)")
-        pain.set_title("Leg pain and how far down it reaches")
-        pain.grid(alpha=0.3)
-        pain.legend(loc="best", fontsize=8, framealpha=0.9)
-        reached = [(d.day, REACH.index(d.reach)) for d in t.days if d.reach in REACH]
-        if reached:
-            reach.plot([x for x, _ in reached], [y for _, y in reached], "s-", color="#8b5a34")
-        reach.set_yticks(range(len(REACH)), REACH)
-        reach.set_ylim(-0.5, len(REACH) - 0.5)
-        reach.invert_yaxis()
-        reach.set_ylabel("reaches down to")
-        reach.grid(alpha=0.3)
-        if days:
-            reach.set_xlim(min(days) - dt.timedelta(days=1), max(days) + dt.timedelta(days=1))
+        draw(t, pain, reach)
         fig.autofmt_xdate()
         fig.tight_layout()
         with atomic_path(path) as tmp, create(tmp) as f:
