@@ -61,7 +61,7 @@ def test_history_command_table_json_csv(coach_home, tmp_path):
     assert "2026-10-01 08:00  flexion session  completed     6 (calf)" in table.stdout
     exported = json.loads(run_coach("history", "--json").stdout)
     assert set(exported) == {"sessions", "ratings", "screenings", "screening_answers", "trials", "confirmations",
-                             "clearances"}
+                             "clearances", "doses"}
     assert [r["leg"] for r in exported["ratings"]] == [6, 5, 6, 5]
     out = tmp_path / "csv"
     result = run_coach("history", "--csv", str(out))

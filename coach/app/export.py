@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, ContextManager
 
 from coach.app import choice
+from coach.app import progress as doses
 from coach.app import session as sessions
 from coach.app.records import opened, printer
 from coach.audio import export as files
@@ -46,8 +47,9 @@ def opening(request: sessions.Request, made: dt.date, echo: Echo = print) -> tup
 def export(request: sessions.Request, output: Path | None, split: Path | None, fmt: str, echo: Echo,
            progress: Progress | None = None) -> list[Path]:
     """`coach export`: refuses while the safety answers stop the day, as a session does."""
-    checked = sessions.check(request)
     with opened(echo, write=False) as history:
+        request = doses.today(history, request)  # each dose as the response has moved it
+        checked = sessions.check(request)
         screening.refuse_if_stopped(history, printer(echo), request.words)
         bar = choice.bar(evidence.recommendation(history, request.words), checked[0].direction)
     return write(request, output, split, fmt, echo, progress, checked=checked, bar=bar)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 from coach.audio.render import Session
 from coach.audio.speech import Clips, VoiceSettings
 from coach.core import cue
 from coach.core.dose import plan
 from coach.core.errors import InputError
+from coach.core.exercise import Level
 from coach.core.routine import Dose, Routine
 from coach.core.script import SAMPLE_RATE, SPEECH, Script, build
 from coach.core.text import clock
@@ -31,6 +33,7 @@ class Request:
     first: str | None = None  # the leg that hurts: per-side exercises start on it
     tone: cue.Tone = field(default_factory=cue.Tone)
     words: Words = field(default_factory=catalog)  # the language it is said in
+    levels: Mapping[str, Level] = field(default_factory=dict)  # each exercise's dose as the response moved it
 
 
 LONGEST = 3 * 3600  # seconds: a routine longer than this is not a session a person can follow
@@ -53,7 +56,8 @@ def check(request: Request) -> tuple[Routine, tuple[Dose, ...]]:
     """The routine and its dose plan, or one InputError: fast, so bad options fail before anything
     is asked or synthesized."""
     routine = find(request.routine, request.words)
-    doses = plan(routine, request.only, request.hold, request.reps, request.side, request.first, words=request.words)
+    doses = plan(routine, request.only, request.hold, request.reps, request.side, request.first, words=request.words,
+                 levels=request.levels)
     least = outline(routine, doses, request.words).seconds
     if least > LONGEST:
         raise InputError(f"the {routine.name} routine lasts at least {clock(least)} before any words are said; "

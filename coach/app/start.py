@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from coach.app import choice
+from coach.app import progress as doses
 from coach.app import session as sessions
 from coach.app.records import opened, printer
 from coach.audio.sink import Player
@@ -101,6 +102,8 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
         player = stack.enter_context(_opened()) if output is None else None
         listening = stack.enter_context(_listening(w, player, live.listen)) if player is not None else (None, None)
         history = stack.enter_context(opened(echo))
+        request = doses.today(history, request)  # each dose as the response has moved it
+        checked = sessions.check(request)
         screening.refuse_if_stopped(history, printer(echo), w)
         rec = evidence.recommendation(history, w)  # once: the bar below, and what to avoid
         bar = choice.bar(rec, routine.direction)
@@ -126,7 +129,8 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
         guide = Guide(player, clips, answers, echo, w, request.volume, request.tone)
 
         def prepare() -> sessions.Session:
-            """The session, built after the first questions: they need none of it."""
+            """The session, built after the first questions (and a dose's step up or back, which
+            rebinds `request` and `checked`): they need none of it."""
             built = sessions.compose(request, clips=clips, checked=checked)
             echo(w.printed.start.format(routine=routine.name, length=clock(built.script.seconds)))
             echo(w.printed.disclaimer)
@@ -147,6 +151,9 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
             for notice in evidence.notices(history):  # when to get seen, before anything else
                 guide.say(notice.text(w))
             confirmation = _confirm(guide, history, bar) if bar is not None else None
+            moved = doses.start(guide, history, routine, request)
+            if moved.levels != request.levels:
+                request, checked = moved, sessions.check(moved)
             conversation.run(guide, history, routine.id, prepare, _options(request, live),
                              live.check_ins, live.ratings, show,
                              direction=routine.direction,
@@ -212,4 +219,5 @@ def _options(request: sessions.Request, live: Live) -> dict:
         "voice": request.voice.voice, "rate": request.voice.rate, "volume": request.volume,
         "check_in": live.check_ins, "ratings": live.ratings, "leg": request.first, "lang": request.words.lang,
         "cue_volume": request.tone.volume, "cue_pitch": request.tone.pitch,
+        "levels": {ex: [lv.hold, lv.count] for ex, lv in request.levels.items()},  # doses the response moved
     }

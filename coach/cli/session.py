@@ -95,10 +95,11 @@ def test_command(hold: int, settle: int, listen: bool, voice: str | None, rate: 
               help="The script of a file written with --output, which opens with the safety questions.")
 def script(as_json: bool, recording: bool, **options) -> None:
     """Print the session script with timestamps; no audio is played."""
+    from coach.app import progress
     from coach.app import session as sessions
     from coach.core.text import clock
 
-    r = request(**options)
+    r = progress.read(request(**options))  # each dose as the response has moved it
     preamble: tuple[str, ...] = ()
     if recording:
         import datetime as dt

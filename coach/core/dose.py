@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from coach.core.errors import InputError
-from coach.core.exercise import catalog
+from coach.core.exercise import Level, catalog
 from coach.core.routine import SIDES, Dose, Routine, Step
 from coach.core.words import Words
 
@@ -17,10 +19,13 @@ def plan(
     first: str | None = None,
     *,
     words: Words,
+    levels: Mapping[str, Level] | None = None,
 ) -> tuple[Dose, ...]:
     """Apply the user's options to a routine, checking each against every chosen exercise.
 
-    Flags win over what the routine file sets. `first` is the side per-side exercises start on."""
+    Flags win over what the routine file sets, which wins over `levels` (each exercise's dose as
+    the response moved it), which wins over the exercise's default. `first` is the side per-side
+    exercises start on."""
     known = {**catalog(words), **{s.exercise.id: s.exercise for s in routine.steps}}
     for ex_id in only:
         if ex_id not in known:
@@ -71,10 +76,11 @@ def plan(
     doses = []
     for s in chosen:
         ex = s.exercise
+        level = (levels or {}).get(ex.id, ex.default)
         doses.append(Dose(
             exercise=ex,
-            count=reps if reps is not None else s.count if s.count is not None else ex.count.default,
-            hold_seconds=(hold if hold is not None else s.hold if s.hold is not None else ex.hold.default)  # type: ignore[union-attr]
+            count=reps if reps is not None else s.count if s.count is not None else level.count,
+            hold_seconds=(hold if hold is not None else s.hold if s.hold is not None else level.hold)
             if ex.held else None,
             sides=sides_of(s),
             rest=s.rest or 0,

@@ -27,6 +27,14 @@ class Range:
 
 
 @dataclass(frozen=True)
+class Level:
+    """A dose of one exercise: seconds per hold (None for a moving exercise) and holds or reps."""
+
+    hold: int | None
+    count: int
+
+
+@dataclass(frozen=True)
 class Instructions:
     """What is said for an exercise. A sided exercise's lines name the sides with {side} and
     {other} (Words.sided fills them); "" is a line left out (the coach's own is said where one is
@@ -57,6 +65,11 @@ class Exercise:
     reps: Range | None = None  # reps per side, for a moving exercise
     seconds_per_rep: float | None = None
     get_ready: int = GET_READY  # seconds after "Get into position." before the first hold or rep
+    steps: tuple[Level, ...] = ()  # the doses it goes up or down through, lowest first; () never changes
+
+    @property
+    def default(self) -> Level:
+        return Level(self.hold.default if self.hold else None, self.count.default)
 
     @property
     def held(self) -> bool:
@@ -66,6 +79,13 @@ class Exercise:
     def count(self) -> Range:
         """What --reps sets: holds per side for a held exercise, reps per side for a moving one."""
         return self.sets if self.held else self.reps  # type: ignore[return-value]
+
+
+def _level(value: Any, held: bool) -> Level:
+    if held:
+        hold, count = value
+        return Level(int(hold), int(count))
+    return Level(None, int(value))
 
 
 def _range(raw: dict[str, Any], where: str) -> Range:
@@ -96,6 +116,7 @@ def from_dict(raw: dict[str, Any], where: str, words: Mapping[str, str]) -> Exer
             reps=_range(raw["reps"], f"{where} [reps]") if "reps" in raw else None,
             seconds_per_rep=float(raw["reps"]["seconds_per_rep"]) if "reps" in raw else None,
             get_ready=int(raw.get("get_ready", GET_READY)),
+            steps=tuple(_level(v, "hold" in raw) for v in raw.get("progression", {}).get("steps", ())),
         )
     except (KeyError, TypeError) as e:
         raise ValueError(f"{where}: missing or wrong field {e}") from None
@@ -103,6 +124,11 @@ def from_dict(raw: dict[str, Any], where: str, words: Mapping[str, str]) -> Exer
         raise ValueError(f"{where}: position must be one of {POSITIONS}, not {ex.position!r}")
     if (ex.hold is None) == (ex.reps is None) or (ex.hold is not None and ex.sets is None):
         raise ValueError(f"{where}: needs either [hold] with [sets], or [reps]")
+    for level in ex.steps:
+        if (level.hold is None) == ex.held or (ex.hold is not None and level.hold not in ex.hold) or level.count not in ex.count:
+            raise ValueError(f"{where}: [progression] step {level} is outside the exercise's ranges")
+    if ex.steps and (ex.default not in ex.steps or list(ex.steps) != sorted(ex.steps, key=lambda v: (v.hold or 0, v.count))):
+        raise ValueError(f"{where}: [progression] steps go up one at a time, and the default dose is one of them")
     if ex.per_side != bool(say.again):
         raise ValueError(f"{where}: the words of an exercise done a side at a time, and only those, have 'again'")
     return ex

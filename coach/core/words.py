@@ -205,6 +205,7 @@ class Words:
     sides: Mapping[str, str]
     sides_m: Mapping[str, str]  # beside a masculine noun, where adjectives agree
     plan: Mapping[str, str]  # `coach plan`: the day's plan, printed and as a calendar
+    progression: Mapping[str, str]  # the dose following the response: offers and steps back
     directions: Mapping[str, str]
     numbers: Mapping[str, str]
     exercises: Mapping[str, Table]

@@ -120,8 +120,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE ratings ADD COLUMN given TEXT",
         "ALTER TABLE screening_answers ADD COLUMN given TEXT",
     ),
+    (  # 6: the dose follows the response (issue 17): each step up, step back, or step up declined
+        """CREATE TABLE doses (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            routine TEXT NOT NULL,
+            exercise TEXT NOT NULL,
+            hold INTEGER,
+            count INTEGER NOT NULL,
+            change TEXT NOT NULL CHECK (change IN ('up', 'down', 'declined')),
+            reason TEXT NOT NULL)""",
+    ),
 )
-TABLES = ("sessions", "ratings", "screenings", "screening_answers", "trials", "confirmations", "clearances")
+TABLES = ("sessions", "ratings", "screenings", "screening_answers", "trials", "confirmations", "clearances", "doses")
 
 
 def now() -> str:
@@ -382,6 +393,23 @@ class History:
 
     def export(self) -> dict[str, list[dict[str, Any]]]:
         return {name: self.table(name) for name in TABLES}
+
+    def record_dose(self, routine: str, change: str, reason: str, levels: Sequence[tuple[str, int | None, int]]) -> None:
+        """A dose change of a routine (or a step up declined): (exercise, hold, count) each, in one
+        transaction."""
+        at = now()
+        with self.db:
+            self.db.executemany(
+                "INSERT INTO doses (at, routine, exercise, hold, count, change, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(at, routine, ex, hold, count, change, reason) for ex, hold, count in levels])
+
+    def doses(self, routine: str) -> list[dict[str, Any]]:
+        """A routine's dose changes and declined steps, oldest first."""
+        return self._rows("SELECT * FROM doses WHERE routine = ? ORDER BY at, id", (routine,))
+
+    def sessions_of(self, routine: str) -> list[dict[str, Any]]:
+        """A routine's sessions, oldest first."""
+        return self._rows("SELECT * FROM sessions WHERE routine = ? ORDER BY started, id", (routine,))
 
     def leg_ratings(self) -> list[dict[str, Any]]:
         """Every rating with a leg pain or reach, oldest first."""

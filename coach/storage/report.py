@@ -51,6 +51,13 @@ def table(h: History) -> str:
         if t["outcome"] not in ("completed", "running") and t["step"]:
             ended += f" at {t['step']}"
         rows.append((_when(t["started"]), "test", ended, _pain(base), _pain(last)))
+    changes: dict[tuple[str, str, str, str], list[str]] = {}  # the dose over time: one row a change
+    for d in h.table("doses"):
+        dose = f"{d['hold']} s x {d['count']}" if d["hold"] is not None else f"{d['count']} reps"
+        changes.setdefault((d["at"], d["routine"], d["change"], d["reason"]), []).append(f"{d['exercise']} {dose}")
+    for (at, routine, change, reason), exercises in changes.items():
+        verb = {"up": "stepped up", "down": "stepped back", "declined": "step up declined"}.get(change, change)
+        rows.append((_when(at), f"{routine} dose", f"{verb} ({reason}): {', '.join(exercises)}", "", ""))
     if not rows:
         return "Nothing recorded yet. 'coach test' finds your direction; 'coach start' runs a session."
     rows.sort(key=lambda r: r[0])

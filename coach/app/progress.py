@@ -1,0 +1,99 @@
+"""The dose following the response, from the history (the rule: coach/clinical/progression.py):
+each exercise's dose as it has moved, and the change a session starts with: a step back, said
+and made; a step up, asked, made or declined. Every change is recorded with its reason."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Mapping, Sequence
+
+from coach.app import session as sessions
+from coach.clinical.progression import DECLINED, DOWN, UP, Change, Past, decide
+from coach.clinical.response import WORSE
+from coach.core.exercise import Exercise, Level
+from coach.core.question import Question
+from coach.core.routine import Routine
+from coach.core.words import Words
+from coach.live.guide import Guide
+from coach.storage.history import History
+
+STOPPED = ("symptoms", "worse")  # outcomes that count as a session that ended worse
+
+
+def record(history: History, routine: str) -> list[Past]:
+    """The routine's sessions and dose changes, oldest first."""
+    items = [(s["started"], Past("session", s["response"] or (WORSE if s["outcome"] in STOPPED else None)))
+             for s in history.sessions_of(routine)]
+    items += [(d["at"], Past("change")) for d in history.doses(routine)]
+    return [p for _, p in sorted(items, key=lambda item: item[0])]
+
+
+def current(history: History, routine: str) -> dict[str, Level]:
+    """Each exercise's dose as the routine's changes left it (a declined step changes nothing)."""
+    return {d["exercise"]: Level(d["hold"], d["count"]) for d in history.doses(routine) if d["change"] in (UP, DOWN)}
+
+
+def movable(routine: Routine, request: sessions.Request) -> list[Exercise]:
+    """The exercises whose dose may move today: chosen, with steps, and not set by the routine file
+    or by a flag (--hold or --reps set this session's dose: nothing moves)."""
+    if request.hold is not None or request.reps is not None:
+        return []
+    return [s.exercise for s in routine.steps if s.exercise.steps and s.hold is None and s.count is None
+            and (not request.only or s.exercise.id in request.only)]
+
+
+def describe(change: Change, was: Mapping[str, Level], exercises: Sequence[Exercise], words: Words) -> str:
+    """The change in words: one phrase an exercise, in the routine's order."""
+    w = words.progression
+    out = []
+    for ex in exercises:
+        new = change.levels.get(ex.id)
+        if new is None:
+            continue
+        old = was.get(ex.id, ex.default)
+        name = ex.name.lower()
+        if new.hold is None:
+            out.append(w["reps"].format(name=name, count=new.count))
+        elif new.count == old.count:
+            out.append(w["hold"].format(name=name, n=new.hold))
+        elif new.hold == old.hold:
+            out.append(w["holds"].format(name=name, count=new.count))
+        else:
+            out.append(w["hold_and_holds"].format(name=name, count=new.count, n=new.hold))
+    return w["join"].join(out)
+
+
+def today(history: History, request: sessions.Request) -> sessions.Request:
+    """The request with each exercise's dose as it has moved (a file or a script: nothing asked)."""
+    return replace(request, levels=current(history, sessions.check(request)[0].id))
+
+
+def read(request: sessions.Request) -> sessions.Request:
+    """`today`, from the history opened read-only (what `coach script` prints)."""
+    with History.open(write=False) as history:
+        return today(history, request)
+
+
+def start(guide: Guide, history: History, routine: Routine, request: sessions.Request) -> sessions.Request:
+    """Before a live session: the change the record calls for, said (a step back) or asked (a step
+    up), recorded; the request with today's doses."""
+    levels = current(history, routine.id)
+    exercises = movable(routine, request)
+    change = decide(record(history, routine.id), levels, exercises)
+    if change is None:
+        return replace(request, levels=levels)
+    w = guide.words.progression
+    text = describe(change, levels, exercises, guide.words)
+    rows = [(ex_id, lv.hold, lv.count) for ex_id, lv in change.levels.items()]
+    if change.direction == DOWN:
+        guide.say(w[f"down_{change.reason}"].format(changes=text))
+        history.record_dose(routine.id, DOWN, change.reason, rows)
+        return replace(request, levels={**levels, **change.levels})
+    answer = guide.ask(Question("progression", w["offer"].format(changes=text), "yes-no", guide.words))
+    if answer == "yes":
+        history.record_dose(routine.id, UP, change.reason, rows)
+        guide.say(w["taken"].format(changes=text))
+        return replace(request, levels={**levels, **change.levels})
+    history.record_dose(routine.id, DECLINED, change.reason, rows)
+    guide.say(w["kept"])
+    return replace(request, levels=levels)
