@@ -25,6 +25,9 @@ NOTES = {
     "knee-to-opposite-shoulder": ("hold", 30, 15, 30, 3, 2, 4, True),
     "figure-four": ("hold", 30, 15, 30, 3, 2, 4, True),
     "sciatic-nerve-glide": ("reps", 12, 10, 15, 4.5, True),
+    # the next positions of the notes' progression (section 6), offered in place of knees to chest and on elbows
+    "sitting-flexion": ("hold", 30, 15, 60, 3, 1, 5, False),
+    "press-up": ("reps", 10, 5, 10, 5.0, False),
 }
 
 
@@ -49,7 +52,10 @@ def test_every_exercise_of_the_article_with_the_notes_doses():
 
 def test_positions():
     exs = catalog(words())
-    assert {e.id for e in exs.values() if e.position == "stomach"} == {"prone-lying", "prone-on-elbows"}
+    assert {e.id for e in exs.values() if e.position == "stomach"} == {"prone-lying", "prone-on-elbows", "press-up"}
+    assert {e.id for e in exs.values() if e.position == "sitting"} == {"sitting-flexion"}
+    assert {e.id: e.replaces for e in exs.values() if e.replaces} == {"sitting-flexion": "knees-to-chest",
+                                                                     "press-up": "prone-on-elbows"}
 
 
 def test_routines():

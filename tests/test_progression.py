@@ -154,3 +154,92 @@ def test_a_step_up_offered_in_a_live_session_accepted_or_declined(pulse, answer,
     assert _script_holds(env) == holds  # the next session's dose, from the script
     shown = subprocess.run([sys.executable, "-m", "coach", "history"], env=env, capture_output=True, text=True, timeout=60)
     assert ("step up declined" if answer == "n" else "stepped up") + " (steady): knees-to-chest 45 s x 3" in shown.stdout
+
+
+# --- the position: lying -> on elbows -> press-ups; lying -> sitting --------------------------------
+
+from coach.clinical.progression import BACK, FORWARD, Move, position  # noqa: E402
+
+PRESS, SITTING = EX["press-up"], EX["sitting-flexion"]
+
+
+@pytest.mark.parametrize("record, active, nexts, expected", [
+    ([S("better"), S("same"), S("better")], {}, [PRESS], Move(FORWARD, "press-up", "prone-on-elbows", STEADY)),
+    ([S("better"), S("same")], {}, [PRESS], None),  # offered only after three
+    ([S("better")] * 3, {"prone-on-elbows": "press-up"}, [PRESS], None),  # taken already: nothing further
+    ([S("better")] * 3 + [CHANGE], {}, [PRESS], None),  # declined (a change): the count starts again
+    ([S("better")] * 3 + [CHANGE, S("worse")], {"prone-on-elbows": "press-up"}, [PRESS],
+     Move(BACK, "press-up", "prone-on-elbows", "worse")),  # worse after a progression: back one position
+    ([S("mixed")], {"knees-to-chest": "sitting-flexion"}, [], Move(BACK, "sitting-flexion", "knees-to-chest", "mixed")),
+    ([S("worse")], {}, [PRESS], None),  # worse with no next position taken: the dose steps back, not the position
+])
+def test_the_position_rule(record, active, nexts, expected):
+    assert position(record, active, nexts) == expected
+
+
+def test_a_next_position_comes_after_the_dose_has_no_step_left():
+    flexion, extension = routines(EN)["flexion"], routines(EN)["extension"]
+    assert progress.nexts(flexion, Request(routine="flexion"), {}) == []  # knees to chest can still go to 45 s
+    top = Request(routine="flexion", levels={"knees-to-chest": Level(60, 3)})
+    assert progress.nexts(flexion, top, {}) == [SITTING]
+    assert progress.nexts(extension, Request(routine="extension"), {}) == [PRESS]  # on the elbows has no dose steps
+    assert progress.nexts(extension, Request(routine="extension", reps=2), {}) == []  # a flag sets the session
+    assert progress.nexts(extension, Request(routine="extension", only=("figure-four",)), {}) == []
+
+
+def test_a_next_position_taken_is_in_the_script_in_place_of_the_one_before():
+    with History.open() as h:
+        h.record_position("extension", FORWARD, STEADY, "press-up", "prone-on-elbows")
+        h.record_position("flexion", FORWARD, STEADY, "sitting-flexion", "knees-to-chest")
+    from coach.app.session import check, compose
+
+    ext = progress.read(Request(routine="extension"))
+    assert ext.positions == {"prone-on-elbows": "press-up"}
+    routine, doses = check(ext)
+    assert [d.exercise.id for d in doses][:2] == ["prone-lying", "press-up"]
+    assert (doses[1].count, doses[1].hold_seconds) == (10, None)  # ten press-ups, counted
+    only = check(progress.read(Request(routine="extension", only=("prone-on-elbows",))))[1]
+    assert [d.exercise.id for d in only] == ["press-up"]  # --only names the position before
+    flex = progress.read(Request(routine="flexion"))
+    spoken = [e.text for e in compose(flex).script.events if e.kind == "speech"]
+    assert spoken[spoken.index("Sitting bend.") + 1] == "Sit on a firm chair, with your feet flat and apart, and your hands on your knees."
+    assert "Now, slowly get down onto the floor, and lie on your back." in spoken
+
+
+def test_a_next_position_offered_in_a_live_session_and_taken(pulse):
+    import os
+
+    screened_today()
+    with History.open() as h:
+        for day in ("2026-11-01", "2026-11-02", "2026-11-03"):
+            sid = h.start_session("extension", {}, direction="extension")
+            h.end("sessions", sid, "completed", response="same")
+            h.db.execute("UPDATE sessions SET started = ? WHERE id = ?", (f"{day}T08:00:00+00:00", sid))
+            h.db.commit()
+    env = {**os.environ, **pulse.env}
+    proc = subprocess.Popen([sys.executable, "-m", "coach", "start", "--extension", "--only", "prone-on-elbows",
+                             "--no-ratings", "--plain", "--no-listen", "--rate", "400"], env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("n\nn\nn\ny\n")
+    proc.stdin.flush()
+    said = []
+    for line in proc.stdout:
+        said.append(line)
+        if "[00:00]" in line:
+            break
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    text = "".join(said)
+    assert ("You could try the next position: press-ups, in place of propped on your elbows. Lie on your stomach, "
+            "with your hands flat under your shoulders") in text
+    assert "You should not feel pain spreading down your leg. If you do, stop, and lie flat. Would you like to try it today?" in text
+    assert "Then today: press-ups, in place of propped on your elbows." in text
+    with History.open(write=False) as h:
+        assert [(r["exercise"], r["replaces"], r["change"]) for r in h.doses("extension")] == \
+            [("press-up", "prone-on-elbows", "forward")]
+    out = subprocess.run([sys.executable, "-m", "coach", "script", "--extension", "--json"], env=env,
+                         capture_output=True, text=True, timeout=120)
+    exercises = list(dict.fromkeys(e["exercise"] for e in json.loads(out.stdout)["events"] if e.get("exercise")))
+    assert exercises[:2] == ["prone-lying", "press-up"]

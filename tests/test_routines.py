@@ -66,11 +66,11 @@ BROKEN = [
      ['r.toml:2: exercise: expected [[exercise]] tables, found "knees-to-chest" (text)']),
     ('name = "x"\n[[exercise]]\nhold = 30\n',
      ["r.toml:2: exercise[1]: missing id: expected a built-in exercise id (knees-to-chest, prone-lying, "
-      "prone-on-elbows, knee-to-opposite-shoulder, figure-four, sciatic-nerve-glide) or a new id of lowercase "
+      "prone-on-elbows, knee-to-opposite-shoulder, figure-four, sciatic-nerve-glide, sitting-flexion, press-up) or a new id of lowercase "
       "letters, digits and hyphens, found nothing"]),
     ('name = "x"\n[[exercise]]\nid = "kneez"\n',
      ["r.toml:3: exercise[1].id: expected a built-in exercise (knees-to-chest, prone-lying, prone-on-elbows, "
-      "knee-to-opposite-shoulder, figure-four, sciatic-nerve-glide), or a new exercise with name, position, "
+      "knee-to-opposite-shoulder, figure-four, sciatic-nerve-glide, sitting-flexion, press-up), or a new exercise with name, position, "
       "setup and movement, found kneez"]),
     ('name = "x"\n[[exercise]]\nid = "knees-to-chest"\nhold = 90\n',
      ["r.toml:4: exercise[1].hold: expected a whole number of seconds for knees-to-chest from 30 to 60, found 90"]),
@@ -94,7 +94,7 @@ BROKEN = [
      ["r.toml:4: exercise[1].name: unknown key for the built-in exercise knees-to-chest (its words are fixed: "
       "give a new id for an exercise of your own): expected one of id, hold, holds, reps, sides, rest, found name"]),
     ('name = "x"\n[[exercise]]\nid = "bridge"\nname = "Bridge"\nposition = "side"\nhold = 10\nmovement = "Lift."\n',
-     ['r.toml:5: exercise[1].position: expected "back" or "stomach", found "side" (text)',
+     ['r.toml:5: exercise[1].position: expected "back", "stomach" or "sitting", found "side" (text)',
       "r.toml:2: exercise[1]: missing setup: expected text"]),
     ('name = "x"\n[[exercise]]\nid = "bridge"\nname = "Bridge"\nposition = "back"\nsetup = "a"\nmovement = "b"\n',
      ["r.toml:2: exercise[1]: expected hold and holds (a held exercise) or reps (a moving one), found neither"]),
@@ -112,7 +112,7 @@ BROKEN = [
      ["r.toml:9: exercise[1].get_ready: expected a whole number of seconds from 2 to 30, found 60"]),
     ('name = "x"\n[[exercise]]\nid = "Bad Id"\n',
      ['r.toml:3: exercise[1].id: expected a built-in exercise id (knees-to-chest, prone-lying, prone-on-elbows, '
-      'knee-to-opposite-shoulder, figure-four, sciatic-nerve-glide) or a new id of lowercase letters, digits and '
+      'knee-to-opposite-shoulder, figure-four, sciatic-nerve-glide, sitting-flexion, press-up) or a new id of lowercase letters, digits and '
       'hyphens, found "Bad Id" (text)']),
 ]
 

@@ -8,9 +8,9 @@ from dataclasses import replace
 from typing import Mapping, Sequence
 
 from coach.app import session as sessions
-from coach.clinical.progression import DECLINED, DOWN, UP, Change, Past, decide
+from coach.clinical.progression import BACK, DECLINED, DOWN, FORWARD, STAYED, UP, Change, Past, decide, position, step
 from coach.clinical.response import WORSE
-from coach.core.exercise import Exercise, Level
+from coach.core.exercise import Exercise, Level, catalog
 from coach.core.question import Question
 from coach.core.routine import Routine
 from coach.core.words import Words
@@ -31,6 +31,31 @@ def record(history: History, routine: str) -> list[Past]:
 def current(history: History, routine: str) -> dict[str, Level]:
     """Each exercise's dose as the routine's changes left it (a declined step changes nothing)."""
     return {d["exercise"]: Level(d["hold"], d["count"]) for d in history.doses(routine) if d["change"] in (UP, DOWN)}
+
+
+def positions(history: History, routine: str) -> dict[str, str]:
+    """The next positions taken and not gone back from: the exercise replaced → the one done."""
+    active: dict[str, str] = {}
+    for d in history.doses(routine):
+        if d["change"] == FORWARD:
+            active[d["replaces"]] = d["exercise"]
+        elif d["change"] == BACK:
+            active.pop(d["replaces"], None)
+    return active
+
+
+def nexts(routine: Routine, request: sessions.Request, active: Mapping[str, str]) -> list[Exercise]:
+    """The next positions that may be offered: of a built-in routine's exercises chosen today whose
+    dose has no step up left (the dose first, then the position; a flag that sets the dose, or a
+    routine file of one's own, moves nothing)."""
+    if routine.source != "built-in" or request.hold is not None or request.reps is not None:
+        return []
+    known = catalog(request.words)
+    done = set(routine.exercises) | set(active)
+    return [ex for ex in known.values()
+            if ex.replaces in done and (not request.only or ex.replaces in request.only)
+            and (not known[ex.replaces].steps
+                 or step(known[ex.replaces], request.levels.get(ex.replaces, known[ex.replaces].default), +1) is None)]
 
 
 def movable(routine: Routine, request: sessions.Request) -> list[Exercise]:
@@ -64,8 +89,10 @@ def describe(change: Change, was: Mapping[str, Level], exercises: Sequence[Exerc
 
 
 def today(history: History, request: sessions.Request) -> sessions.Request:
-    """The request with each exercise's dose as it has moved (a file or a script: nothing asked)."""
-    return replace(request, levels=current(history, sessions.check(request)[0].id))
+    """The request with each exercise's dose and position as they have moved (a file or a script:
+    nothing asked)."""
+    routine = sessions.check(request)[0].id
+    return replace(request, levels=current(history, routine), positions=positions(history, routine))
 
 
 def read(request: sessions.Request) -> sessions.Request:
@@ -78,10 +105,12 @@ def start(guide: Guide, history: History, routine: Routine, request: sessions.Re
     """Before a live session: the change the record calls for, said (a step back) or asked (a step
     up), recorded; the request with today's doses."""
     levels = current(history, routine.id)
-    exercises = movable(routine, request)
-    change = decide(record(history, routine.id), levels, exercises)
+    past = record(history, routine.id)  # before a position's move is recorded: the same record for both
+    request = _moved(guide, history, routine, replace(request, levels=levels))
+    exercises = [ex for ex in movable(routine, request) if ex.id not in request.positions]  # none a move replaced
+    change = decide(past, levels, exercises)
     if change is None:
-        return replace(request, levels=levels)
+        return request
     w = guide.words.progression
     text = describe(change, levels, exercises, guide.words)
     rows = [(ex_id, lv.hold, lv.count) for ex_id, lv in change.levels.items()]
@@ -97,3 +126,28 @@ def start(guide: Guide, history: History, routine: Routine, request: sessions.Re
     history.record_dose(routine.id, DECLINED, change.reason, rows)
     guide.say(w["kept"])
     return replace(request, levels=levels)
+
+
+def _moved(guide: Guide, history: History, routine: Routine, request: sessions.Request) -> sessions.Request:
+    """A next position offered (never imposed) after three sessions better or the same, with its
+    description and caution; back from it after one worse or mixed; recorded."""
+    active = positions(history, routine.id)
+    move = position(record(history, routine.id), active, nexts(routine, request, active))
+    if move is None:
+        return replace(request, positions=active)
+    w, known = guide.words.progression, catalog(guide.words)
+    new, old = known[move.exercise], known[move.replaces]
+    names = {"name": new.name.lower(), "old": old.name.lower()}
+    if move.direction == BACK:
+        guide.say(w[f"position_back_{move.reason}"].format(**names))
+        history.record_position(routine.id, BACK, move.reason, move.exercise, move.replaces)
+        return replace(request, positions={k: v for k, v in active.items() if k != move.replaces})
+    offer = w["position_offer"].format(description=f"{new.say.setup} {new.say.movement}", caution=new.say.caution, **names)
+    answer = guide.ask(Question("position", offer, "yes-no", guide.words))
+    if answer == "yes":
+        history.record_position(routine.id, FORWARD, move.reason, move.exercise, move.replaces)
+        guide.say(w["position_taken"].format(**names))
+        return replace(request, positions={**active, move.replaces: move.exercise})
+    history.record_position(routine.id, STAYED, move.reason, move.exercise, move.replaces)
+    guide.say(w["position_kept"].format(**names))
+    return replace(request, positions=active)

@@ -10,7 +10,7 @@ from typing import Mapping
 from coach.audio.render import Session
 from coach.audio.speech import Clips, VoiceSettings
 from coach.core import cue
-from coach.core.dose import plan
+from coach.core.dose import in_place, plan
 from coach.core.errors import InputError
 from coach.core.exercise import Level
 from coach.core.routine import Dose, Routine
@@ -34,6 +34,7 @@ class Request:
     tone: cue.Tone = field(default_factory=cue.Tone)
     words: Words = field(default_factory=catalog)  # the language it is said in
     levels: Mapping[str, Level] = field(default_factory=dict)  # each exercise's dose as the response moved it
+    positions: Mapping[str, str] = field(default_factory=dict)  # an exercise → its next position's, when taken
 
 
 LONGEST = 3 * 3600  # seconds: a routine longer than this is not a session a person can follow
@@ -55,8 +56,9 @@ def phrases(routine: Routine, doses: tuple[Dose, ...], words: Words, preamble: t
 def check(request: Request) -> tuple[Routine, tuple[Dose, ...]]:
     """The routine and its dose plan, or one InputError: fast, so bad options fail before anything
     is asked or synthesized."""
-    routine = find(request.routine, request.words)
-    doses = plan(routine, request.only, request.hold, request.reps, request.side, request.first, words=request.words,
+    routine = in_place(find(request.routine, request.words), request.positions, request.words)
+    only = tuple(request.positions.get(ex_id, ex_id) for ex_id in request.only)  # --only names the position before
+    doses = plan(routine, only, request.hold, request.reps, request.side, request.first, words=request.words,
                  levels=request.levels)
     least = outline(routine, doses, request.words).seconds
     if least > LONGEST:

@@ -152,7 +152,7 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
                 guide.say(notice.text(w))
             confirmation = _confirm(guide, history, bar) if bar is not None else None
             moved = doses.start(guide, history, routine, request)
-            if moved.levels != request.levels:
+            if moved != request:
                 request, checked = moved, sessions.check(moved)
             conversation.run(guide, history, routine.id, prepare, _options(request, live),
                              live.check_ins, live.ratings, show,

@@ -59,3 +59,37 @@ def decide(record: Sequence[Past], current: Mapping[str, Level], exercises: Sequ
         up = {ex.id: lv for ex in movable if (lv := step(ex, current.get(ex.id, ex.default), +1)) is not None}
         return Change(UP, up, STEADY) if up else None
     return None
+
+
+FORWARD, BACK, STAYED = "forward", "back", "stayed"
+
+
+@dataclass(frozen=True)
+class Move:
+    """A change of position: the next one offered (FORWARD), or back from it (BACK)."""
+
+    direction: str
+    exercise: str  # the next position's exercise
+    replaces: str  # the exercise it is done in place of
+    reason: str  # STEADY, WORSE or MIXED
+
+
+def position(record: Sequence[Past], active: Mapping[str, str], nexts: Sequence[Exercise]) -> Move | None:
+    """The position the next session moves to: after three sessions in a row better or the same,
+    a next position offered (`nexts`: exercises whose `replaces` is in the routine, not yet
+    active); after one worse or mixed while a next position is done (`active`: replaced → next),
+    back to the one before. Nothing else moves a position."""
+    since = []
+    for p in reversed(record):
+        if p.kind != "session":
+            break
+        if p.response is not None:
+            since.append(p.response)
+    if since and since[0] in (WORSE, MIXED) and active:
+        replaced, done = next(iter(active.items()))
+        return Move(BACK, done, replaced, since[0])
+    if len(since) >= RUN and all(r in (BETTER, SAME) for r in since[:RUN]):
+        waiting = [ex for ex in nexts if ex.replaces not in active]
+        if waiting:
+            return Move(FORWARD, waiting[0].id, waiting[0].replaces or "", STEADY)
+    return None

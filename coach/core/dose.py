@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Mapping
 
 from coach.core.errors import InputError
 from coach.core.exercise import Level, catalog
 from coach.core.routine import SIDES, Dose, Routine, Step
 from coach.core.words import Words
+
+
+def in_place(routine: Routine, positions: Mapping[str, str], words: Words) -> Routine:
+    """The routine with each exercise in `positions` (replaced id → next position's id) done in its
+    next position: the step keeps its sides and rest; its dose is the new exercise's own."""
+    if not positions:
+        return routine
+    known = catalog(words)
+    steps = tuple(Step(known[positions[s.exercise.id]], sides="both", rest=s.rest) if s.exercise.id in positions else s
+                  for s in routine.steps)
+    return replace(routine, steps=steps)
 
 
 def plan(

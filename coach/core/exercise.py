@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from coach.core import data
 from coach.core.words import Words
 
-POSITIONS = ("back", "stomach")
+POSITIONS = ("back", "stomach", "sitting")
 GET_READY = 4  # seconds after "Get into position." when an exercise does not say
 
 
@@ -66,6 +66,7 @@ class Exercise:
     seconds_per_rep: float | None = None
     get_ready: int = GET_READY  # seconds after "Get into position." before the first hold or rep
     steps: tuple[Level, ...] = ()  # the doses it goes up or down through, lowest first; () never changes
+    replaces: str | None = None  # the exercise whose next position this is (offered in its place)
 
     @property
     def default(self) -> Level:
@@ -117,6 +118,7 @@ def from_dict(raw: dict[str, Any], where: str, words: Mapping[str, str]) -> Exer
             seconds_per_rep=float(raw["reps"]["seconds_per_rep"]) if "reps" in raw else None,
             get_ready=int(raw.get("get_ready", GET_READY)),
             steps=tuple(_level(v, "hold" in raw) for v in raw.get("progression", {}).get("steps", ())),
+            replaces=raw.get("replaces"),
         )
     except (KeyError, TypeError) as e:
         raise ValueError(f"{where}: missing or wrong field {e}") from None

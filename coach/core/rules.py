@@ -87,7 +87,7 @@ def _own(c: Checker, raw: dict, i: int, ex_id: str) -> Exercise | None:
     name = c.text(raw, i, "name", True)
     position = raw.get("position")
     if position not in POSITIONS:
-        c.problem(i, "position" if "position" in raw else None, '"back" or "stomach"',
+        c.problem(i, "position" if "position" in raw else None, '"back", "stomach" or "sitting"',
                   "nothing" if position is None else describe(position), "missing position" if position is None else None)
     per_side = raw.get("per_side", False)
     if not isinstance(per_side, bool):

@@ -280,7 +280,7 @@ def build(
     for dose in doses:
         ex = dose.exercise
         if position is not None and ex.position != position:
-            t.say(words.to_position(ex.position), pause=REPOSITION)
+            t.say(words.to_position(ex.position, position), pause=REPOSITION)
         position = ex.position
         t.meta = {"exercise": ex.id}
         t.say(words.exercise_named(ex.name), pause=SECTION - PAUSE)

@@ -160,6 +160,8 @@ class Words:
     own_caution: str
     to_back: str
     to_stomach: str
+    to_sitting: str
+    sitting_to_back: str
     close: Lines
     before_ratings: str
     after_ratings: str
@@ -250,8 +252,11 @@ class Words:
     def exercise_named(self, name: str) -> str:
         return self.exercise.format(name=name)
 
-    def to_position(self, position: str) -> str:
-        return {"back": self.to_back, "stomach": self.to_stomach}[position]
+    def to_position(self, position: str, before: str | None = None) -> str:
+        """The words for changing position, from `before` to `position`."""
+        if position == "back" and before == "sitting":
+            return self.sitting_to_back
+        return {"back": self.to_back, "stomach": self.to_stomach, "sitting": self.to_sitting}[position]
 
     def recheck(self, why: str) -> str:
         return {"none_with_pain": self.recheck_none_with_pain, "leg_without_pain": self.recheck_leg_without_pain}[why]

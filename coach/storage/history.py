@@ -120,7 +120,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE ratings ADD COLUMN given TEXT",
         "ALTER TABLE screening_answers ADD COLUMN given TEXT",
     ),
-    (  # 6: the dose follows the response (issue 17): each step up, step back, or step up declined
+    (  # 6: the dose follows the response (issue 17): each step up, step back, or step up declined;
+        # and each move to a next position (forward), back from it, or a next position declined (stayed):
+        # then exercise is the next position's exercise, in place of `replaces`, and count is 0
         """CREATE TABLE doses (
             id INTEGER PRIMARY KEY,
             at TEXT NOT NULL,
@@ -128,8 +130,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             exercise TEXT NOT NULL,
             hold INTEGER,
             count INTEGER NOT NULL,
-            change TEXT NOT NULL CHECK (change IN ('up', 'down', 'declined')),
-            reason TEXT NOT NULL)""",
+            change TEXT NOT NULL CHECK (change IN ('up', 'down', 'declined', 'forward', 'back', 'stayed')),
+            reason TEXT NOT NULL,
+            replaces TEXT)""",
     ),
 )
 TABLES = ("sessions", "ratings", "screenings", "screening_answers", "trials", "confirmations", "clearances", "doses")
@@ -402,6 +405,11 @@ class History:
             self.db.executemany(
                 "INSERT INTO doses (at, routine, exercise, hold, count, change, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(at, routine, ex, hold, count, change, reason) for ex, hold, count in levels])
+
+    def record_position(self, routine: str, change: str, reason: str, exercise: str, replaces: str) -> None:
+        """A move to a next position (`exercise` in place of `replaces`), back from it, or declined."""
+        self._write("INSERT INTO doses (at, routine, exercise, hold, count, change, reason, replaces) "
+                    "VALUES (?, ?, ?, NULL, 0, ?, ?, ?)", (now(), routine, exercise, change, reason, replaces))
 
     def doses(self, routine: str) -> list[dict[str, Any]]:
         """A routine's dose changes and declined steps, oldest first."""
