@@ -101,11 +101,11 @@ id = "figure-four"
 
 # --- end to end ------------------------------------------------------------------------------------
 
-def _three_good_sessions() -> None:
+def _three_good_sessions(routine: str = "flexion", response: str = "better") -> None:
     with History.open() as h:
         for day in ("2026-11-01", "2026-11-02", "2026-11-03"):
-            sid = h.start_session("flexion", {}, direction="flexion")
-            h.end("sessions", sid, "completed", response="better")
+            sid = h.start_session(routine, {}, direction=routine)
+            h.end("sessions", sid, "completed", response=response)
             h.db.execute("UPDATE sessions SET started = ? WHERE id = ?", (f"{day}T08:00:00+00:00", sid))
             h.db.commit()
 
@@ -120,6 +120,26 @@ def _script_holds(env) -> list[float]:
     return [round(b - a, 3) for a, b in zip(starts, ends)]
 
 
+def _start_until_it_plays(env, args: list[str], answers: str) -> str:
+    """`coach start ARGS` with `answers` piped in, stopped (SIGTERM) once the session plays: what it
+    printed up to then. The dose and position are chosen before it plays."""
+    proc = subprocess.Popen([sys.executable, "-m", "coach", "start", *args, "--no-ratings", "--plain", "--no-listen",
+                             "--rate", "400"], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(answers)
+    proc.stdin.flush()
+    said = []
+    for line in proc.stdout:
+        said.append(line)
+        if "[00:00]" in line:
+            break
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    return "".join(said)
+
+
 @pytest.mark.parametrize("answer, change, holds", [("y", "up", [45.0] * 3), ("n", "declined", [30.0] * 3)])
 def test_a_step_up_offered_in_a_live_session_accepted_or_declined(pulse, answer, change, holds):
     import os
@@ -128,21 +148,7 @@ def test_a_step_up_offered_in_a_live_session_accepted_or_declined(pulse, answer,
     _three_good_sessions()
     env = {**os.environ, **pulse.env}
     assert _script_holds(env) == [30.0] * 3  # before: the default
-    proc = subprocess.Popen([sys.executable, "-m", "coach", "start", "--flexion", "--only", "knees-to-chest", "--no-ratings",
-                             "--plain", "--no-listen", "--rate", "400"], env=env, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write("n\nn\nn\n" + answer + "\n")
-    proc.stdin.flush()
-    said = []
-    for line in proc.stdout:  # wait for the session to begin, then stop it: the dose is chosen by then
-        said.append(line)
-        if "[00:00]" in line:
-            break
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 128 + signal.SIGTERM, err
-    text = "".join(said)
+    text = _start_until_it_plays(env, ["--flexion", "--only", "knees-to-chest"], "n\nn\nn\n" + answer + "\n")
     assert "Would you like one step more today: knees to chest, held 45 seconds?" in text
     assert ("Then today: knees to chest, held 45 seconds." if answer == "y" else "Then we keep the same dose.") in text
     with History.open(write=False) as h:
@@ -210,28 +216,9 @@ def test_a_next_position_offered_in_a_live_session_and_taken(pulse):
     import os
 
     screened_today()
-    with History.open() as h:
-        for day in ("2026-11-01", "2026-11-02", "2026-11-03"):
-            sid = h.start_session("extension", {}, direction="extension")
-            h.end("sessions", sid, "completed", response="same")
-            h.db.execute("UPDATE sessions SET started = ? WHERE id = ?", (f"{day}T08:00:00+00:00", sid))
-            h.db.commit()
+    _three_good_sessions("extension", "same")
     env = {**os.environ, **pulse.env}
-    proc = subprocess.Popen([sys.executable, "-m", "coach", "start", "--extension", "--only", "prone-on-elbows",
-                             "--no-ratings", "--plain", "--no-listen", "--rate", "400"], env=env, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write("n\nn\nn\ny\n")
-    proc.stdin.flush()
-    said = []
-    for line in proc.stdout:
-        said.append(line)
-        if "[00:00]" in line:
-            break
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 128 + signal.SIGTERM, err
-    text = "".join(said)
+    text = _start_until_it_plays(env, ["--extension", "--only", "prone-on-elbows"], "n\nn\nn\ny\n")
     assert ("You could try the next position: press-ups, in place of propped on your elbows. Lie on your stomach, "
             "with your hands flat under your shoulders") in text
     assert "You should not feel pain spreading down your leg. If you do, stop, and lie flat. Would you like to try it today?" in text
