@@ -45,7 +45,7 @@ def seed() -> None:
             ("2026-11-05", 5, "completed", {"reps": 2, "side": "left"}),
             ("2026-11-07", 7, "symptoms", {}),
             ("2026-11-10", 4, "completed", {"check_in": True}),
-            ("2026-11-12", 3, "completed", {}),
+            ("2026-11-12", 3, "completed", {"levels": {"knees-to-chest": [45, 3]}}),  # a dose the response moved
         ]:
             s = h.start_session("flexion", options, direction="flexion")
             h.add_rating("before", leg=leg, reach="knee", session_id=s, at=f"{day}T09:00:00+00:00")
@@ -77,7 +77,7 @@ def test_a_report_holds_the_history_on_two_readable_pages(tmp_path, paper, size)
     assert "Sciatica exercise report" in text and "not medical advice" in text
     for expected in ("Direction tests", "2026-11-02", "2026-11-09", "flexion", "the pain moved back up",
                      "Sessions and doses", "2026-11-03", "2026-11-12", "hold 30 s", "2 holds/reps; left side",
-                     "stopped for symptoms", "Check-ins and stops", "check-in after figure-four", "better",
+                     "stopped for symptoms", "knees-to-chest 45 s x 3", "Check-ins and stops", "check-in after figure-four", "better",
                      "Safety answers", "all no", "Leg pain and how far down it reaches"):
         assert expected in text, expected
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout

@@ -57,6 +57,8 @@ def _dose(options: dict[str, Any]) -> str:
         parts.append(f"{options['reps']} holds/reps")
     if options.get("side") not in (None, "both"):
         parts.append(f"{options['side']} side")
+    for ex_id, (hold, count) in (options.get("levels") or {}).items():  # moved by the response
+        parts.append(f"{ex_id} {hold} s x {count}" if hold is not None else f"{ex_id} {count} reps")
     return "; ".join(parts) or "routine's own"
 
 
