@@ -16,6 +16,7 @@ from coach.core.routine import Routine
 from coach.core.words import Words
 from coach.live.guide import Guide
 from coach.storage.history import History
+from coach.storage.routines import find
 
 STOPPED = ("symptoms", "worse")  # outcomes that count as a session that ended worse
 
@@ -91,7 +92,7 @@ def describe(change: Change, was: Mapping[str, Level], exercises: Sequence[Exerc
 def today(history: History, request: sessions.Request) -> sessions.Request:
     """The request with each exercise's dose and position as they have moved (a file or a script:
     nothing asked)."""
-    routine = sessions.check(request)[0].id
+    routine = find(request.routine, request.words).id  # its id only: the options are checked where it is used
     return replace(request, levels=current(history, routine), positions=positions(history, routine))
 
 

@@ -43,14 +43,20 @@ def step(ex: Exercise, level: Level, by: int) -> Level | None:
     return steps[j] if 0 <= j < len(steps) else None
 
 
-def decide(record: Sequence[Past], current: Mapping[str, Level], exercises: Sequence[Exercise]) -> Change | None:
-    """What the next session's dose does, from the record since the routine's last change."""
-    since = []  # sessions with a response since the last change, newest first
+def _since(record: Sequence[Past]) -> list[str]:
+    """The responses of the sessions since the routine's last change, newest first."""
+    since = []
     for p in reversed(record):
         if p.kind != "session":
             break
         if p.response is not None:
             since.append(p.response)
+    return since
+
+
+def decide(record: Sequence[Past], current: Mapping[str, Level], exercises: Sequence[Exercise]) -> Change | None:
+    """What the next session's dose does, from the record since the routine's last change."""
+    since = _since(record)
     movable = [ex for ex in exercises if ex.steps]
     if since and since[0] in (WORSE, MIXED):
         down = {ex.id: lv for ex in movable if (lv := step(ex, current.get(ex.id, ex.default), -1)) is not None}
@@ -79,12 +85,7 @@ def position(record: Sequence[Past], active: Mapping[str, str], nexts: Sequence[
     a next position offered (`nexts`: exercises whose `replaces` is in the routine, not yet
     active); after one worse or mixed while a next position is done (`active`: replaced → next),
     back to the one before. Nothing else moves a position."""
-    since = []
-    for p in reversed(record):
-        if p.kind != "session":
-            break
-        if p.response is not None:
-            since.append(p.response)
+    since = _since(record)
     if since and since[0] in (WORSE, MIXED) and active:
         replaced, done = next(iter(active.items()))
         return Move(BACK, done, replaced, since[0])
