@@ -187,6 +187,69 @@ def time_to_first_sound(server: PulseServer, home: Path) -> None:
             f"pyttsx3 say() {naive:.2f} s", target)
 
 
+WHOLE_FIRST = """
+import sys
+from coach.app import session
+compose = session.compose
+session.compose = lambda *a, drafted=False, **k: compose(*a, **k)  # every phrase made before it plays
+from coach.cli import main
+sys.argv[0] = "coach"
+main()
+"""
+
+
+def _longest_quiet(chunks, start: float, end: float, threshold: float = 0.01) -> tuple[float, float]:
+    """From the recorder's chunks stamped in [start, end): the first sound after `start`, and the
+    longest run of silence from `start` to `end` (seconds)."""
+    limit = threshold * 32768
+    first, longest, quiet_since = None, 0.0, start
+    for stamp, chunk in chunks:
+        if not start <= stamp < end:
+            continue
+        if np.abs(chunk).max(initial=0) > limit:
+            first = stamp if first is None else first
+            longest, quiet_since = max(longest, stamp - quiet_since), stamp
+    longest = max(longest, end - quiet_since)
+    return (first - start if first is not None else float("inf")), longest
+
+
+def _cold_start(server: PulseServer, code: str | None) -> tuple[float, float]:
+    from tests.terminal import Terminal
+
+    with tempfile.TemporaryDirectory() as fresh:
+        home = Path(fresh)
+        screened_today(home)
+        recorder = server.recorder().start()
+        term = Terminal(home_env(home, server.overrides), "start", "--flexion", "--no-ratings", "--plain",
+                        size=(100, 30), code=code)
+        last = 0.0
+        for k in range(3):
+            term.wait_for("[y yes, n no]", count=k + 1)
+            last = term.press("n")
+        term.wait_until(lambda: recorder.reached(last + 60), timeout=90)
+        term.quit()
+        recorder.stop()
+    first, longest = _longest_quiet(recorder.chunks, last + 0.2, last + 60)  # the key's own cut-off: 0.2 s
+    drafted = ", about " in term.out.decode(errors="replace")
+    print(f"  {'naive' if code else 'ours'}: first sound {first:.2f} s, longest silence {longest:.2f} s"
+          + (" (started on a draft)" if drafted else ""), flush=True)
+    return first, longest
+
+
+def session_start_cold(server: PulseServer) -> None:
+    """Issue 16: an empty speech cache must not make the person wait while the whole session is
+    made. A later session of the day, the natural voice, `--no-ratings`, in a terminal: the three
+    emergency questions each answered with n as soon as it is asked (a key cuts it short). From
+    that last key, at the sink: the first sound, and the longest silence in the next 60 s. Naive:
+    the same command with the script built whole before it plays, as before drafts."""
+    figures = {way: _cold_start(server, code) for way, code in (("ours", None), ("naive", WHOLE_FIRST))}
+    (first, longest), (n_first, n_longest) = figures["ours"], figures["naive"]
+    row("a later session, empty speech cache, natural voice: from the last question's key, at the sink",
+        f"first sound {first:.2f} s; longest silence in the next 60 s {longest:.2f} s",
+        f"(whole script made first) first sound {n_first:.2f} s; longest silence {n_longest:.2f} s",
+        "no wait for the whole session: its natural pauses only (at most 1.5 s between parts)")
+
+
 MEMORY = """
 import resource, sys
 from pathlib import Path
@@ -529,6 +592,10 @@ def main() -> None:
             listen_figures(server, home)
             stop_key_figure(server, home)
         return table()
+    if only == ["start"]:
+        with PulseServer() as server:
+            session_start_cold(server)
+        return table()
     if only == ["export"]:
         with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
             home = Path(tmp)
@@ -548,6 +615,7 @@ def main() -> None:
             peak_memory(home)
             export_figures(home)
             time_to_first_sound(server, home)
+            session_start_cold(server)
             live_cue_error(server, home)
             pause_figures(server, home)
             quit_figure(server, home)

@@ -267,6 +267,21 @@ def test_progress_bar_on_a_terminal(tmp_path):
     assert path.stat().st_size > 0
 
 
+def test_a_cold_export_counts_the_phrases_it_makes_then_renders(tmp_path):
+    """An empty speech cache: a bar for making the voice, phrase by phrase, before the render's;
+    once made, only the render's."""
+    env = {**os.environ, "COACH_HOME": str(tmp_path / "cold")}
+    for run, path in enumerate((tmp_path / "a.mp3", tmp_path / "b.mp3")):
+        term = Terminal(env, "export", *ARGS, str(path), size=(100, 24))
+        assert term.finish() == 0
+        out = term.out.decode(errors="replace")
+        assert ("Making the voice" in out) == (run == 0), out[-400:]
+        assert "Rendering" in out and out.rindex("100%") > out.index("Rendering")
+        if run == 0:
+            assert out.index("Making the voice") < out.index("Rendering")
+        assert path.stat().st_size > 0
+
+
 def test_start_output_writes_any_format(tmp_path):
     path = tmp_path / "s.ogg"
     result = run_coach("start", *ARGS, "--output", str(path))

@@ -98,3 +98,31 @@ def test_phrases_are_made_ahead_once_each_while_others_are_asked_for(tmp_path):
     assert all(asked) and clips.synthesized == len(texts)  # never one phrase twice
     cached = Clips(NATURAL, tmp_path, SAMPLE_RATE)
     assert [cached.length(t) for t in reversed(texts)] == asked and cached.synthesized == 0
+
+
+def test_a_cold_session_starts_on_a_draft_and_its_hold_stays_exact(pulse, fresh_home):
+    """The real engine, an empty speech cache and the real output: the three questions answered at
+    once, the session starts while its phrases are still being made (its length is printed as a
+    guess), and its first hold is still exactly the prescription at the sink."""
+    from coach.audio import cue
+    from coach.storage.history import History
+    from tests.audio_server import LIVE_TOLERANCE, RATE, cue_onsets
+    from tests.conftest import brief, screened_today
+    from tests.terminal import Terminal
+
+    screened_today()
+    recorder = pulse.recorder().start()
+    term = Terminal(pulse.env, "start", "--flexion", "--no-ratings", "--plain", size=(100, 30))
+    brief(term)
+    term.wait_for("Flexion routine, about ")  # a draft: the rest of its phrases still to be made
+    ended = term.wait_for("(tone: hold ends)", timeout=200)
+    term.wait_until(lambda: recorder.reached(ended + 1.0))
+    code = term.quit()
+    recording = recorder.stop()
+    assert code == 0, term.out.decode(errors="replace")[-600:]
+    [start] = cue_onsets(recording, cue.render("hold-start", RATE), 1, RATE)
+    [end] = cue_onsets(recording, cue.render("hold-end", RATE), 1, RATE)
+    assert abs((end - start) / RATE - 30) < LIVE_TOLERANCE, (end - start) / RATE
+    with History.open() as h:
+        [s] = h.table("sessions")
+    assert (s["outcome"], s["step"]) == ("quit", "knees-to-chest")

@@ -11,7 +11,7 @@ from coach.core.control import spans
 from coach.core.dose import plan
 from coach.core.errors import InputError
 from coach.core.rules import routines
-from coach.core.script import AFTER_TONE, COUNT_LEAD, SAID_BACK, SAMPLE_RATE, build
+from coach.core.script import AFTER_TONE, COUNT_LEAD, SAID_BACK, SAMPLE_RATE, Guess, build
 from coach.core.words import catalog as words
 
 SR = SAMPLE_RATE
@@ -333,3 +333,44 @@ def test_the_introduction_says_which_exercises_have_tones():
     assert words().cues in flexion and words().cues_moving in flexion  # the glide moves
     stretches = [e.text for e in make("flexion", only=("knees-to-chest", "figure-four")).events if e.kind == "speech"]
     assert words().cues in stretches and words().cues_moving not in stretches
+
+
+# Drafts: a script built while its phrases are still being made (a live session's cold start).
+
+def _draft_of(routine, options, per_char, known, guess_factor):
+    """The session with only the phrases in `known` exact; every other length a Guess."""
+    exact = by_chars(per_char)
+    return make(routine, length_of=lambda text: exact(text) if text in known
+                else Guess(max(1, round(exact(text) * guess_factor))), **options)
+
+
+@settings(max_examples=60, deadline=None)
+@given(sessions(), st.data())
+def test_a_draft_is_final_before_its_first_guess_and_never_settles_inside_a_hold(case, data):
+    routine, options, per_char = case
+    final = make(routine, length_of=by_chars(per_char), **options)
+    assert final.final and final.ready == final.total
+    said = list(dict.fromkeys(e.text for e in final.events if e.kind == "speech"))
+    known = set(said[: data.draw(st.integers(0, len(said)), label="phrases made")])
+    draft = _draft_of(routine, options, per_char, known, data.draw(st.floats(0.3, 3.0), label="guess"))
+    if known >= set(said):
+        assert draft == final
+        return
+    assert not draft.final and 0 <= draft.settled < draft.total
+    # the settled part is the final script's, sample for sample: every event that starts in it
+    before = [e for e in draft.events if e.start < draft.settled]
+    assert before[:-1] == [e for e in final.events if e.start < draft.settled][: len(before) - 1]
+    if before:
+        assert before[-1].kind == "silence" or before[-1].end <= draft.settled
+        same = next(e for e in final.events if e.start == before[-1].start)
+        assert (same.kind, same.text, same.cue) == (before[-1].kind, before[-1].text, before[-1].cue)
+    for span in spans(final):  # a wait for speech at the settled point never lengthens a hold or rep set
+        assert not span.start < draft.settled < span.end, (span, draft.settled)
+
+
+def test_the_first_phrase_made_settles_the_opening():
+    final = make(length_of=by_chars())
+    first = final.events[0].text
+    draft = _draft_of("flexion", {}, 1100, {first}, 1.0)
+    assert draft.settled == final.events[1].end  # the intro and the pause after it: nothing more
+    assert draft.total == final.total  # a guess as good as the truth plans the same session

@@ -15,17 +15,34 @@ from coach.app import progress as doses
 from coach.app import session as sessions
 from coach.app.records import opened, printer
 from coach.audio import export as files
+from coach.audio.speech import Clips
 from coach.clinical import evidence, screening
 from coach.clinical.preference import Bar
 from coach.core.routine import Dose, Routine
+from coach.core.script import SAMPLE_RATE
 from coach.core.text import clock
+from coach.storage import paths
 
 Echo = Callable[..., None]
-Progress = Callable[[int], ContextManager[Callable[[int], None] | None]]  # total → update(n)
+Progress = Callable[[int, str], ContextManager[Callable[[int], None] | None]]  # total, label → update(n)
 
 
-def _no_progress(total: int) -> ContextManager[None]:
+def _no_progress(total: int, label: str) -> ContextManager[None]:
     return contextlib.nullcontext()
+
+
+def _voiced(request: sessions.Request, phrases: list[str], progress: Progress) -> Clips:
+    """The session's phrases, those never made in its voice made now, counted on a bar (a
+    cold cache: seconds of synthesis before the render can be timed)."""
+    clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
+    missing = [text for text in phrases if clips.known_length(text) is None]
+    if missing:
+        with progress(len(missing), request.words.printed.making_voice) as update:
+            for text in missing:
+                clips.get(text)
+                if update is not None:
+                    update(1)
+    return clips
 
 
 def preamble(bar: Bar | None, request: sessions.Request, made: dt.date) -> tuple[str, ...]:
@@ -71,10 +88,11 @@ def write(request: sessions.Request, output: Path | None, split: Path | None = N
         files.check_chapters(chosen, files.chapters(sessions.outline(*checked, w, opening), checked[0].names, w))
     if bar is not None:
         echo(" ".join(opening[:2]), err=True)
-    session = sessions.compose(request, opening, checked=checked)
+    clips = _voiced(request, sessions.phrases(*checked, w, opening), progress or _no_progress)
+    session = sessions.compose(request, opening, clips=clips, checked=checked)
     script, names, name = session.script, session.routine.names, session.routine.name
     album = w.file.album.format(routine=name)
-    with (progress or _no_progress)(script.total) as update:
+    with (progress or _no_progress)(script.total, w.printed.rendering) as update:
         if split is None:
             assert output is not None
             tags = files.Tags(title=w.file.title.format(routine=name, length=clock(script.seconds)),

@@ -13,7 +13,7 @@ from coach.core.errors import CoachError, InputError
 from coach.core.exercise import catalog
 from coach.core.routine import NAME
 from coach.core.rules import routines
-from coach.core.script import SAMPLE_RATE, build
+from coach.core.script import SAMPLE_RATE, Guess, build
 from coach.core.text import clock
 from coach.core.words import Words
 from coach.storage.atomic import atomic_path, create
@@ -29,7 +29,7 @@ class RoutineRow:
 
 
 class _Lengths:
-    """Each phrase's length in the request's voice, from the speech cache, or estimated from the
+    """Each phrase's length in the request's voice, from the speech cache, or guessed from the
     speaking rate when it was never spoken (`guessed` says so). Nothing is synthesized."""
 
     def __init__(self, request: sessions.Request):
@@ -37,15 +37,12 @@ class _Lengths:
         from coach.storage import paths
 
         self.clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
-        self.per_word = 60.0 / request.voice.rate * SAMPLE_RATE  # samples a word takes at the rate
         self.guessed = False
 
     def __call__(self, text: str) -> int:
-        known = self.clips.known_length(text)
-        if known is not None:
-            return known
-        self.guessed = True
-        return round(len(text.split()) * self.per_word)
+        n = self.clips.guess(text)
+        self.guessed = self.guessed or isinstance(n, Guess)
+        return n
 
 
 def seconds(request: sessions.Request) -> float:

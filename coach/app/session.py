@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from coach.audio.drafts import Drafts
 from coach.audio.render import Session
 from coach.audio.speech import Clips, VoiceSettings
 from coach.core import cue
@@ -14,7 +15,7 @@ from coach.core.dose import in_place, plan
 from coach.core.errors import InputError
 from coach.core.exercise import Level
 from coach.core.routine import Dose, Routine
-from coach.core.script import SAMPLE_RATE, SPEECH, Script, build
+from coach.core.script import SAMPLE_RATE, SPEECH, LengthOf, Script, build
 from coach.core.text import clock
 from coach.core.words import Words, catalog
 from coach.storage import paths
@@ -69,13 +70,25 @@ def check(request: Request) -> tuple[Routine, tuple[Dose, ...]]:
 
 
 def compose(request: Request, preamble: tuple[str, ...] = (), clips: Clips | None = None,
-            checked: tuple[Routine, tuple[Dose, ...]] | None = None) -> Session:
+            checked: tuple[Routine, tuple[Dose, ...]] | None = None, drafted: bool = False) -> Session:
     """Check the options (unless `checked` is what `check` gave), then build the script with each
-    phrase's real spoken length."""
+    phrase's real spoken length. `drafted` (a live session): at once, as a first draft while
+    phrases are still being made (coach/audio/drafts.py); the session's `drafts` make the rest."""
     routine, doses = checked or check(request)
     clips = clips or Clips(request.voice, paths.cache_dir(), SAMPLE_RATE)
-    script = build(routine, doses, request.words, clips.length, clips.sample_rate, preamble)
-    return Session(script, clips, request.volume, routine, request.tone)
+
+    def made(length_of: LengthOf) -> Script:
+        return build(routine, doses, request.words, length_of, clips.sample_rate, preamble)
+
+    if drafted:
+        drafts = Drafts(made, clips)
+        try:
+            first = drafts.latest()
+        except BaseException:
+            drafts.close()
+            raise
+        return Session(first, clips, request.volume, routine, request.tone, drafts)
+    return Session(made(clips.length), clips, request.volume, routine, request.tone)
 
 
 def fallback_path(routine: str, now: dt.datetime | None = None) -> Path:

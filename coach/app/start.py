@@ -131,8 +131,12 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
         def prepare() -> sessions.Session:
             """The session, built after the first questions (and a dose's step up or back, which
             rebinds `request` and `checked`): they need none of it."""
-            built = sessions.compose(request, clips=clips, checked=checked)
-            echo(w.printed.start.format(routine=routine.name, length=clock(built.script.seconds)))
+            built = sessions.compose(request, clips=clips, checked=checked, drafted=True)
+            if built.drafts is not None:
+                stack.callback(built.drafts.close)
+            length = clock(built.script.seconds)  # a draft's: its phrases still being made, a guess
+            echo(w.printed.start.format(routine=routine.name,
+                                        length=length if built.script.final else w.printed.about.format(length=length)))
             echo(w.printed.disclaimer)
             if not live.chosen:
                 guide.speak(w.preferred.format(direction=w.directions[routine.direction or request.routine]))

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from coach.core import cue
 from coach.core.routine import Routine
-from coach.core.script import CUE, SPEECH, Script
+from coach.core.script import CUE, SPEECH, Event, Script
 
 if TYPE_CHECKING:
+    from coach.audio.drafts import Drafts
     from coach.audio.speech import Clips
 
 Samples = Callable[[str], array]
@@ -30,26 +31,36 @@ def _scaled(samples: array, volume: float) -> array:
 
 
 class Renderer:
-    """Reads the session's samples in blocks."""
+    """Reads the session's samples in blocks. A draft's (see Script.settled) only up to its
+    settled part, `limit`: its speech is fetched only there, and `follow` reads a later draft
+    with the samples already made."""
 
-    def __init__(self, script: Script, speech: Samples, cue: Samples, volume: float = 1.0):
+    def __init__(self, script: Script, speech: Samples, cue: Samples, volume: float = 1.0,
+                 made: dict[tuple[str, str], array] | None = None):
         self.script = script
         self.total = script.total
+        self.limit = script.ready
+        self._speech, self._cue, self._volume = speech, cue, volume
+        self._made = {} if made is None else made
         self._starts = [e.start for e in script.events]
-        made: dict[tuple[str, str | None], array] = {}
-        self._sources: list[memoryview | None] = []
-        for e in script.events:
-            key = (e.kind, e.text if e.kind == SPEECH else e.cue or "")
-            if e.kind not in (SPEECH, CUE):
-                self._sources.append(None)
-                continue
-            if key not in made:
-                made[key] = _scaled(speech(e.text) if e.kind == SPEECH else cue(e.cue), volume)  # type: ignore[arg-type]
-            src = made[key]
-            if len(src) != e.length:
-                raise ValueError(f"samples for {key[1]!r} are {len(src)} long, the script says {e.length}")
-            self._sources.append(memoryview(src))
+        self._sources = [self._source(e) if e.start < self.limit else None for e in script.events]
         self._silence = memoryview(array("h"))
+
+    def _source(self, e: Event) -> memoryview | None:
+        if e.kind not in (SPEECH, CUE):
+            return None
+        key = (e.kind, e.text if e.kind == SPEECH else e.cue or "")
+        src = self._made.get(key)  # type: ignore[arg-type]
+        if src is None:
+            made = self._speech(e.text) if e.kind == SPEECH else self._cue(e.cue)  # type: ignore[arg-type]
+            src = self._made[key] = _scaled(made, self._volume)  # type: ignore[index]
+        if len(src) != e.length:
+            raise ValueError(f"samples for {key[1]!r} are {len(src)} long, the script says {e.length}")
+        return memoryview(src)
+
+    def follow(self, script: Script) -> Renderer:
+        """The renderer of a later draft of the same session (or its final script)."""
+        return Renderer(script, self._speech, self._cue, self._volume, self._made)
 
     def _zeros(self, n: int) -> memoryview:
         if len(self._silence) < n:
@@ -59,10 +70,10 @@ class Renderer:
     def read_into(self, out: memoryview, pos: int) -> int:
         """Fill `out` (a memoryview of int16) with samples from `pos`; outside the session is silence.
 
-        Returns how many samples were inside the session."""
+        Returns how many samples were inside the session (a draft: its settled part)."""
         n = len(out)
         out[:] = self._zeros(n)
-        start, end = pos, min(pos + n, self.total)
+        start, end = pos, min(pos + n, self.limit)
         if start >= end:
             return 0
         i = max(0, bisect_right(self._starts, start) - 1)
@@ -90,11 +101,12 @@ class Renderer:
 
 @dataclass
 class Session:
-    script: Script
+    script: Script  # live, the first draft while its phrases are made (`drafts` has the newer)
     clips: Clips
     volume: float
     routine: Routine
     tone: cue.Tone = field(default_factory=cue.Tone)
+    drafts: Drafts | None = None
 
     def renderer(self) -> Renderer:
         return renderer_for(self.script, self.clips, self.volume, self.tone)

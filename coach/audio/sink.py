@@ -133,6 +133,7 @@ class Player:
         self._opener: threading.Thread | None = None
         self.underflows = 0  # blocks the device wanted before the callback gave them: a gap heard
         self.sounding_until = 0.0  # time.monotonic() when the last sound given out leaves the speaker
+        self._calls = 0  # callbacks so far: the stream is alive while the cursor waits for a draft
 
     def _callback(self, outdata, frames, time_info, status) -> None:
         out = memoryview(outdata).cast("h")
@@ -146,7 +147,9 @@ class Player:
                 k = min(frames, lead.total - self._lead_pos)
                 lead.read_into(out[:k], self._lead_pos)
                 self._lead_pos += k
-            n = 0 if renderer is None else max(0, min(frames - k, self._end - self.position))
+            self._calls += 1
+            n = 0 if renderer is None else max(0, min(frames - k, self._end - self.position,
+                                                      renderer.limit - self.position))
             if n:  # when this block's first sample reaches the speaker, and which sample it is
                 dac = time_info.outputBufferDacTime + k / self.sample_rate
                 self._blocks.append((dac, self.position))
@@ -156,7 +159,7 @@ class Player:
                 _scale(out[: k + n], self._gain)
             if k + n < frames:
                 out[k + n :] = memoryview(bytes(2 * (frames - k - n))).cast("h")
-                if renderer is not None:
+                if renderer is not None and self.position >= self._end:  # else a draft's end: wait there
                     self._reached.set()
         played = out[: k + n].tobytes()  # outside the lock: only this block is read
         if played.count(0) != len(played):  # sound until this block has played: the listener waits
@@ -211,7 +214,9 @@ class Player:
         """Play samples [start, end) of the renderer's script; True once they are out, False as
         soon as `interrupt` is set (the output is then silent, the cursor where it stopped).
         `lead` plays first, sample-joined to `start` (a count-in before the rest of a hold).
-        `every` is called with the cursor several times a second (to record progress).
+        `every` is called with the cursor several times a second (to record progress). A
+        draft's renderer plays to its settled part and waits there, silent, until `follow`
+        hands over a later draft.
         Ctrl-C or any other exception silences the output at once and propagates."""
         self.ready()
         with self._lock:
@@ -220,7 +225,7 @@ class Player:
             self._lead, self._lead_pos = lead, 0
             self.renderer = renderer
             self._blocks.clear()
-        moved, last = time.monotonic(), (self.position, 0)
+        moved, last = time.monotonic(), (self.position, 0, 0)
         tick = 0.1 if interrupt is None else 0.02
         try:
             while not self._reached.wait(tick):
@@ -228,8 +233,11 @@ class Player:
                     return False
                 if every is not None:
                     every(self.position)
-                if (self.position, self._lead_pos) != last or self._paused:
-                    moved, last = time.monotonic(), (self.position, self._lead_pos)
+                renderer_now = self.renderer
+                waiting = renderer_now is not None and renderer_now.limit <= self.position < self._end
+                now = (self.position, self._lead_pos, self._calls if waiting else 0)
+                if now != last or self._paused:
+                    moved, last = time.monotonic(), now
                 elif self._stopped.is_set() or time.monotonic() - moved > STALL:
                     raise AudioLost("the audio output stopped in the middle of the session.")
             time.sleep(2 * LATENCY)  # the last block is still in the output buffer
@@ -240,6 +248,14 @@ class Player:
         finally:
             with self._lock:
                 self.renderer = None
+
+    def follow(self, renderer: Renderer, end: int | None = None) -> None:
+        """Go on playing a later draft of what plays now (the same samples before the cursor,
+        more of them final), to `end` in it: the cursor stays, so nothing is heard to change."""
+        with self._lock:
+            if self.renderer is not None:
+                self.renderer = renderer
+                self._end = renderer.total if end is None else end
 
     @property
     def gain(self) -> float:

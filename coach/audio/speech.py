@@ -25,6 +25,7 @@ from typing import Callable, Iterable
 
 from coach.audio import natural, wav
 from coach.core.errors import CoachError, InputError
+from coach.core.script import Guess
 
 CACHE_FORMAT = 1  # bump when trimming or the stored format changes
 TRIM_THRESHOLD = 0.003  # of full scale: below this, the engine's lead-in and end pause
@@ -331,8 +332,7 @@ class Clips:
         texts = list(dict.fromkeys(texts))
 
         def run() -> None:
-            with contextlib.suppress(OSError, AttributeError):  # below the output stream and the questions
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), AHEAD_NICE)
+            below_playback()
             for text in texts:
                 with self._asked:
                     self._asked.wait_for(lambda: self._waiting == 0 or self._stop.is_set())
@@ -358,6 +358,14 @@ class Clips:
     def length(self, text: str) -> int:
         return len(self.get(text))
 
+    def guess(self, text: str) -> int:
+        """The phrase's length if it was ever synthesized, else a Guess from the speaking rate:
+        nothing is synthesized."""
+        known = self.known_length(text)
+        if known is not None:
+            return known
+        return Guess(max(1, round(len(text.split()) * 60.0 / self.settings.rate * self.sample_rate)))
+
     def known_length(self, text: str) -> int | None:
         """The phrase's length if it was ever synthesized (in memory or in the cache), without
         making it: None when only the engine could say."""
@@ -374,6 +382,13 @@ class Clips:
         if len(clip) == 0:
             raise self.engine.silent(text, where)
         return wav.from_float(clip)
+
+
+def below_playback() -> None:
+    """The calling thread (one that makes phrases ahead) runs below the output stream and the
+    questions: at AHEAD_NICE (Linux sets niceness per thread)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), AHEAD_NICE)
 
 
 FALLBACK = "The natural voice is not available ({why}); the espeak voice speaks instead."

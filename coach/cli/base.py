@@ -179,11 +179,11 @@ def request(flexion: bool, extension: bool, routine_spec: str | None, only: tupl
 
 
 @contextlib.contextmanager
-def progress(total: int):
-    """A progress bar on a terminal (stderr), for a render that takes seconds; nothing elsewhere."""
+def progress(total: int, label: str):
+    """A progress bar on a terminal (stderr), for work that takes seconds; nothing elsewhere."""
     if not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=total, label="Rendering", file=sys.stderr, show_percent=True,
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_percent=True,
                            show_eta=True, width=30) as bar:
         yield bar.update

@@ -8,7 +8,11 @@ and no speech engine here, so every rule is tested exactly:
   inside the hold: a phrase that would not fit before the next mark is left out (a countdown
   number becomes a tick), so speech never lengthens a hold;
 - reps are counted on a fixed grid: count k starts exactly at first + k × seconds-per-rep;
-- the hold tones frame holds only: a rep set (a moving exercise) starts with its own note.
+- the hold tones frame holds only: a rep set (a moving exercise) starts with its own note;
+- a draft: while phrases are still being made, a length may be a `Guess`. The script is then
+  final only before the first guess (`Script.settled`), and a hold or rep set asks every length
+  it needs before its first sound, so the settled part never ends inside one: a live session can
+  play it while the rest is made, and a wait for speech never lengthens a hold.
 """
 
 from __future__ import annotations
@@ -59,6 +63,16 @@ class Script:
     routine: str
     sample_rate: int
     events: tuple[Event, ...]
+    settled: int | None = None  # a draft: samples [0, settled) are final, the rest used guessed lengths
+
+    @property
+    def final(self) -> bool:
+        return self.settled is None
+
+    @property
+    def ready(self) -> int:
+        """Samples that are final: all of them, or a draft's settled part."""
+        return self.total if self.settled is None else self.settled
 
     @property
     def total(self) -> int:
@@ -85,7 +99,11 @@ class Script:
         }
 
 
-LengthOf = Callable[[str], int]
+class Guess(int):
+    """A phrase's length estimated before it is synthesized (see Script.settled)."""
+
+
+LengthOf = Callable[[str], int]  # a phrase's length in samples: exact, or a Guess
 
 
 class Timeline:
@@ -97,6 +115,7 @@ class Timeline:
         self.events: list[Event] = []
         self.pos = 0
         self.meta: dict = {}
+        self.settled: int | None = None  # the cursor when a length was first guessed
 
     def samples(self, seconds: float) -> int:
         return round(seconds * self.sr)
@@ -115,7 +134,10 @@ class Timeline:
         self.pos += length
 
     def speech_length(self, text: str) -> int:
-        n = int(self.length_of(text))
+        n = self.length_of(text)
+        if isinstance(n, Guess) and self.settled is None:
+            self.settled = self.pos
+        n = int(n)
         if n <= 0:
             raise ValueError(f"speech for {text!r} has no length")
         return n
@@ -173,13 +195,21 @@ def _opening_fits(t: Timeline, words: Words, seconds: int, text: str) -> bool:
     return at + t.speech_length(text) + t.samples(MARGIN) <= before
 
 
+def _ask_before(t: Timeline, texts: Iterable[str]) -> None:
+    """Every length a hold or rep set will need, asked before its first sound: a draft's guess
+    then settles the script before the hold, never inside it."""
+    for text in texts:
+        t.speech_length(text)
+
+
 def _hold(t: Timeline, words: Words, seconds: int, rep: int, opening: str | None = None) -> None:
     """A hold of exactly `seconds` from hold-start cue onset to hold-end cue onset; `opening` (a
     breathing cue) is said first, half a second after the tone, when it fits."""
     start = t.pos
     end = start + t.samples(seconds)
-    t.cue("hold-start", rep=rep)
     marks = _marks(t, words, start, end, seconds)
+    _ask_before(t, [*([opening] if opening is not None else []), *(text for _, text, _ in marks)])
+    t.cue("hold-start", rep=rep)
     if opening is not None and _opening_fits(t, words, seconds, opening):
         marks.insert(0, (t.pos + t.samples(AFTER_TONE), opening, False))
     for i, (at, text, tick) in enumerate(marks):
@@ -195,6 +225,7 @@ def _rep_set(t: Timeline, words: Words, count: int, seconds_per_rep: float) -> N
     The first SAID_BACK reps are paced by "and back" half a rep later; the rest by the number alone."""
     period = t.samples(seconds_per_rep)
     half = period // 2
+    _ask_before(t, [*(words.number(k + 1) for k in range(count)), *([words.and_back] if count else [])])
     t.cue("reps-start")
     first = t.pos - cues.length("reps-start", t.sr) + t.samples(COUNT_LEAD)
     for k in range(count):
@@ -310,7 +341,7 @@ def build(
         t.say(line)
     t.cue("session-end")
     t.rest(0.5)
-    return Script(routine.id, sample_rate, tuple(t.events))
+    return Script(routine.id, sample_rate, tuple(t.events), t.settled)
 
 
 def spoken(lines: Iterable[str], length_of: LengthOf, sample_rate: int = SAMPLE_RATE, name: str = "prompt") -> Script:

@@ -84,6 +84,9 @@ class Printed:
     using: str
     disclaimer: str
     start: str
+    about: str
+    making_voice: str
+    rendering: str
     complete: str
     keys: str
     quit_confirm: str

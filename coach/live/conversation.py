@@ -18,7 +18,7 @@ from coach.core.errors import EndedWorse, Interrupted, Quit, SymptomStop
 from coach.core.grammar import CONFIRM
 from coach.core.question import questions
 from coach.core.script import Script
-from coach.core.steps import Part, label, parts
+from coach.core.steps import label, parts
 from coach.live.answers import NoMoreAnswers
 from coach.live.guide import Guide
 from coach.live.view import Lines
@@ -122,11 +122,11 @@ def _ask(guide: Guide, chosen: list[str], skippable: bool, given: set[str]) -> d
     return answers
 
 
-def _command(guide: Guide, keys, session: Session, record: Record, view) -> int | None:
+def _command(guide: Guide, keys, course: Course, record: Record, view) -> int | None:
     """Carry out a key pressed during the session; the position to play from next, or None when
     the stop key was pressed while paused."""
     w = guide.words
-    script, player = session.script, guide.player
+    script, player = course.script, guide.player
     here = player.position
     command = keys.command
     if command in ("pause", "quit"):
@@ -151,8 +151,7 @@ def _command(guide: Guide, keys, session: Session, record: Record, view) -> int 
             guide.say(w.resuming)
         return control.resume_at(script, here)
     if command == "next":
-        target = control.next_exercise(script, here)
-        return target if target is not None else control.closing(script)
+        return course.resolve(lambda s: n if (n := control.next_exercise(s, here)) is not None else control.closing(s))
     if command == "previous":
         return control.previous_exercise(script, here)
     return control.repeat(script, here)
@@ -193,29 +192,25 @@ def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Sess
             guide.say(w.before_ratings, w.ratings_skip)
             before = rate(guide, history, "before", skippable=True, session_id=sid)
         session = prepare()
-        script: Script = session.script
-        sr = script.sample_rate
-        cut = parts(script)
-        starts = [p.start for p in cut]
-        names = [label(p) for p in cut]  # the log's names for the parts
-        # where to stop and ask: after each exercise's last part (when check-ins are on)
-        stops = [p.end for i, p in enumerate(cut)
-                 if check_in and p.exercise is not None and (i + 1 == len(cut) or cut[i + 1].exercise != p.exercise)]
-        stops.append(script.total)
+        course = Course(session, check_in)
+        sr = course.script.sample_rate
 
         keys = guide.keys()
-        view = show(session, keys is not None) if show is not None else Lines(script, guide.echo, w)
+        view = show(session, keys is not None) if show is not None else Lines(course.script, guide.echo, w)
         if keys is not None:
             if isinstance(view, Lines):
                 guide.echo(w.printed.keys)
             guide.say(w.listen_stop if keys.listener is not None else w.stop_key)
 
         def every(position: int) -> None:
-            record.at(names[max(0, bisect_right(starts, position) - 1)], round(position / sr, 3))
+            if course.refresh():  # a later draft: the same up to here, more of it final
+                view.update(course.script)
+                guide.player.follow(course.renderer, course.end_after(course.playing))
+            record.at(course.name_at(position), round(position / sr, 3))
             view.show(position)
 
         with view, guide.echoing(view.echo):
-            stopped = _play(guide, history, session, record, view, keys, every, stops, cut, sid)
+            stopped = _play(guide, history, course, record, view, keys, every, sid)
         if stopped is not None:  # a check-in said worse, or the stop key: the pain is spreading
             how, where = stopped
             guide.say(*w.symptom_stop)
@@ -229,12 +224,13 @@ def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Sess
                     felt = Verdict(WORSE, felt.reasons + measured.reasons)
             history.update("sessions", sid, response=WORSE, response_reasons=json.dumps(felt.to_dict()))
             raise SymptomStop({'worse': w.printed.worse, 'spreading': w.printed.spreading}[how].format(step=where))
+        seconds = round(course.script.seconds, 3)  # played to its end: the final script
         if ratings:
-            record.at("rating after", round(script.seconds, 3))
+            record.at("rating after", seconds)
             guide.say(w.after_ratings)
             after = rate(guide, history, "after", numbness=True, skippable=True, session_id=sid)
             _respond(guide, history, sid, compare(Rating.of(before), Rating.of(after)))
-        record.done(step="end", at_seconds=round(script.seconds, 3))
+        record.done(step="end", at_seconds=seconds)
 
 
 def _respond(guide: Guide, history: History, sid: int, verdict: Verdict | None) -> None:
@@ -252,21 +248,21 @@ def _respond(guide: Guide, history: History, sid: int, verdict: Verdict | None) 
         guide.say(w.after_mixed)
 
 
-def _play(guide: Guide, history: History, session: Session, record: Record, view, keys,
-          every: Callable[[int], None], stops: list[int], parts: list[Part], sid: int) -> tuple[str, str | None] | None:
+def _play(guide: Guide, history: History, course: Course, record: Record, view, keys,
+          every: Callable[[int], None], sid: int) -> tuple[str, str | None] | None:
     """The script from its start to its end, stopping for keys and check-ins. None when it
     played to the end; ("worse", exercise) when a check-in after it said worse; ("spreading",
     step) when the stop key was pressed."""
     w = guide.words
-    script, renderer, sr = session.script, session.renderer(), session.script.sample_rate
-    starts = [p.start for p in parts]
+    sr = course.script.sample_rate
     pos, lead = 0, None
     while True:
-        end = next(s for s in stops if s > pos) if pos < script.total else script.total
-        every(pos)
+        course.playing = pos
+        every(pos)  # the newest draft first: `end` is read from it
+        end = course.end_after(pos)
         interrupt = keys.listen() if keys is not None else None
         try:  # a count-in leads into the rest of a paused hold, joined to the sample
-            reached = guide.play(renderer, pos, end, every, interrupt, lead)
+            reached = guide.play(course.renderer, pos, end, every, interrupt, lead)
         finally:
             if keys is not None:
                 keys.stop()
@@ -276,23 +272,77 @@ def _play(guide: Guide, history: History, session: Session, record: Record, view
                 guide.player.resume()
                 view.pause(False)
                 return "spreading", record.step
-            after_key = _command(guide, keys, session, record, view)
+            after_key = _command(guide, keys, course, record, view)
             if after_key is None:
                 return "spreading", record.step
             pos = after_key
-            lead = control.count_in(w, session.clips.length, sr) if control.in_hold(script, pos) \
-                and keys.command in ("pause", "quit") else None
+            lead = control.count_in(w, course.session.clips.length, sr) \
+                if control.in_hold(course.script, pos) and keys.command in ("pause", "quit") else None
             view.jump(pos)
             continue
         lead = None
+        end = course.end_after(pos)  # as far as the player went: the newest draft's, final there
         view.show(end)
         pos = end
-        if end >= script.total:
+        if end >= course.script.total:
             return None
-        exercise = parts[bisect_right(starts, end - 1) - 1].exercise
+        exercise = course.exercise_before(end)
         record.at(f"check-in after {exercise}", round(end / sr, 3))
         guide.say(w.check_in)
         answer = guide.ask(questions(w)["compared"])
         history.add_rating("check-in", compared=answer, exercise=exercise, session_id=sid, given=guide.given)
         if answer == WORSE:
             return "worse", exercise
+
+
+class Course:
+    """The session's script as it plays, its parts and where to stop for check-ins; from a
+    newer draft whenever one is made (the main thread takes it: `refresh`)."""
+
+    def __init__(self, session: Session, check_in: bool):
+        self.session, self.check_in = session, check_in
+        self.renderer = session.renderer()
+        self.playing = 0  # where the span now playing began
+        self._take(session.script)
+
+    def _take(self, script: Script) -> None:
+        self.script = self.session.script = script
+        self.parts = parts(script)
+        self.starts = [p.start for p in self.parts]
+        self.names = [label(p) for p in self.parts]  # the log's names for the parts
+        cut = self.parts  # where to stop and ask: after each exercise's last part (when check-ins are on)
+        self.stops = [p.end for i, p in enumerate(cut) if self.check_in and p.exercise is not None
+                      and (i + 1 == len(cut) or cut[i + 1].exercise != p.exercise)]
+        self.stops.append(script.total)
+
+    def refresh(self) -> bool:
+        """Take the newest draft, if there is one: True when the script changed."""
+        drafts = self.session.drafts
+        newest = drafts.latest() if drafts is not None else self.script
+        if newest is self.script:
+            return False
+        self.renderer = self.renderer.follow(newest)
+        self._take(newest)
+        return True
+
+    def resolve(self, target: Callable[[Script], int]) -> int:
+        """A position beyond what is final (the next exercise, early in a cold session): waits
+        for the drafts until it is final there."""
+        drafts = self.session.drafts
+        while True:
+            at = target(self.script)
+            if self.script.final or at < self.script.ready or drafts is None:
+                return at
+            newest = drafts.newer(self.script)
+            self.renderer = self.renderer.follow(newest)
+            self._take(newest)
+
+    def end_after(self, position: int) -> int:
+        """Where to stop next after `position`: a check-in, or the end."""
+        return next((s for s in self.stops if s > position), self.script.total)
+
+    def name_at(self, position: int) -> str:
+        return self.names[max(0, bisect_right(self.starts, position) - 1)]
+
+    def exercise_before(self, position: int) -> str | None:
+        return self.parts[bisect_right(self.starts, position - 1) - 1].exercise

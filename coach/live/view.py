@@ -62,6 +62,11 @@ class Lines:
             self.echo(f"[{stamp(e.start, sr)}] {what}")
             self.next += 1
 
+    def update(self, script: Script) -> None:
+        """A later draft of the script: the same events up to the cursor (coach/drafts.py)."""
+        self.script = script
+        self.events = [e for e in script.events if e.kind in (SPEECH, CUE)]
+
     def jump(self, position: int) -> None:
         """The cursor moved (skip, repeat, resume): show events from there on."""
         self.echo(f"[{stamp(position, self.script.sample_rate)}] {self.words.printed.continuing}")
@@ -366,6 +371,12 @@ class Screen:
 
     def show(self, position: int) -> None:
         self.position = position
+        self._draw()
+
+    def update(self, script: Script) -> None:
+        """A later draft of the script: the board is made again from it."""
+        b = self.board
+        self.board = Board(script, b.names, b.title, b.words, b.keys)
         self._draw()
 
     def jump(self, position: int) -> None:
