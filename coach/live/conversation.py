@@ -169,6 +169,12 @@ def _quit_if_confirmed(guide: Guide, keys, record: Record) -> None:
         raise Quit(guide.words.printed.quit.format(step=record.step))
 
 
+def said_first(w) -> list[str]:
+    """What a session says before its script, in order: to synthesize ahead."""
+    qs = questions(w)
+    return [w.before_ratings, w.ratings_skip, qs["leg"].text, qs["reach"].text, w.listen_stop, w.stop_key]
+
+
 def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Session],
         options: dict[str, Any], check_in: bool, ratings: bool,
         show: Callable[[Session, bool], Any] | None = None, direction: str | None = None,
