@@ -7,6 +7,7 @@ time. The real engine and the real audio output play a cold session in tests/tes
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 from array import array
@@ -75,11 +76,21 @@ def flexion():
     return r, lambda length_of: build(r, doses, words(), length_of, SR)
 
 
-def test_drafts_grow_in_the_order_the_script_needs_its_phrases_to_the_final_script(tmp_path):
+@contextlib.contextmanager
+def drafting(tmp_path):
+    """The flexion session drafted from a gated engine: (drafts, engine, clips, routine, make)."""
     clips, engine = gated(tmp_path)
-    _, make = flexion()
+    r, make = flexion()
     drafts = Drafts(make, clips)
     try:
+        yield drafts, engine, clips, r, make
+    finally:
+        engine.let()
+        drafts.close()
+
+
+def test_drafts_grow_in_the_order_the_script_needs_its_phrases_to_the_final_script(tmp_path):
+    with drafting(tmp_path) as (drafts, engine, clips, _, make):
         first = drafts.latest()
         assert not first.final and first.settled == 0  # nothing made: nothing to play yet
         assert engine.next_asked(0) == first.events[0].text  # the first thing said is made first
@@ -89,8 +100,6 @@ def test_drafts_grow_in_the_order_the_script_needs_its_phrases_to_the_final_scri
             seen += 1
             script = drafts.newer(script)
             settled.append(script.ready)
-    finally:
-        drafts.close()
     assert settled == sorted(settled) and len(set(settled)) > 20  # final further on, phrase by phrase
     assert script == make(clips.length)  # every length now known: the script a warm cache builds
     assert len(engine.asked) == len(set(engine.asked))  # each phrase made once
@@ -131,17 +140,10 @@ def test_the_player_waits_at_a_drafts_end_then_plays_the_next_draft_sample_for_s
 
 
 def test_a_jump_past_what_is_final_waits_for_the_drafts(tmp_path):
-    clips, engine = gated(tmp_path)
-    r, make = flexion()
-    drafts = Drafts(make, clips)
-    try:
-        first = drafts.latest()
-        session = Session(first, clips, 1.0, r, drafts=drafts)
-        course = Course(session, check_in=False)
+    with drafting(tmp_path) as (drafts, engine, clips, r, make):
+        course = Course(Session(drafts.latest(), clips, 1.0, r, drafts=drafts), check_in=False)
         threading.Timer(0.0, engine.let).start()  # every phrase may be made now
         target = course.resolve(lambda s: control.next_exercise(s, 0))
-    finally:
-        drafts.close()
     assert target < course.script.ready
     final = make(clips.length)
     assert target == control.next_exercise(final, 0)
