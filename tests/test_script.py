@@ -374,3 +374,23 @@ def test_the_first_phrase_made_settles_the_opening():
     draft = _draft_of("flexion", {}, 1100, {first}, 1.0)
     assert draft.settled == final.events[1].end  # the intro and the pause after it: nothing more
     assert draft.total == final.total  # a guess as good as the truth plans the same session
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_introduction_names_what_the_session_does(lang):
+    """The routine's own introduction for the routine as it is; cut down by --only, or with a
+    position taken in place of one, its name and the day's exercises in order."""
+    from coach.core.dose import in_place
+
+    w = words(lang)
+    flexion, extension = routines(w)["flexion"], routines(w)["extension"]
+    opening = lambda r, only=(): build(r, plan(r, only, words=w), w, by_chars()).events[0].text  # noqa: E731
+    assert opening(flexion) == flexion.intro
+    today = opening(flexion, ("figure-four", "knees-to-chest"))
+    names = [ex.name.lower() for ex in (flexion.steps[0].exercise, flexion.steps[2].exercise)]
+    assert today != flexion.intro and names[0] in today.lower() and names[1] in today.lower()
+    assert today.lower().index(names[0]) < today.lower().index(names[1])  # in the order they are done
+    assert flexion.steps[1].exercise.name.lower() not in today.lower()
+    pressed = in_place(extension, {"prone-on-elbows": "press-up"}, w)
+    said = opening(pressed)
+    assert said != extension.intro and [s.exercise.name for s in pressed.steps][1].lower() in said.lower()

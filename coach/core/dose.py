@@ -19,7 +19,7 @@ def in_place(routine: Routine, positions: Mapping[str, str], words: Words) -> Ro
     known = catalog(words)
     steps = tuple(Step(known[positions[s.exercise.id]], sides="both", rest=s.rest) if s.exercise.id in positions else s
                   for s in routine.steps)
-    return replace(routine, steps=steps)
+    return replace(routine, steps=steps, introduced=routine.introduced or routine.exercises)
 
 
 def plan(

@@ -34,6 +34,7 @@ class Routine:
     steps: tuple[Step, ...]
     source: str = "built-in"  # or the file it came from
     direction: str | None = None  # a built-in routine's direction (flexion, extension); None for one's own
+    introduced: tuple[str, ...] | None = None  # the exercises its intro names, when not its steps (a position taken)
 
     @property
     def exercises(self) -> tuple[str, ...]:

@@ -279,6 +279,22 @@ def _side(t: Timeline, words: Words, dose: Dose, side: str | None, breathe: str 
         t.say(release, pause=SECTION)
 
 
+def _lower(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _intro(routine: Routine, doses: list[Dose], words: Words) -> str:
+    """The routine's own introduction when the session does what it names; a built-in routine
+    cut down (--only) or with a position taken in place of one says its name and the day's
+    exercises instead. A routine file without an introduction is named."""
+    if not routine.intro:
+        return words.own_routine.format(name=routine.name)
+    if [d.exercise.id for d in doses] == list(dict.fromkeys(routine.introduced or routine.exercises)):
+        return routine.intro
+    names = list(dict.fromkeys(_lower(d.exercise.name) for d in doses))
+    return words.routine_today.format(name=_lower(routine.name), exercises=words.listed(names))
+
+
 def build(
     routine: Routine,
     doses: Iterable[Dose],
@@ -296,11 +312,11 @@ def build(
     t.meta = {}
     if t.pos:
         t.rest(SECTION - PAUSE)
-    t.say(routine.intro or words.own_routine.format(name=routine.name), pause=SECTION)
+    doses = list(doses)
+    t.say(_intro(routine, doses, words), pause=SECTION)
     for line in words.disclaimer:
         t.say(line)
     t.rest(SECTION - PAUSE)
-    doses = list(doses)
     if any(not d.exercise.held for d in doses):
         t.say(words.cues)
         t.say(words.cues_moving, pause=SECTION)

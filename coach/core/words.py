@@ -160,6 +160,9 @@ class Words:
     switch_sides: str
     next_side: str
     own_routine: str
+    routine_today: str
+    two: str
+    several: str
     own_caution: str
     to_back: str
     to_stomach: str
@@ -251,6 +254,14 @@ class Words:
 
     def next_side_of(self, side: str) -> str:
         return self.next_side.format(side=self.side(side))
+
+    def listed(self, names: list[str]) -> str:
+        """Names in a sentence: "a", "a and b", "a, b, and c"."""
+        if len(names) < 2:
+            return "".join(names)
+        if len(names) == 2:
+            return self.two.format(first=names[0], last=names[1])
+        return self.several.format(rest=", ".join(names[:-1]), last=names[-1])
 
     def exercise_named(self, name: str) -> str:
         return self.exercise.format(name=name)
