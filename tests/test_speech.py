@@ -136,3 +136,20 @@ def test_an_engine_without_them_is_named(engine, monkeypatch):
     monkeypatch.setattr(espeak, "time", None)
     missing = missing_internals(engine)
     assert any("Synchronize" in m for m in missing) and any("run loop" in m for m in missing)
+
+
+def test_phrases_made_in_a_thread_lose_nothing_printed_meanwhile(tmp_path, capsys):
+    """The espeak driver prints a line for every phrase it saves; silencing it must not silence
+    the session's own lines, printed while a thread makes phrases ahead (as a cold session does)."""
+    import threading
+
+    clips = Clips(VoiceSettings("en-us"), tmp_path, SAMPLE_RATE)
+    made = threading.Thread(target=lambda: [clips.get(f"Phrase number {n}.") for n in range(12)])
+    made.start()
+    printed = 0
+    while made.is_alive() or printed < 100:
+        print(f"line {printed}")
+        printed += 1
+    made.join()
+    out = capsys.readouterr().out
+    assert out.splitlines() == [f"line {n}" for n in range(printed)]  # every line, and nothing of the driver's

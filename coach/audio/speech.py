@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import os
 import tempfile
@@ -93,8 +92,8 @@ class Engine:
         try:
             import pyttsx3
 
-            with contextlib.redirect_stdout(io.StringIO()):
-                self._engine = pyttsx3.init()
+            _quiet_driver()  # before init: the driver loads with it
+            self._engine = pyttsx3.init()
         except ImportError as e:
             raise CoachError(f"the speech engine pyttsx3 is not installed ({e}).") from e
         except (OSError, RuntimeError, AttributeError) as e:
@@ -156,11 +155,10 @@ class Engine:
         for _ in range(attempts):
             path.unlink(missing_ok=True)
             self._done.clear()
-            with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to ..."
-                self._apply()
-                self._engine.save_to_file(text, str(path))
-                self._engine.runAndWait()
-                finished = self._done.wait(SYNTH_TIMEOUT)
+            self._apply()
+            self._engine.save_to_file(text, str(path))
+            self._engine.runAndWait()
+            finished = self._done.wait(SYNTH_TIMEOUT)
             if finished:
                 with contextlib.suppress(OSError, wav.WavError):
                     samples, rate = wav.read(path)
@@ -215,6 +213,20 @@ def missing_internals(engine: Engine | None = None) -> list[str]:
         if not callable(getattr(driver, "setProperty", None)):
             missing.append("engine.proxy._driver.setProperty, to set the voice and rate at once")
     return missing
+
+
+def _silent(*args, **kwargs) -> None:
+    pass
+
+
+def _quiet_driver() -> None:
+    """The espeak driver prints "Audio saved to ..." for every phrase: its module's `print` is
+    made silent. Not with contextlib.redirect_stdout, which swaps sys.stdout for every thread:
+    phrases made in a thread (ahead, or a draft's) then swallowed the session's printed lines."""
+    with contextlib.suppress(ImportError):
+        from pyttsx3.drivers import espeak
+
+        espeak.print = _silent  # found before the builtin
 
 
 def _quicken_driver_loop() -> None:
