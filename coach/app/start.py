@@ -132,8 +132,8 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
             """The session, built after the first questions (and a dose's step up or back, which
             rebinds `request` and `checked`): they need none of it."""
             built = sessions.compose(request, clips=clips, checked=checked, drafted=True)
-            if built.drafts is not None:
-                stack.callback(built.drafts.close)
+            assert built.drafts is not None  # drafted: always
+            stack.callback(built.drafts.close)
             length = clock(built.script.seconds)  # a draft's: its phrases still being made, a guess
             echo(w.printed.start.format(routine=routine.name,
                                         length=length if built.script.final else w.printed.about.format(length=length)))

@@ -28,7 +28,6 @@ class Drafts:
         self._latest: Script | None = None
         self._error: BaseException | None = None
         self._stop = False
-        self.drafts = 0  # how many were made (1: the first was final)
         self._thread = threading.Thread(target=self._run, name="coach-drafts", daemon=True)
         self._thread.start()
 
@@ -60,7 +59,6 @@ class Drafts:
                 if script is not None:
                     with self._changed:
                         self._latest = script
-                        self.drafts += 1
                         self._changed.notify_all()
                 if not guessed:
                     return

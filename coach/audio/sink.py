@@ -249,13 +249,13 @@ class Player:
             with self._lock:
                 self.renderer = None
 
-    def follow(self, renderer: Renderer, end: int | None = None) -> None:
+    def follow(self, renderer: Renderer, end: int) -> None:
         """Go on playing a later draft of what plays now (the same samples before the cursor,
         more of them final), to `end` in it: the cursor stays, so nothing is heard to change."""
         with self._lock:
             if self.renderer is not None:
                 self.renderer = renderer
-                self._end = renderer.total if end is None else end
+                self._end = end
 
     @property
     def gain(self) -> float:

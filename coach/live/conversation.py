@@ -311,6 +311,11 @@ class Course:
         self.playing = 0  # where the span now playing began
         self._take(session.script)
 
+    def _follow(self, script: Script) -> None:
+        """Go on with a later draft: its renderer keeps the samples already made."""
+        self.renderer = self.renderer.follow(script)
+        self._take(script)
+
     def _take(self, script: Script) -> None:
         self.script = self.session.script = script
         self.parts = parts(script)
@@ -327,8 +332,7 @@ class Course:
         newest = drafts.latest() if drafts is not None else self.script
         if newest is self.script:
             return False
-        self.renderer = self.renderer.follow(newest)
-        self._take(newest)
+        self._follow(newest)
         return True
 
     def resolve(self, target: Callable[[Script], int]) -> int:
@@ -339,9 +343,7 @@ class Course:
             at = target(self.script)
             if self.script.final or at < self.script.ready or drafts is None:
                 return at
-            newest = drafts.newer(self.script)
-            self.renderer = self.renderer.follow(newest)
-            self._take(newest)
+            self._follow(drafts.newer(self.script))
 
     def end_after(self, position: int) -> int:
         """Where to stop next after `position`: a check-in, or the end."""
