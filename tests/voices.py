@@ -47,7 +47,7 @@ def recognize(recognizer, samples: np.ndarray, grammar: str):
     heard, size = None, recognizer.frame_bytes
     for i in range(0, len(audio) - size + 1, size):
         heard = recognizer.feed(audio[i:i + size], grammar) or heard
-    return heard
+    return recognizer.cut(grammar) or heard
 
 
 def _to_mic(samples: np.ndarray, rate: int) -> np.ndarray:

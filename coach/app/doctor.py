@@ -80,8 +80,8 @@ def _listening() -> list[Check]:
     from importlib.metadata import version
 
     from coach.audio.microphone import Microphone
-    from coach.audio.recognizer import RATE, NoModel, Recognizer
-    from coach.core.grammar import grammars, words_of
+    from coach.audio.recognizer import RATE, NoModel, load
+    from coach.core.grammar import grammars
     from coach.core.words import catalog
     from coach.live.listener import BLOCK
 
@@ -97,11 +97,12 @@ def _listening() -> list[Check]:
     assert listen is not None
     spoken = grammars(listen)
     try:
-        Recognizer(spoken)
+        load(spoken)
         out.append(Check("speech recognition", True,
-                         f"pocketsphinx {version('pocketsphinx')}, English model, {len(words_of(spoken.values()))} words"))
+                         f"Whisper tiny.en (checked) by ctranslate2 {version('ctranslate2')}, Silero VAD, "
+                         f"English, {len(spoken)} grammars"))
     except NoModel as e:
-        out.append(Check("speech recognition", False, f"{e} Reinstall coach ('./scripts/setup')."))
+        out.append(Check("speech recognition", False, f"{str(e).rstrip('.')}. Reinstall coach ('./scripts/setup')."))
     return out
 
 

@@ -2,15 +2,19 @@
 
 It never hears itself: the output stream says until when its own sound is at the speaker
 (`Player.sounding_until`), and every block the microphone took before that, and for `TAIL`
-after it (the room's echo, and the device's delay), is dropped unheard. Nothing is guessed: a
-stretch of speech that matches nothing in the grammar comes back with no token, and the one
-asking decides (ask again). No sound is kept, written or sent: each block is dropped once read.
+after it (the room's echo, and the device's delay), is dropped unheard. A word under way when
+the coach begins to speak is not lost: its stretch closes there and is recognized. Nothing is
+guessed: a stretch of speech that is not clearly a phrase of the grammar comes back with no
+token, and the one asking decides (ask again). No sound is kept, written or sent: each block is
+dropped once read. The recognizer (coach/audio/recognizer.py) loads in this thread as soon as
+the microphone is open, niced, while the opening plays.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import os
 import queue
 import select
@@ -19,16 +23,18 @@ import time
 from typing import Callable
 
 from coach.audio.microphone import Microphone
-from coach.audio.recognizer import FRAME, RATE, SILENT, Heard, NoModel, Recognizer, available, level
+from coach.audio.recognizer import RATE, SILENT, Heard, NoModel, Recognizer, available, level, load
+from coach.audio.vad import CHUNK
 from coach.core.errors import CoachError
 from coach.core.grammar import grammars, problems
 from coach.core.words import Words
 
 TAIL = 0.4  # seconds after the coach's own sound leaves the speaker before the microphone counts:
 # the issue asks at least 0.3 s; the bench measures the test room's echo (loopback) at under 0.25 s
-BLOCK = round(RATE * FRAME)  # samples per microphone block: one frame of the endpointer
+BLOCK = CHUNK  # samples per microphone block: one chunk of the voice detector (32 ms)
 LOST_AFTER = 2.0  # seconds without a block from the microphone before it counts as gone
-NO_CONFIDENCE = 0.25  # a spoken "no" to a safety question below this is asked again, never taken
+LOAD_NICE = 10  # the niceness of this thread while the model loads: the output's callback comes first
+NO_CONFIDENCE = 0.85  # a spoken "no" to a safety question less sure than this is asked again, never taken
 OVERRIDE = 3.0  # seconds after a spoken "no" is said back in which a "yes" overrides it
 
 
@@ -70,10 +76,11 @@ class Listener:
         self.level = SILENT  # dBFS of the loudest recent block, falling 1 dB a block, for 'coach listen'
         self.lost = False  # the microphone went away: answers are by key from then on
         self._opening = threading.Event()  # the microphone has opened, or failed to (`error`)
-        self.ready = threading.Event()  # the recognizer is loaded: at the first silence listened in
+        self.ready = threading.Event()  # the recognizer is loaded (or failed to: `error`)
         self.error: BaseException | None = None
         self._grammar: str | None = None
         self._generation = 0
+        self._fed = 0  # the generation the recognizer's stretch under way belongs to
         self._heard: collections.deque[Heard] = collections.deque()
         self._lock = threading.Lock()
         self._r, self._w = os.pipe()
@@ -87,8 +94,8 @@ class Listener:
         return self._r
 
     def start(self) -> Listener:
-        """Open the microphone in the background, beside the output (`opened` tells), and load
-        the recognizer there when it is first needed (`ready`)."""
+        """Open the microphone in the background, beside the output (`opened` tells), then load
+        the recognizer there (`ready`)."""
         self._thread = threading.Thread(target=self._run, name="coach-listen", daemon=True)
         self._thread.start()
         return self
@@ -153,7 +160,9 @@ class Listener:
             return
         finally:
             self._opening.set()
-        recognizer: Recognizer | None = None
+        recognizer = self._load()
+        if recognizer is None:
+            return
         frames, gated, last = self._mic.frames, True, time.monotonic()
         while not self._stop.is_set():
             try:
@@ -167,26 +176,44 @@ class Listener:
             self.level = max(level(frame), self.level - 1.0)
             with self._lock:
                 grammar, generation = self._grammar, self._generation
+            if generation != self._fed:  # the moment changed: what was under way is dropped
+                recognizer.reset()
+                self._fed = generation
             sounding = self.player is not None and heard_at < self.player.sounding_until + self.tail
             if grammar is None or sounding:
+                if not gated and grammar is not None:  # the coach began to speak: the word under
+                    heard = recognizer.cut(grammar)  # way is closed here and heard, not dropped
+                    if heard is not None:
+                        self._deliver(dataclasses.replace(heard, at=heard_at), generation)
+                recognizer.reset()
                 gated = True
                 continue
-            if recognizer is None:  # loaded here, the first time the coach is silent and listens:
-                # loaded at start-up, its ~0.1 s of CPU held up the first sound (measured)
-                try:
-                    recognizer = Recognizer(self.grammars)
-                except BaseException as e:
-                    self.error = e
-                    self._lose()
-                    return
-                self.ready.set()
-                last = time.monotonic()
-            if gated:  # an utterance cut by the coach's own voice, or the moment changing, is dropped
-                recognizer.reset()
-                gated = False
+            gated = False
             heard = recognizer.feed(frame, grammar)
             if heard is not None:
-                self._deliver(heard, generation)
+                self._deliver(dataclasses.replace(heard, at=heard_at + BLOCK / RATE), generation)
+
+    def _load(self) -> Recognizer | None:
+        """The recognizer, loaded by a thread of its own at a lower priority (the output's
+        callback comes first); None (and `error`) if it cannot be."""
+        loaded: list[Recognizer] = []
+
+        def run() -> None:
+            with contextlib.suppress(OSError, AttributeError):  # Linux sets niceness per thread
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOAD_NICE)
+            try:
+                loaded.append(load(self.grammars))
+            except BaseException as e:  # a damaged model, a missing engine: keys work
+                self.error = e
+
+        loader = threading.Thread(target=run, name="coach-listen-load", daemon=True)
+        loader.start()
+        loader.join()
+        self.ready.set()
+        if not loaded:
+            self._lose()
+            return None
+        return loaded[0]
 
     def _lose(self) -> None:
         self.lost = True
