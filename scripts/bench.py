@@ -578,7 +578,9 @@ def voice_figures() -> None:
 def listen_figures(server: PulseServer, home: Path) -> None:
     sys.path.insert(0, str(ROOT / "scripts"))
     import bench_listen
+    import bench_real
 
+    bench_real.figures(row)  # real people first: theirs are the figures a person gets
     bench_listen.accuracy(row, home / "cache")
     bench_listen.latency(row, server, home / "cache")
     bench_listen.session_fed_back(row, server, home, home_env, screened_today, TINY)
@@ -589,6 +591,12 @@ def main() -> None:
     if only == ["voice"]:
         voice_figures()
         return
+    if only == ["real"]:  # real recordings of people only: no audio server
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import bench_real
+
+        bench_real.figures(row)
+        return table()
     if only == ["listen"]:
         with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp, PulseServer() as server:
             home = Path(tmp)

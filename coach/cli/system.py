@@ -37,16 +37,26 @@ def doctor() -> None:
 
 
 @cli.command()
+@click.option("--for", "kind", type=click.Choice(["pain", "yes-no", "reach", "compared", "commands"]),
+              help="Check one kind of answer: what it takes, how surely, at what level, for each thing said.")
 @click.option("--seconds", type=click.FloatRange(1, 120), default=15, show_default=True,
-              help="How long to listen for the yes.")
+              help="How long to listen.")
+@click.option("--json", "as_json", is_flag=True, help="With --for: one JSON object per line.")
 @setting_options(*SOUND)
-def listen(seconds: float, voice: str | None, rate: int, volume: float, cue_volume: float, cue_pitch: float,
-           lang: str) -> None:
+def listen(kind: str | None, seconds: float, as_json: bool, voice: str | None, rate: int, volume: float,
+           cue_volume: float, cue_pitch: float, lang: str) -> None:
     """Check the microphone: says "Say yes", then prints what it heard, its confidence and the
-    input level, so you can set the distance and the input volume. Nothing is recorded."""
+    input level, so you can set the distance and the input volume. With --for, listens for that
+    kind of answer (commands: what it listens for while a session plays) and prints a line for
+    each stretch of speech. Nothing is recorded."""
     from coach.app import listen as app
     from coach.app.start import speaker
 
+    if as_json and kind is None:
+        raise click.UsageError("--json needs --for.")
     words, voice_settings, _ = sound(voice, rate, lang, volume, cue_volume, cue_pitch)
     with speaker(voice_settings, words, volume, echo) as guide:
-        app.check(words, echo, seconds, guide)
+        if kind is None:
+            app.check(words, echo, seconds, guide)
+        else:
+            app.listen_for(kind, words, echo, seconds, guide, as_json)

@@ -114,6 +114,8 @@ class Printed:
     no_model: str
     listen_off: str
     mic_lost: str
+    listening_now: str
+    model_lost: str
     heard: str
     unclear: str
     tones: Mapping[str, str]  # a cue's name → how a printed line shows it
@@ -180,8 +182,13 @@ class Words:
     listening: str
     listen_stop: str
     quit_confirm_voice: str
+    spreading_confirm_voice: str
+    confirm_yes: str
+    confirm_answer: str
     keys_only: str
     say_yes: str
+    say_yes_no: str
+    say_command: str
     preferred: str
     this_session: str
     after_worse: Lines

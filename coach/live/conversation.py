@@ -129,9 +129,11 @@ def _command(guide: Guide, keys, course: Course, record: Record, view) -> int | 
     script, player = course.script, guide.player
     here = player.position
     command = keys.command
-    if command in ("pause", "quit"):
+    if command in ("pause", "quit", "worse"):  # "worse" here: said, and not confirmed
         view.pause(True)
-        if command == "quit":
+        if command == "worse":  # silenced where it was heard, before the question was asked
+            here = keys.at
+        elif command == "quit":
             here = player.pause()
             _quit_if_confirmed(guide, keys, record)
         else:
@@ -167,6 +169,17 @@ def _quit_if_confirmed(guide: Guide, keys, record: Record) -> None:
     guide.player.pause()
     if keys.next_key(10.0, CONFIRM) == "q":
         raise Quit(guide.words.printed.quit.format(step=record.step))
+
+
+def _spreading(guide: Guide, keys) -> bool:
+    """Asked after a spoken "worse": is the pain spreading down the leg? A yes (or w, or q)
+    within 10 s confirms; anything else goes on from where it stopped."""
+    w = guide.words
+    guide.player.resume()
+    guide.echo(w.spreading_confirm_voice)
+    guide.speak(w.spreading_confirm_voice)
+    guide.player.pause()
+    return keys.next_key(10.0, CONFIRM) in ("q", "w")
 
 
 def said_first(w) -> list[str]:
@@ -274,7 +287,8 @@ def _play(guide: Guide, history: History, course: Course, record: Record, view, 
                 keys.stop()
         if not reached:
             assert keys is not None
-            if keys.command == "worse":  # the output is already silent (coach/keys.py)
+            # the output is already silent (coach/keys.py); a spoken "worse" is confirmed first
+            if keys.command == "worse" and (not keys.spoken or _spreading(guide, keys)):
                 guide.player.resume()
                 view.pause(False)
                 return "spreading", record.step
@@ -283,7 +297,7 @@ def _play(guide: Guide, history: History, course: Course, record: Record, view, 
                 return "spreading", record.step
             pos = after_key
             lead = control.count_in(w, course.session.clips.length, sr) \
-                if control.in_hold(course.script, pos) and keys.command in ("pause", "quit") else None
+                if control.in_hold(course.script, pos) and keys.command in ("pause", "quit", "worse") else None
             view.jump(pos)
             continue
         lead = None

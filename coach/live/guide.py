@@ -11,7 +11,7 @@ import contextlib
 import time
 from typing import Callable, Iterator
 
-from coach.audio.recognizer import Heard
+from coach.audio.recognizer import Heard, NoModel
 from coach.audio.render import Renderer, renderer_for
 from coach.audio.sink import Player
 from coach.audio.speech import Clips
@@ -22,6 +22,9 @@ from coach.core.script import Script, spoken
 from coach.core.words import Words
 from coach.live.answers import REPEAT_AFTER, Answers, KeyAnswers
 from coach.live.listener import NO_CONFIDENCE, OVERRIDE, Listener
+
+SURE = 0.85  # a spoken pain number less sure than this is said back as a question, to confirm
+CONFIRM_WITHIN = 10.0  # seconds to confirm a spoken answer: silence is a no, and the question is asked again
 
 Echo = Callable[[str], None]
 
@@ -64,7 +67,11 @@ class Guide:
         listener = self.listener
         if listener is not None and listener.lost:
             self.listener = None
-            self.echo(self.words.printed.mic_lost)
+            error = listener.error
+            if isinstance(error, NoModel):
+                self.echo(self.words.printed.model_lost.format(why=str(error).rstrip(".")))
+            else:
+                self.echo(self.words.printed.mic_lost)
             return None
         return listener
 
@@ -99,10 +106,11 @@ class Guide:
             self.echo(line)
         self.speak(*lines)
 
-    def ask(self, question: Question, safety: bool = False) -> str:
+    def ask(self, question: Question, safety: str | None = None) -> str:
         """Ask until answered: the answer, or "" when skipped. Silence, a wrong key or a word not
-        understood asks again. `safety`: a spoken no is taken only when clearly heard, and a yes
-        within a few seconds after it is said back overrides it."""
+        understood asks again. `safety` (the question's sign, "new leg weakness"): a spoken yes
+        is said back and taken only once confirmed, a spoken no only when clearly heard, and a
+        yes within a few seconds after the no is said back overrides it."""
         if isinstance(self.answers, KeyAnswers):
             self.answers.flush()
         self.echo(f"{question.text} {question.hint()}")
@@ -110,18 +118,10 @@ class Guide:
         while True:
             raw, heard = self._next(question, REPEAT_AFTER)
             if heard is not None:
-                answer = None if heard.token is None else question.parse(heard.token)
-                if answer == "no" and safety and heard.confidence < NO_CONFIDENCE:
-                    answer = None
+                answer = self._spoken(question, heard, safety)
                 if answer is None:
-                    self.echo(self.words.printed.unclear)
                     self._prompt(question)
                     continue
-                self._took(question, answer, heard)
-                spoken = self.words.number(int(answer)) if question.kind == "pain" else question.word(answer)
-                self.speak(spoken[:1].upper() + spoken[1:] + ".")  # said back: "Seven."
-                if safety and answer == "no" and self._overridden(question):
-                    answer = "yes"
                 self.given = "voice"
                 return answer
             answer = None if raw is None else question.parse(raw)
@@ -134,6 +134,47 @@ class Guide:
             else:
                 self.echo(self.words.printed.answer_keys.format(keys=question.hint()))
             self._prompt(question)
+
+    def _spoken(self, question: Question, heard: Heard, safety: str | None) -> str | None:
+        """The answer a stretch of speech gives, said back; None when it gives none yet (not
+        understood, or not confirmed): the question is asked again."""
+        answer = None if heard.token is None else question.parse(heard.token)
+        if answer == "no" and safety is not None and heard.confidence < NO_CONFIDENCE:
+            answer = None
+        if answer is None:
+            self.echo(self.words.printed.unclear)
+            return None
+        self._took(question, answer, heard)
+        back = question.word(answer)
+        if question.kind == "pain" and answer != "" and self.words.listen is not None:
+            back = self.words.listen.answers["pain"][answer][0]  # "seven", as it was said
+        back = back[:1].upper() + back[1:]
+        if safety is not None and answer == "yes":  # acted on only once confirmed: a false yes
+            return answer if self._confirmed(self.words.confirm_yes.format(sign=safety)) else None  # stops
+        if question.kind == "pain" and answer != "" and heard.confidence < SURE:
+            return answer if self._confirmed(self.words.confirm_answer.format(answer=back)) else None
+        self.speak(back + ".")  # said back: "Seven."
+        if safety is not None and answer == "no" and self._overridden(question):
+            answer = "yes"
+        return answer
+
+    def _confirmed(self, line: str) -> bool:
+        """Say `line` (a question) and wait for a yes, by voice or by key: anything else, or
+        nothing within CONFIRM_WITHIN seconds, is a no."""
+        confirm = Question("confirm", line, "yes-no", self.words)
+        self.echo(f"{line} {confirm.hint()}")
+        self._prompt(confirm)
+        deadline = time.monotonic() + CONFIRM_WITHIN
+        while (left := deadline - time.monotonic()) > 0:
+            raw, heard = self._next(confirm, left)
+            said = heard.token if heard is not None else raw
+            answer = None if said is None else confirm.parse(said)
+            if answer is not None:
+                self._took(confirm, answer, heard)
+                return answer == "yes"
+            if heard is not None:
+                self.echo(self.words.printed.unclear)
+        return False
 
     def _prompt(self, question: Question) -> None:
         listener = self.listening()

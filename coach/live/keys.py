@@ -35,6 +35,8 @@ class Keys:
         self.listener = listener
         self.pressed = threading.Event()  # a command is waiting
         self.command: str | None = None
+        self.at = 0  # the sample at the speaker when pause or worse silenced it
+        self.spoken = False  # the command was said, not typed: "stop" and "worse" are confirmed
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -45,6 +47,7 @@ class Keys:
         self.stop()
         self.pressed.clear()
         self.command = None
+        self.spoken = False
         self._stop.clear()
         if self.listener is not None:
             self.listener.handler = self._heard
@@ -72,10 +75,10 @@ class Keys:
     def _heard(self, heard) -> bool:
         """A word heard while the session plays (in the listener's thread): taken, always."""
         if heard.token is not None:
-            self._act(heard.token)
+            self._act(heard.token, spoken=True)
         return True
 
-    def _act(self, command: str) -> bool:
+    def _act(self, command: str, spoken: bool = False) -> bool:
         """Carry out a command; True once one is handed to the session's loop."""
         if command in ("louder", "softer"):
             self.player.gain = self.player.gain * (STEP if command == "louder" else 1 / STEP)
@@ -84,8 +87,8 @@ class Keys:
             if self.pressed.is_set():  # one command at a time: the loop has not taken the last yet
                 return True
             if command in ("pause", "worse"):
-                self.player.pause()  # here, not in the loop: silence at once
-            self.command = command
+                self.at = self.player.pause()  # here, not in the loop: silence at once
+            self.command, self.spoken = command, spoken
             self.pressed.set()
         return True
 

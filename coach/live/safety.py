@@ -23,7 +23,7 @@ def screen(guide: Guide, history: History, purpose: str, brief: bool = False) ->
             for q in group.questions:
                 if q.id == CANCER and cleared:
                     continue
-                answer = guide.ask(q, safety=True)
+                answer = guide.ask(q, safety=s.signs[q.id])
                 answers.append((q.id, q.text, answer, guide.given))
                 if answer == "yes":
                     advice = s.advice(q.id)
