@@ -581,9 +581,11 @@ def listen_figures(server: PulseServer, home: Path) -> None:
     import bench_real
 
     bench_real.figures(row)  # real people first: theirs are the figures a person gets
+    bench_real.radio(row)
     bench_listen.accuracy(row, home / "cache")
     bench_listen.latency(row, server, home / "cache")
     bench_listen.session_fed_back(row, server, home, home_env, screened_today, TINY)
+    bench_listen.listening_memory(row, server, home, home_env)
 
 
 def main() -> None:
@@ -596,6 +598,7 @@ def main() -> None:
         import bench_real
 
         bench_real.figures(row)
+        bench_real.radio(row)
         return table()
     if only == ["listen"]:
         with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp, PulseServer() as server:

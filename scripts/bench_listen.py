@@ -139,3 +139,17 @@ def session_fed_back(row, server: PulseServer, home: Path, env_of, screened, tin
     row("CPU of the coach process over that session (one core = 100 %)",
         f"{100 * cpu:.1f} % listening", f"{100 * figures['--no-listen'][1]:.1f} % not listening",
         "listening adds <= 25 % of one core")
+
+
+def listening_memory(row, server: PulseServer, home: Path, env_of) -> None:
+    """Peak memory of a process that listens: `coach listen --for commands`, model loaded, 8 s
+    of listening (the whole process: Python, numpy, the voice, the recognizer)."""
+    proc = subprocess.Popen([sys.executable, "-m", "coach", "listen", "--for", "commands", "--seconds", "8", "--json"],
+                            env=env_of(home, server.overrides), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    out = proc.stdout.read() if proc.stdout else ""
+    listening = '"listening"' in out
+    row("peak memory of a listening process (coach listen --for commands, 8 s)",
+        f"{usage.ru_maxrss / 1024:.0f} MB (exit {os.waitstatus_to_exitcode(status)}, listened: {listening})",
+        "", "<= 400 MB")

@@ -157,3 +157,42 @@ def figures(row) -> None:
     cpu = [r[6] for r in results if r[4] is not None]
     row("CPU per stretch of speech recognized (VAD + encoder + transcription + scoring)",
         f"median {statistics.median(cpu):.2f} s, p90 {np.percentile(cpu, 90):.2f} s", "", "")
+
+
+def radio(row) -> None:
+    """A minute of a radio (sentences of the protocol read by a second voice, with the real
+    people's everyday words between them) and noise bursts, into the recognizer as the
+    microphone would feed it, while a session plays and while a yes/no question waits."""
+    from coach.audio.recognizer import load
+    from coach.core.grammar import grammars
+    from coach.core.words import catalog
+    from tests.voices import real, second
+
+    text = (ROOT.parent / "shared" / "protocol" / "source-article.txt")
+    sentences = [s.strip() for s in text.read_text().split(".") if 20 < len(s.strip()) < 160] if text.exists() else \
+        ["Lie on your back and pull both knees to your chest", "Hold for thirty seconds and breathe slowly"]
+    rng = np.random.default_rng(26)
+    pieces, seconds = [], 0.0
+    words = sorted((ROOT / "tests" / "speech" / "commands").glob("*.wav"))
+    others = [w for w in words if w.name.split("-")[0] in OTHER]
+    k = 0
+    while seconds < 60:
+        s = second(sentences[k % len(sentences)], rate=170)
+        burst = rng.normal(0, 6000, int(0.3 * 16000)).clip(-32768, 32767).astype(np.int16)
+        gap = np.zeros(int(rng.uniform(0.2, 0.8) * 16000), np.int16)
+        pieces += [s, gap, burst, gap, real(f"commands/{others[k % len(others)].name}"), gap]
+        seconds = sum(len(p) for p in pieces) / 16000
+        k += 1
+    audio = np.concatenate(pieces).astype(np.int16).tobytes()
+    r = load(grammars(catalog().listen))
+    taken = {}
+    for grammar in ("playing", "yes-no"):
+        r.reset()
+        got = []
+        for i in range(0, len(audio) - r.frame_bytes + 1, r.frame_bytes):
+            h = r.feed(audio[i:i + r.frame_bytes], grammar)
+            if h is not None and h.token is not None:
+                got.append(h.token)
+        taken[grammar] = got
+    row(f"a minute of radio speech, everyday words and noise bursts ({seconds:.0f} s): commands taken / answers taken",
+        f"{len(taken['playing'])} / {len(taken['yes-no'])} {taken['playing'] + taken['yes-no']}", "", "0 / 0")

@@ -39,6 +39,18 @@ def second(text: str, voice: str = "en-us+f3", rate: int = 130) -> np.ndarray:
     return _to_mic(samples, sr)
 
 
+SPEECH = Path(__file__).parent / "speech"
+
+
+@cache
+def real(name: str) -> np.ndarray:
+    """A real person's recording in tests/speech ("commands/yes-....wav", "digits/4_theo_5.wav"),
+    as the microphone gives it: 16 kHz int16."""
+    with wave.open(str(SPEECH / name)) as w:
+        rate, samples = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+    return samples if rate == MIC_RATE else _to_mic(samples, rate)
+
+
 def recognize(recognizer, samples: np.ndarray, grammar: str):
     """What the recognizer heard of `samples` (16 kHz), fed a frame at a time with half a second
     of silence either side, as the microphone would feed it; None when no speech was found."""
@@ -101,7 +113,8 @@ class Spoken:
         if after is not None:
             assert self.recorder.wait_for_sound(30, after=after), "the coach never spoke the question"
         assert self.recorder.wait_for_quiet(0.6), "the coach never went quiet"
-        samples = project(word, self.cache_dir) if voice == "project" else second(word)
+        samples = {"project": lambda: project(word, self.cache_dir), "second": lambda: second(word),
+                   "real": lambda: real(word)}[voice]()
         return self.mouth.say(samples)
 
     def count(self, text: str) -> int:

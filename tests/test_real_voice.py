@@ -1,0 +1,123 @@
+"""Real people's recordings (tests/speech) played into the test audio server's microphone: what
+`coach listen --for KIND` takes from them, a `coach test` answered by them, and what is never
+taken: another voice's yes unconfirmed, noise bursts, the coach's own sound."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+
+import numpy as np
+import pytest
+
+from tests.audio_server import MIC_RATE
+from tests.conftest import BRIEF, ONE_SIDE, screened_today, start_with_answers
+from tests.voices import Spoken, real
+
+pytestmark = [pytest.mark.usefixtures("pulse"), pytest.mark.live]
+
+DIGITS = ["digits/4_theo_5.wav", "digits/9_jackson_32.wav", "commands/three-93ec8b84_nohash_0.wav"]
+YES, NO = "commands/yes-93ec8b84_nohash_0.wav", "commands/no-93ec8b84_nohash_0.wav"
+
+
+def listened(pulse, shared_cache, kind: str, clips: list[str], seconds: float = 25) -> list[dict]:
+    """`coach listen --for KIND --json`, each clip said once it listens (and the last one's
+    result printed): the JSON objects it printed, the first of them the "listening" event."""
+    run = Spoken(["listen", "--for", kind, "--json", "--seconds", str(seconds)], pulse, shared_cache)
+    run.wait_for('{"event": "listening"}', timeout=90)
+    for n, clip in enumerate(clips):
+        run.say(clip, "real")
+        run.wait_for('"took"', count=n + 1, timeout=30)
+    code, out, err = run.finish(timeout=seconds + 60)
+    assert code == 0 and "Traceback" not in err, out + err
+    lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert lines[0] == {"event": "listening"}
+    return lines[1:]
+
+
+def test_listen_for_pain_takes_real_numbers(pulse, shared_cache):
+    got = listened(pulse, shared_cache, "pain", DIGITS)
+    assert [g["took"] for g in got] == ["4", "9", "3"], got
+    for g in got:
+        assert set(g) == {"t", "took", "said", "confidence", "level"}
+        assert 0 < g["t"] < 25 and 0 <= g["confidence"] <= 1 and -60 < g["level"] <= 0
+
+
+def test_listen_for_yes_no_and_commands_take_real_voices_and_not_a_dog(pulse, shared_cache):
+    assert [g["took"] for g in listened(pulse, shared_cache, "yes-no", [YES, NO])] == ["yes", "no"]
+    got = listened(pulse, shared_cache, "commands", ["commands/stop-97f4c236_nohash_2.wav",
+                                                     "commands/dog-988e2f9a_nohash_0.wav"])
+    assert [g["took"] for g in got] == ["quit", None], got  # "dog" was once taken as quit
+
+
+def history_rows(sql: str) -> list[sqlite3.Row]:
+    from coach.storage import paths
+    from coach.storage.history import FILE
+
+    db = sqlite3.connect(paths.data_dir() / FILE)
+    db.row_factory = sqlite3.Row
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()
+
+
+@pytest.mark.timeout(420)
+def test_coach_test_answered_by_real_people(pulse, shared_cache):
+    """The safety questions and the pain numbers by real voices; where no real recording of the
+    word exists here ("knee", "better"), the second synthetic voice."""
+    run = Spoken(["test", "--rate", "400"], pulse, shared_cache)
+    run.wait_for("Listening: answer aloud or by key")
+    for k in range(9):
+        run.answer("[y yes, n no]", NO, count=k + 1, voice="real")
+    run.answer("pain is in your leg", "digits/4_theo_5.wav", voice="real")
+    run.answer("in your lower back", "commands/three-93ec8b84_nohash_0.wav", voice="real")
+    run.answer("does the pain reach", "knee", voice="second")
+    run.answer("pain is in your leg", "digits/2_theo_1.wav", count=2, voice="real")
+    run.answer("in your lower back", "commands/three-93ec8b84_nohash_0.wav", count=2, voice="real")
+    run.answer("does the pain reach", "thigh", count=2, voice="second")
+    run.answer("numbness", NO, voice="real")
+    run.answer("better, the same, or worse", "better", voice="second")
+    code, out, err = run.finish()
+    assert code == 0 and "Traceback" not in err, out + err
+    assert [tuple(r) for r in history_rows("SELECT answer, given FROM screening_answers")] == [("no", "voice")] * 9
+    ratings = history_rows("SELECT moment, leg, back, reach, given FROM ratings ORDER BY id")
+    assert [tuple(r) for r in ratings] == [("baseline", 4, 3, "knee", "voice"), ("after", 2, 3, "thigh", "voice")]
+
+
+def test_another_voices_yes_unconfirmed_never_sends_anyone_to_emergency_care(pulse, shared_cache):
+    """A yes to the saddle-numbness question, then nothing: asked again, never acted on; the
+    person's own no then answers it."""
+    run = Spoken(["test", "--rate", "400"], pulse, shared_cache)
+    run.wait_for("Listening: answer aloud or by key")
+    run.wait_for("[y yes, n no]")
+    asked = time.monotonic()
+    run.say(YES, "real", after=asked)
+    run.wait_for("Is that right?")
+    # no confirmation: after 10 s of silence the question is asked again, and answered no
+    run.answer("numbness or tingling around your anus", NO, count=2, voice="real")
+    for k in range(1, 9):
+        run.answer("[y yes, n no]", NO, count=k + 2, voice="real")
+    run.proc.terminate()
+    code, out, err = run.finish()
+    assert "emergency" not in out.lower(), out
+    rows = history_rows("SELECT answer FROM screening_answers")
+    assert "yes" not in [r["answer"] for r in rows]
+
+
+def test_noise_bursts_into_the_microphone_are_no_command(pulse):
+    """A session plays with noise bursts and a dog's bark-length word said into the microphone
+    between its phrases: nothing is taken, nothing paused, the session completes."""
+    screened_today()
+    mouth = pulse.mouth()
+    proc = start_with_answers(["start", *ONE_SIDE, "--hold", "5"], pulse.env, [*BRIEF, "3", "k", "3", "k", "n"])
+    rng = np.random.default_rng(26)
+    for _ in range(4):
+        time.sleep(1.0)
+        burst = np.concatenate([rng.normal(0, 9000, int(0.25 * MIC_RATE)), np.zeros(MIC_RATE // 5)])
+        mouth.say(np.clip(burst, -32768, 32767).astype(np.int16), lead=0.1)
+    mouth.say(real("commands/dog-988e2f9a_nohash_0.wav"))
+    out, err = proc.communicate(timeout=200)
+    assert proc.returncode == 0, out + err
+    assert "PAUSED" not in out and "Stop the session?" not in out and "heard:" not in out, out
