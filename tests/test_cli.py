@@ -46,6 +46,8 @@ def error_line(result) -> str:
         (["start", "--flexion", "--output", "/proc/s.wav"], 2, "cannot write /proc/s.wav: the folder /proc is not writable"),
         (["start", "--flexion", "--output", "session.aiff"], 2, "the name must end in one of .mp3, .ogg, .opus, .flac, .wav"),
         (["nonsense"], 2, "No such command 'nonsense'"),
+        (["listen", "--json"], 2, "--json needs --for."),
+        (["listen", "--for", "dog"], 2, "Invalid value for '--for'"),
     ],
 )
 def test_bad_input_is_one_clear_line(args, code, message):

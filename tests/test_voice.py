@@ -204,3 +204,30 @@ def test_a_microphone_that_stops_leaves_one_line_and_the_keys():
 def test_the_listening_lines_are_in_the_catalog(lang):
     w = catalog(lang)
     assert "say worse" in w.listen_stop and w.quit_confirm_voice.startswith("Stop the session?")
+
+
+def test_a_model_that_cannot_load_leaves_one_line_and_the_keys(monkeypatch):
+    """A damaged model file (tests/test_hearing.py checks that it is refused): the listener
+    reports it, the guide says so once, and the keys answer."""
+    from coach.audio import recognizer
+    from coach.audio.recognizer import NoModel
+    from coach.live import listener as listening
+
+    def damaged(grammars):
+        raise NoModel("the speech model's model.bin is damaged (its SHA-256 is not the published one)")
+
+    monkeypatch.setattr(listening, "load", damaged)
+    assert recognizer.load is not damaged
+    w = catalog()
+    listener = Listener(w)
+    listener._mic.open = lambda: None  # type: ignore[method-assign]
+    listener.start()
+    assert listener.ready.wait(10)
+    listener._thread.join(10)
+    assert listener.lost and isinstance(listener.error, NoModel)
+    g, printed, spoken = guide_with(LineAnswers(io.StringIO("n\n")))
+    g.listener = listener
+    assert g.ask(questions(w)["numbness"]) == "no" and g.given == "key"
+    assert printed.count("Speech recognition could not start: the speech model's model.bin is damaged "
+                         "(its SHA-256 is not the published one). Answers are by key from here.") == 1
+    listener.close()
