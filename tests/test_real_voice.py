@@ -5,7 +5,6 @@ taken: another voice's yes unconfirmed, noise bursts, the coach's own sound."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 
 import numpy as np
@@ -13,6 +12,7 @@ import pytest
 
 from tests.audio_server import MIC_RATE
 from tests.conftest import BRIEF, ONE_SIDE, screened_today, start_with_answers
+from tests.test_listen import history_rows
 from tests.voices import Spoken, real
 
 pytestmark = [pytest.mark.usefixtures("pulse"), pytest.mark.live]
@@ -49,18 +49,6 @@ def test_listen_for_yes_no_and_commands_take_real_voices_and_not_a_dog(pulse, sh
     got = listened(pulse, shared_cache, "commands", ["commands/stop-97f4c236_nohash_2.wav",
                                                      "commands/dog-988e2f9a_nohash_0.wav"])
     assert [g["took"] for g in got] == ["quit", None], got  # "dog" was once taken as quit
-
-
-def history_rows(sql: str) -> list[sqlite3.Row]:
-    from coach.storage import paths
-    from coach.storage.history import FILE
-
-    db = sqlite3.connect(paths.data_dir() / FILE)
-    db.row_factory = sqlite3.Row
-    try:
-        return db.execute(sql).fetchall()
-    finally:
-        db.close()
 
 
 @pytest.mark.timeout(420)
