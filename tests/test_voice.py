@@ -231,3 +231,44 @@ def test_a_model_that_cannot_load_leaves_one_line_and_the_keys(monkeypatch):
     assert printed.count("Speech recognition could not start: the speech model's model.bin is damaged "
                          "(its SHA-256 is not the published one). Answers are by key from here.") == 1
     listener.close()
+
+
+def test_a_spoken_worse_pauses_at_once_and_is_marked_to_be_confirmed():
+    """"bird" was once heard as worse and stopped a session for symptoms: a spoken worse now
+    silences the output at once, like w, but the session asks before it stops."""
+    from coach.live.conversation import _spreading
+    from coach.live.keys import SPOKEN_KEYS, Keys
+
+    class Player:
+        paused = False
+
+        def pause(self):
+            self.paused = True
+            return 1234
+
+        def resume(self):
+            self.paused = False
+
+    keys = Keys(None, Player())
+    keys._heard(Heard("worse", "worse", 0.99, -20.0))
+    assert keys.command == "worse" and keys.spoken and keys.at == 1234 and keys.player.paused
+    keys = Keys(None, Player())
+    keys._act("worse")  # the w key
+    assert keys.command == "worse" and not keys.spoken
+    assert SPOKEN_KEYS["worse"] == "W"  # said while paused: confirmed first, unlike a typed w
+
+    class Guide:
+        words = catalog()
+        player = Player()
+        said: list[str] = []
+
+        def echo(self, line):
+            pass
+
+        def speak(self, line):
+            self.said.append(line)
+
+    for answer, stops in (("q", True), ("w", True), ("n", False), (None, False)):
+        keys.next_key = lambda timeout, grammar, a=answer: a  # type: ignore[method-assign]
+        assert _spreading(Guide(), keys) is stops
+    assert Guide.said[-1] == "Is the pain spreading down your leg? Say yes to stop, or no to carry on."

@@ -141,7 +141,7 @@ def _command(guide: Guide, keys, course: Course, record: Record, view) -> int | 
             while (key := keys.next_key()) != " ":
                 if key == "q":
                     _quit_if_confirmed(guide, keys, record)
-                if key == "w":  # the stop rule stands while paused too
+                if key == "w" or key == "W" and _spreading(guide, keys):  # the stop rule stands while paused too
                     player.resume()
                     view.pause(False)
                     return None

@@ -21,8 +21,9 @@ COMMANDS = {" ": "pause", "n": "next", "p": "previous", "r": "repeat", "q": "qui
             "+": "louder", "=": "louder", "-": "softer",
             "w": "worse"}  # the standing stop rule: the pain is spreading
 STEP = 1.25  # volume factor per + or -
-SPOKEN_KEYS = {"resume": " ", "quit": "q", "worse": "w", "yes": "q", "no": "n"}  # a word heard while
-# paused or asked "Stop the session?", as the key that does the same
+SPOKEN_KEYS = {"resume": " ", "quit": "q", "worse": "W", "yes": "q", "no": "n"}  # a word heard while
+# paused or asked "Stop the session?", as the key that does the same; "W": "worse" said, not typed
+# (a typed key is lower case), which is confirmed before it stops the session
 
 
 class Keys:
