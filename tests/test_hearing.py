@@ -111,7 +111,7 @@ def test_the_voice_detector_finds_the_word_and_its_end():
 
 
 def scores(said: str, **phrases: float) -> Scores:
-    return Scores(said, phrases, max(phrases.values()), 0.1)
+    return Scores(said, phrases, 0.1)
 
 
 def test_a_phrase_is_taken_only_when_clearly_the_one():
@@ -123,10 +123,10 @@ def test_a_phrase_is_taken_only_when_clearly_the_one():
     assert decide(pain, scores("Five.", six=-3.0, five=-6.0), -20).token is None
     # the model's own words are something else, far likelier: "Bed." is no answer
     yes_no = grammars(catalog().listen)["yes-no"]
-    bed = Scores("Bed.", {"yes": -9.0, "no": -14.0, "yeah": -12.0}, -1.0, 0.05)
+    bed = Scores("Bed.", {"yes": -9.0, "no": -14.0, "yeah": -12.0}, 0.05)
     assert decide(yes_no, bed, -20).token is None
     # no speech, in the model's own view
-    assert decide(pain, Scores("Six.", {"six": -3.0, "five": -9.0}, -3.0, 0.95), -20).token is None
+    assert decide(pain, Scores("Six.", {"six": -3.0, "five": -9.0}, 0.95), -20).token is None
     # a decoy (a command said to a yes/no question) stands for nothing
     assert decide(yes_no, scores("Stop.", stop=-2.0, yes=-9.0, no=-9.0), -20).token is None
 

@@ -10,8 +10,8 @@ A stretch of speech (coach/audio/vad.py) is heard in a 3 s window (300 mel frame
 then takes about 0.03 s of CPU where Whisper's 30 s window takes 0.5 s), then in two ways:
 - **free transcription**, greedy, with the grammar's phrases as the prompt: what the model itself
   would write, which is the garbage model a closed grammar lacks ("bed" is written "Bed.");
-- **scoring**: each phrase of the grammar, and the free transcription, teacher-forced through the
-  decoder (their tokens, then the end of the text), giving each a log probability.
+- **scoring**: each phrase of the grammar teacher-forced through the decoder (its tokens, then
+  the end of the text), giving each a log probability.
 `Scores` holds both; coach/audio/listening.py decides from them.
 """
 
@@ -66,7 +66,6 @@ class Scores:
 
     said: str  # the free transcription, as written ("Seven.")
     phrases: dict[str, float]  # each phrase's log probability, its spoken forms summed
-    free: float  # the free transcription's log probability, scored the same way
     no_speech: float  # the model's probability that the window holds no speech
 
 
@@ -132,10 +131,8 @@ class Whisper:
         features = log_mel(audio, FRAMES, self._filters)[None]
         return self._model.encode(self._ct2.StorageView.from_array(features))
 
-    def hear(self, pcm: bytes, phrases: Sequence[str], context: bool = False) -> Scores:
-        """Score `pcm` against `phrases`, and transcribe it freely with the phrases as the prompt.
-        `context`: the phrases are the prompt of the scoring too (better for numbers: see
-        coach/audio/hearing.py)."""
+    def hear(self, pcm: bytes, phrases: Sequence[str]) -> Scores:
+        """Score `pcm` against `phrases`, and transcribe it freely, the phrases as the prompt of both."""
         encoded = self.encode(pcm)
         prefix = self.prefix(phrases)
         result = self._model.generate(encoded, [prefix], max_length=len(prefix) + MOST, beam_size=1,
@@ -143,13 +140,13 @@ class Whisper:
         free = self._first(result.sequences_ids[0])
         said = self._tokenizer.decode(free).strip()
         sequences = [form for p in phrases for form in self.forms(p)]
-        scored = self._score(encoded, prefix if context else [self.sot, self.no_timestamps], [*sequences, free])
+        scored = self._score(encoded, prefix, sequences)
         by_phrase, i = {}, 0
         for p in phrases:
             n = len(self.forms(p))
             by_phrase[p] = _logsumexp(scored[i:i + n])
             i += n
-        return Scores(said, by_phrase, scored[-1], float(result.no_speech_prob))
+        return Scores(said, by_phrase, float(result.no_speech_prob))
 
     def _first(self, tokens: list[int]) -> list[int]:
         """The free transcription up to its first sentence mark: in a short window Whisper goes on
@@ -163,27 +160,29 @@ class Whisper:
 
     def _score(self, encoded: Any, prefix: list[int], sequences: list[list[int]]) -> list[float]:
         """Each sequence's log probability after `prefix`: its tokens, then the end of the text.
-        One decoder step per distinct prompt, prompts of one length in one batch."""
+        Teacher-forced: CTranslate2 takes the tokens after the prefix as forced, and returns the
+        distribution at every forced step and the one after it. Sequences of one length go in
+        one batch."""
         import numpy as np
 
-        prompts = {tuple(prefix + s[:k]) for s in sequences for k in range(len(s) + 1)}
         by_length: dict[int, list[tuple[int, ...]]] = {}
-        for p in prompts:
-            by_length.setdefault(len(p), []).append(p)
+        for s in {tuple(s) for s in sequences}:
+            by_length.setdefault(len(s), []).append(s)
         encoded = np.asarray(encoded)
-        next_token: dict[tuple[int, ...], Any] = {}
-        for length, batch in by_length.items():
+        scored: dict[tuple[int, ...], float] = {}
+        for n, batch in by_length.items():
             features = self._ct2.StorageView.from_array(np.ascontiguousarray(np.repeat(encoded, len(batch), 0)))
-            results = self._model.generate(features, [list(p) for p in batch], max_length=length + 1, beam_size=1,
-                                           return_logits_vocab=True, suppress_blank=False, suppress_tokens=[])
-            for p, r in zip(batch, results):
-                next_token[p] = _log_softmax(np.asarray(r.logits[0][0], dtype=np.float64))
-        out = []
-        for s in sequences:
-            total = sum(float(next_token[tuple(prefix + s[:k])][s[k]]) for k in range(len(s)))
-            total += _logsumexp(next_token[tuple(prefix + s)][self.ends])
-            out.append(total)
-        return out
+            # max_length counts the prompt, more or less: measured, 3 more always gave the step after
+            # the last forced token (1 more cut a forced "." off), and the check below says if not
+            results = self._model.generate(features, [prefix + list(s) for s in batch], max_length=len(prefix) + n + 3,
+                                           beam_size=1, return_logits_vocab=True, suppress_blank=False, suppress_tokens=[])
+            for s, r in zip(batch, results):
+                steps = r.logits[0]
+                if len(steps) < n + 1:
+                    raise RuntimeError(f"the decoder gave {len(steps)} steps for {n + 1}")
+                rows = [_log_softmax(np.asarray(steps[k], dtype=np.float64)) for k in range(n + 1)]
+                scored[s] = sum(float(rows[k][s[k]]) for k in range(n)) + _logsumexp(rows[n][self.ends])
+        return [scored[tuple(s)] for s in sequences]
 
 
 def _log_softmax(x: Any) -> Any:
