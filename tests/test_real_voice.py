@@ -51,27 +51,28 @@ def test_listen_for_yes_no_and_commands_take_real_voices_and_not_a_dog(pulse, sh
     assert [g["took"] for g in got] == ["quit", None], got  # "dog" was once taken as quit
 
 
-@pytest.mark.timeout(420)
+@pytest.mark.timeout(420)  # a whole test by voice: 17 answers, each said back, and a 30 s hold
 def test_coach_test_answered_by_real_people(pulse, shared_cache):
     """The safety questions and the pain numbers by real voices; where no real recording of the
-    word exists here ("knee", "better"), the second synthetic voice."""
+    word exists here ("foot", "calf", "better"), the second synthetic voice."""
     run = Spoken(["test", "--rate", "400"], pulse, shared_cache)
     run.wait_for("Listening: answer aloud or by key")
     for k in range(9):
         run.answer("[y yes, n no]", NO, count=k + 1, voice="real")
     run.answer("pain is in your leg", "digits/4_theo_5.wav", voice="real")
     run.answer("in your lower back", "commands/three-93ec8b84_nohash_0.wav", voice="real")
-    run.answer("does the pain reach", "knee", voice="second")
+    run.answer("does the pain reach", "foot", voice="second")
     run.answer("pain is in your leg", "digits/2_theo_1.wav", count=2, voice="real")
     run.answer("in your lower back", "commands/three-93ec8b84_nohash_0.wav", count=2, voice="real")
-    run.answer("does the pain reach", "thigh", count=2, voice="second")
+    run.answer("does the pain reach", "calf", count=2, voice="second")
     run.answer("numbness", NO, voice="real")
     run.answer("better, the same, or worse", "better", voice="second")
     code, out, err = run.finish()
     assert code == 0 and "Traceback" not in err, out + err
     assert [tuple(r) for r in history_rows("SELECT answer, given FROM screening_answers")] == [("no", "voice")] * 9
     ratings = history_rows("SELECT moment, leg, back, reach, given FROM ratings ORDER BY id")
-    assert [tuple(r) for r in ratings] == [("baseline", 4, 3, "knee", "voice"), ("after", 2, 3, "thigh", "voice")]
+    assert [tuple(r) for r in ratings] == [("baseline", 4, 3, "foot", "voice"), ("after", 2, 3, "calf", "voice")]
+    assert tuple(history_rows("SELECT outcome, result FROM trials")[0]) == ("completed", "flexion")
 
 
 def test_another_voices_yes_unconfirmed_never_sends_anyone_to_emergency_care(pulse, shared_cache):
