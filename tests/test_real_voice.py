@@ -87,7 +87,7 @@ def test_another_voices_yes_unconfirmed_never_sends_anyone_to_emergency_care(pul
     # no confirmation: after 10 s of silence the question is asked again, and answered no
     run.answer("numbness or tingling around your anus", NO, count=2, voice="real")
     for k in range(1, 9):
-        run.answer("[y yes, n no]", NO, count=k + 2, voice="real")
+        run.answer("[y yes, n no]", NO, count=k + 3, voice="real")  # after the question, its confirmation and the question again
     run.proc.terminate()
     code, out, err = run.finish()
     assert "emergency" not in out.lower(), out

@@ -90,4 +90,5 @@ def decide(grammar: Grammar, scores: Scores, loudest: float) -> Heard:
     own = written(scores.said)  # what the model wrote, spelled as a phrase
     clear = (token is not None and grammar.phrases.get(own) == token and scores.no_speech < NO_SPEECH
              and top - runner >= MARGIN)
-    return Heard(token if clear else None, scores.said, round(confidence, 3), loudest)
+    said = own if clear else scores.said  # a phrase taken is shown as the grammar spells it ("pause")
+    return Heard(token if clear else None, said, round(confidence, 3), loudest)
