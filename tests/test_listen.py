@@ -57,9 +57,10 @@ def test_pause_and_go_on_by_voice_keep_a_hold_exact(pulse, shared_cache):
     before = HOLD - after  # where the hold resumed from
     word_end = (recorder.index_at(ended) - start) / RATE
     print(f"paused {before - word_end:+.3f} s after the word's end; held {before:.3f} + {after:.3f}")
-    # the hold resumed where the word stopped it: after the word ended, and by no more than the
-    # half second the command has to act in
-    assert word_end - LIVE_TOLERANCE < before < word_end + 0.5 + LIVE_TOLERANCE, (word_end, before)
+    # the hold resumed where the word stopped it: after the word ended, and within the time a
+    # spoken command takes to act: 0.19 s of quiet to close the word, then the model's decision
+    # (median 0.49 s from the word's end in scripts/bench; 0.72 s once with four live tests at once)
+    assert word_end - LIVE_TOLERANCE < before < word_end + 1.0 + LIVE_TOLERANCE, (word_end, before)
 
 
 def test_the_coach_never_hears_itself(pulse):

@@ -6,8 +6,8 @@ after it (the room's echo, and the device's delay), is dropped unheard. A word u
 the coach begins to speak is not lost: its stretch closes there and is recognized. Nothing is
 guessed: a stretch of speech that is not clearly a phrase of the grammar comes back with no
 token, and the one asking decides (ask again). No sound is kept, written or sent: each block is
-dropped once read. The recognizer (coach/audio/recognizer.py) loads in this thread as soon as
-the microphone is open, niced, while the opening plays.
+dropped once read. The recognizer (coach/audio/recognizer.py) loads as soon as the microphone is
+open, while the opening plays.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ TAIL = 0.4  # seconds after the coach's own sound leaves the speaker before the 
 # the issue asks at least 0.3 s; the bench measures the test room's echo (loopback) at under 0.25 s
 BLOCK = CHUNK  # samples per microphone block: one chunk of the voice detector (32 ms)
 LOST_AFTER = 2.0  # seconds without a block from the microphone before it counts as gone
-LOAD_NICE = 10  # the niceness of this thread while the model loads: the output's callback comes first
 NO_CONFIDENCE = 0.85  # a spoken "no" to a safety question less sure than this is asked again, never taken
 OVERRIDE = 3.0  # seconds after a spoken "no" is said back in which a "yes" overrides it
 
@@ -194,13 +193,13 @@ class Listener:
                 self._deliver(dataclasses.replace(heard, at=heard_at + BLOCK / RATE), generation)
 
     def _load(self) -> Recognizer | None:
-        """The recognizer, loaded by a thread of its own at a lower priority (the output's
-        callback comes first); None (and `error`) if it cannot be."""
+        """The recognizer, loaded by a thread of its own; None (and `error`) if it cannot be. Not
+        niced: its heavy parts run without Python's lock, and a niced thread that holds the lock
+        for its short parts (an import) holds it far longer on a busy machine, starving the
+        output's callback (a cold session's hold measured 30.44 s with four live tests at once)."""
         loaded: list[Recognizer] = []
 
         def run() -> None:
-            with contextlib.suppress(OSError, AttributeError):  # Linux sets niceness per thread
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOAD_NICE)
             try:
                 loaded.append(load(self.grammars))
             except BaseException as e:  # a damaged model, a missing engine: keys work
