@@ -59,7 +59,7 @@ def test_coach_test_answered_by_real_people(pulse, shared_cache):
     run.wait_for("Listening: answer aloud or by key")
     for k in range(9):
         run.answer("[y yes, n no]", NO, count=k + 1, voice="real")
-    run.answer("pain is in your leg", "digits/4_theo_5.wav", voice="real")
+    run.answer("pain is in your leg", "commands/four-6a27a9bf_nohash_0.wav", voice="real")  # the 8 kHz "four" is quiet (-42 dBFS): once never heard
     run.answer("in your lower back", "commands/three-93ec8b84_nohash_0.wav", voice="real")
     run.answer("does the pain reach", "foot", voice="second")
     run.answer("pain is in your leg", "digits/2_theo_1.wav", count=2, voice="real")
