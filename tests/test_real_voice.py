@@ -101,12 +101,14 @@ def test_noise_bursts_into_the_microphone_are_no_command(pulse):
     screened_today()
     mouth = pulse.mouth()
     proc = start_with_answers(["start", *ONE_SIDE, "--hold", "5"], pulse.env, [*BRIEF, "3", "k", "3", "k", "n"])
+    recorder = pulse.recorder().start()
     rng = np.random.default_rng(26)
-    for _ in range(4):
-        time.sleep(1.0)
+    for _ in range(4):  # each burst once the coach has spoken and gone quiet: into what it listens to
+        assert recorder.wait_for_sound(60) and recorder.wait_for_quiet(0.6), "the session never spoke, or never paused"
         burst = np.concatenate([rng.normal(0, 9000, int(0.25 * MIC_RATE)), np.zeros(MIC_RATE // 5)])
         mouth.say(np.clip(burst, -32768, 32767).astype(np.int16), lead=0.1)
     mouth.say(real("commands/dog-988e2f9a_nohash_0.wav"))
     out, err = proc.communicate(timeout=200)
+    recorder.stop()
     assert proc.returncode == 0, out + err
     assert "PAUSED" not in out and "Stop the session?" not in out and "heard:" not in out, out
