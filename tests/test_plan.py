@@ -86,13 +86,18 @@ def test_plan_prints_the_day_and_writes_a_calendar_an_independent_parser_reads(t
     assert [line.split()[0] for line in lines[1:6]] == ["08:00", "11:00", "14:00", "18:00", "20:00"]
 
     cal = IcsCalendarStream.calendar_from_ics(path.read_text(encoding="utf-8"))
-    events = sorted(cal.events, key=lambda e: e.dtstart)
+    *events, last = sorted(cal.events, key=lambda e: e.dtstart)
     assert [(e.dtstart.time(), e.summary) for e in events] == [
         (T("08:00"), "Exercises: the full session"), (T("11:00"), "Exercises: a short session"),
         (T("14:00"), "Exercises: a short session"), (T("18:00"), "Exercises: the full session"),
         (T("20:00"), "Exercises: a short session")]
     assert all(e.dtstart.date() == dt.date.today() and e.dtstart.tzinfo is None for e in events)  # the phone's own time
     assert all(e.rrule is not None and e.rrule.freq.value == "DAILY" for e in events)  # every day
+    ends = dt.date.today() + dt.timedelta(weeks=6)  # no session recorded: six weeks from today
+    assert {e.rrule.until.date() for e in events} == {ends - dt.timedelta(days=1)}  # ... for six weeks
+    assert (last.dtstart.date(), last.rrule, last.summary) == (ends, None, "Six weeks of exercises: is your leg better?")
+    assert "If your leg pain is no better after six weeks of exercises, see a doctor" in last.description
+    assert lines[6].startswith(f"The plan runs until {ends.day} ") and "see a doctor or physiotherapist" in lines[6]
     for e in events:
         [alarm] = e.alarm
         assert str(getattr(alarm.action, "value", alarm.action)) == "DISPLAY" and alarm.trigger == dt.timedelta(0)  # at its time
@@ -107,7 +112,7 @@ def test_plan_times_come_from_the_config_and_bad_ones_are_refused(tmp_path):
     assert run_coach("config", "set", "plan_every", "2").returncode == 0
     result = run_coach("plan", "--extension")
     assert result.returncode == 0, result.stderr
-    times = [line.split()[0] for line in result.stdout.splitlines()[1:-1]]
+    times = [line.split()[0] for line in result.stdout.splitlines()[1:-2]]
     assert times == ["07:30", "10:00", "12:00", "14:00", "16:00", "18:00", "20:00"]  # 08:00 is too near 07:30
     assert "coach start --extension --short" in result.stdout
     for key, value, expected in [("plan_full", "25:00", "one or two times of day, as 08:00, 18:00"),
@@ -125,3 +130,39 @@ def test_plan_refuses_a_file_that_is_not_a_calendar_and_writes_nothing(tmp_path)
     assert list(tmp_path.iterdir()) == []
     no_test = run_coach("plan")
     assert no_test.returncode == 2 and "Run 'coach test' first" in no_test.stderr
+
+
+def test_the_plan_ends_six_weeks_into_self_management_and_never_within_a_week():
+    from coach.clinical.plan import until
+
+    today = dt.date(2026, 12, 7)
+    assert until(None, today) == dt.date(2027, 1, 18)  # nothing recorded: six weeks from today
+    assert until(dt.date(2026, 11, 23), today) == dt.date(2027, 1, 4)  # two weeks in: four to go
+    assert until(dt.date(2026, 10, 1), today) == dt.date(2026, 12, 14)  # past six weeks: one more, then the advice
+
+
+def test_a_barred_direction_is_planned_only_with_its_warning_and_its_exercises_left_out_of_the_other(tmp_path):
+    """After knees to chest spread the pain (the history tests/test_body.py's test leaves): the
+    flexion plan opens with the warning `coach start` gives, in the calendar too; the extension
+    plan says the knee-to-chest stretches are left out, and its full session is shorter for it."""
+    from ical.calendar_stream import IcsCalendarStream
+
+    from tests.test_body import flared_in_a_test
+
+    before = run_coach("plan", "--extension")
+    avoid = flared_in_a_test()
+    path = tmp_path / "day.ics"
+    barred = run_coach("plan", "--flexion", "--ics", str(path))
+    assert barred.returncode == 0, barred.stderr
+    lines = barred.stdout.splitlines()
+    assert lines[1:3] == [avoid, words().barred_file]
+    cal = IcsCalendarStream.calendar_from_ics(path.read_text(encoding="utf-8"))
+    assert all(e.description.startswith(avoid) for e in cal.events if e.rrule is not None)
+    other = run_coach("plan", "--extension")
+    assert other.returncode == 0, other.stderr
+    left = other.stdout.splitlines()[1]
+    assert left.startswith("The stretches that pull your knee toward your chest are left out today: on ")
+    assert "knees to chest, the pain spread farther down, from calf to foot." in left
+    minutes = lambda out: int(out.splitlines()[[i for i, x in enumerate(out.splitlines()) if "08:00" in x][0]]  # noqa: E731
+                              .split("about ")[1].split()[0])
+    assert minutes(other.stdout) < minutes(before.stdout)  # two stretches, both sides, fewer

@@ -16,7 +16,7 @@ from coach.app import session as sessions
 from coach.app.records import opened, printer
 from coach.audio import export as files
 from coach.audio.speech import Clips
-from coach.clinical import evidence, screening
+from coach.clinical import evidence, loading, screening
 from coach.clinical.preference import Bar
 from coach.core.routine import Dose, Routine
 from coach.core.script import SAMPLE_RATE
@@ -45,12 +45,21 @@ def _voiced(request: sessions.Request, phrases: list[str], progress: Progress) -
     return clips
 
 
-def preamble(bar: Bar | None, request: sessions.Request, made: dt.date) -> tuple[str, ...]:
-    """What a file opens with, its safety chapter: a barred direction's warning, then the safety
-    opening with the day `made`."""
+def warnings(bar: Bar | None, request: sessions.Request) -> tuple[str, ...]:
+    """What a file warns of before anything else: a barred direction's bar (its routine, or its
+    exercises named with --only, played all the same), and what a bar left out, and why."""
     w = request.words
-    warning = (bar.text(w), w.barred_file) if bar is not None else ()
-    return (*warning, *screening.screening(w).recording_preamble(made, w))
+    said: list[str] = []
+    for b in ([bar] if bar is not None else []) + [b for _, b in sessions.asked_barred(request)]:
+        if b.text(w) not in said:
+            said += [b.text(w), w.barred_file]
+    return (*said, *(loading.sentence(b, w) for b in sessions.left_out(request)))
+
+
+def preamble(bar: Bar | None, request: sessions.Request, made: dt.date) -> tuple[str, ...]:
+    """What a file opens with, its safety chapter: its `warnings`, then the safety opening with
+    the day `made`."""
+    return (*warnings(bar, request), *screening.screening(request.words).recording_preamble(made, request.words))
 
 
 def opening(request: sessions.Request, made: dt.date, echo: Echo = print) -> tuple[str, ...]:
@@ -86,8 +95,9 @@ def write(request: sessions.Request, output: Path | None, split: Path | None = N
     w = request.words
     if split is None:  # what the file can hold is known before any speech is made or encoded
         files.check_chapters(chosen, files.chapters(sessions.outline(*checked, w, opening), checked[0].names, w))
-    if bar is not None:
-        echo(" ".join(opening[:2]), err=True)
+    warned = warnings(bar, request)
+    if warned:
+        echo(" ".join(warned), err=True)
     clips = _voiced(request, sessions.phrases(*checked, w, opening), progress or _no_progress)
     session = sessions.compose(request, opening, clips=clips, checked=checked)
     script, names, name = session.script, session.routine.names, session.routine.name

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Mapping, Sequence
 
 from coach.app import session as sessions
+from coach.clinical import evidence
 from coach.clinical.progression import BACK, DECLINED, DOWN, FORWARD, STAYED, UP, Change, Past, decide, position, step
 from coach.clinical.response import WORSE
 from coach.core.exercise import Exercise, Level, catalog
@@ -93,7 +94,8 @@ def today(history: History, request: sessions.Request) -> sessions.Request:
     """The request with each exercise's dose and position as they have moved (a file or a script:
     nothing asked)."""
     routine = find(request.routine, request.words).id  # its id only: the options are checked where it is used
-    return replace(request, levels=current(history, routine), positions=positions(history, routine))
+    bars = evidence.recommendation(history, request.words).barred  # left out of every routine
+    return replace(request, levels=current(history, routine), positions=positions(history, routine), bars=bars)
 
 
 def read(request: sessions.Request) -> sessions.Request:

@@ -10,6 +10,8 @@ from typing import Mapping
 from coach.audio.drafts import Drafts
 from coach.audio.render import Session
 from coach.audio.speech import Clips, VoiceSettings
+from coach.clinical import loading
+from coach.clinical.preference import Bar
 from coach.core import cue
 from coach.core.dose import in_place, plan
 from coach.core.errors import InputError
@@ -36,6 +38,7 @@ class Request:
     words: Words = field(default_factory=catalog)  # the language it is said in
     levels: Mapping[str, Level] = field(default_factory=dict)  # each exercise's dose as the response moved it
     positions: Mapping[str, str] = field(default_factory=dict)  # an exercise → its next position's, when taken
+    bars: tuple[Bar, ...] = ()  # the directions barred by the history: their exercises are left out
 
 
 LONGEST = 3 * 3600  # seconds: a routine longer than this is not a session a person can follow
@@ -59,6 +62,7 @@ def check(request: Request) -> tuple[Routine, tuple[Dose, ...]]:
     is asked or synthesized."""
     routine = in_place(find(request.routine, request.words), request.positions, request.words)
     only = tuple(request.positions.get(ex_id, ex_id) for ex_id in request.only)  # --only names the position before
+    routine = loading.kept(routine, request.bars, only)  # a barred direction's exercises, unless asked for
     doses = plan(routine, only, request.hold, request.reps, request.side, request.first, words=request.words,
                  levels=request.levels)
     least = outline(routine, doses, request.words).seconds
@@ -67,6 +71,24 @@ def check(request: Request) -> tuple[Routine, tuple[Dose, ...]]:
                          f"the longest session the coach plays is {clock(LONGEST)}: choose exercises with --only "
                          "or make the routine shorter.")
     return routine, doses
+
+
+def left_out(request: Request) -> tuple[Bar, ...]:
+    """What is said once because a barred direction left exercises out of the routine. With
+    --only, nothing is left out: what was not named is not played anyway, and what was named is
+    confirmed or warned of instead (`asked_barred`)."""
+    if request.only:
+        return ()
+    routine = in_place(find(request.routine, request.words), request.positions, request.words)
+    return loading.left_out(routine, request.bars)
+
+
+def asked_barred(request: Request) -> list[tuple[str, Bar]]:
+    """The exercises named with --only that load a barred direction other than the routine's:
+    each exercise's name, with its bar."""
+    routine = in_place(find(request.routine, request.words), request.positions, request.words)
+    only = tuple(request.positions.get(ex_id, ex_id) for ex_id in request.only)
+    return [(routine.names[ex_id], bar) for ex_id, bar in loading.asked_barred(routine, request.bars, only)]
 
 
 def compose(request: Request, preamble: tuple[str, ...] = (), clips: Clips | None = None,

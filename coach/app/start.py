@@ -14,7 +14,7 @@ from coach.app import session as sessions
 from coach.app.records import opened, printer
 from coach.audio.sink import Player
 from coach.audio.speech import Clips, VoiceSettings
-from coach.clinical import evidence, screening
+from coach.clinical import evidence, loading, screening
 from coach.clinical.preference import Bar
 from coach.core.cue import Tone
 from coach.core.errors import CoachError, Declined, NoOutputDevice
@@ -138,10 +138,14 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
             echo(w.printed.start.format(routine=routine.name,
                                         length=length if built.script.final else w.printed.about.format(length=length)))
             echo(w.printed.disclaimer)
+            left = sessions.left_out(request)  # said once: what a bar leaves out, and why
             if not live.chosen:
                 guide.speak(w.preferred.format(direction=w.directions[routine.direction or request.routine]))
                 for other in rec.barred:
-                    guide.say(other.text(w))
+                    if other not in left:
+                        guide.say(other.text(w))
+            for other in left:
+                guide.say(loading.sentence(other, w))
             return built
 
         def show(built: sessions.Session, keys: bool):
@@ -155,6 +159,8 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
             for notice in evidence.notices(history):  # when to get seen, before anything else
                 guide.say(notice.text(w))
             confirmation = _confirm(guide, history, bar) if bar is not None else None
+            for name, other in sessions.asked_barred(request):  # named with --only: confirmed the same way
+                _confirm(guide, history, other, name)
             moved = doses.start(guide, history, routine, request)
             if moved != request:
                 request, checked = moved, sessions.check(moved)
@@ -201,18 +207,22 @@ def speaker(voice: VoiceSettings, words: Words, volume: float, echo: Echo) -> It
         yield Guide(player, Clips(voice, paths.cache_dir(), SAMPLE_RATE), from_stdin(), echo, words, volume)
 
 
-def _confirm(guide: Guide, history: History, bar: Bar) -> int:
-    """A barred direction chosen by its flag: say why, ask to confirm, record the answer; a no
-    ends the command here (exit 0: the person's choice)."""
+def _confirm(guide: Guide, history: History, bar: Bar, exercise: str | None = None) -> int:
+    """A barred direction chosen by its flag (or one of its exercises named with --only): say
+    why, ask to confirm, record the answer; a no ends the command here (exit 0: the person's
+    choice)."""
     w = guide.words
     direction = w.directions[bar.direction]
     why = bar.text(w)
     guide.say(why)
-    answer = guide.ask(Question("barred", w.barred_confirm.format(direction=direction), "yes-no", w))
+    asked = (w.reasons[f"asked_barred_{bar.direction}"].format(exercise=exercise) if exercise
+             else w.barred_confirm.format(direction=direction))
+    answer = guide.ask(Question("barred", asked, "yes-no", w))
     cid = history.record_confirmation(bar.direction, why, answer)
     if answer != "yes":
         guide.say(w.barred_declined)
-        raise Declined(w.printed.declined.format(direction=direction))
+        raise Declined(w.printed.declined_exercise.format(exercise=exercise) if exercise
+                       else w.printed.declined.format(direction=direction))
     return cid
 
 

@@ -95,7 +95,7 @@ def test_command(hold: int, settle: int, listen: bool, voice: str | None, rate: 
               help="The script of a file written with --output, which opens with the safety questions.")
 def script(as_json: bool, recording: bool, **options) -> None:
     """Print the session script with timestamps; no audio is played."""
-    from coach.app import progress
+    from coach.app import export, progress
     from coach.app import session as sessions
     from coach.core.text import clock
 
@@ -104,15 +104,18 @@ def script(as_json: bool, recording: bool, **options) -> None:
     if recording:
         import datetime as dt
 
-        from coach.app import export
-
         preamble = export.opening(r, dt.date.today(), echo)
     s = sessions.compose(r, preamble).script
+    notes = export.warnings(None, r)  # a barred direction's exercises: left out, or named and warned of
     if as_json:
+        for note in notes:
+            echo(note, err=True)
         echo(json.dumps(s.to_dict(), indent=1))
         return
     sr = s.sample_rate
     echo(f"# {s.routine} routine, {clock(s.seconds)} ({s.total} samples at {sr} Hz)")
+    for note in notes:
+        echo(f"# {note}")
     for e in s.events:
         what = e.text if e.kind == "speech" else e.cue if e.kind == "cue" else f"({e.length / sr:.1f} s)"
         where = " ".join(str(x) for x in (e.exercise, e.side, f"#{e.rep}" if e.rep else None) if x)

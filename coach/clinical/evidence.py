@@ -92,7 +92,10 @@ def _spread(verdict: dict[str, Any]) -> bool:
 def notices(history: History, today: dt.date | None = None) -> list[referral.Notice]:
     """When to get seen, from everything recorded."""
     today = today or dt.date.today()
-    sessions = history.table("sessions")
-    first = min((_day(s["started"]) for s in sessions), default=None)
     days = trend.trend(history.leg_ratings()).days
-    return referral.notices(days, first, spread_days(history), today)
+    return referral.notices(days, first_session(history), spread_days(history), today)
+
+
+def first_session(history: History) -> dt.date | None:
+    """The day of the first session recorded: the start of self-management."""
+    return min((_day(s["started"]) for s in history.table("sessions")), default=None)

@@ -8,6 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 FULL, SHORT = "full", "short"
+WEEKS = 6  # "no improvement after about 6 weeks of self-management: see a clinician" (section 7)
+LAST_WEEK = dt.timedelta(days=7)  # a plan made later than that still runs a week, then says the same
 
 
 @dataclass(frozen=True)
@@ -30,3 +32,9 @@ def day(full: list[dt.time], every_hours: float, start: dt.time, end: dt.time) -
             slots.append(Slot(t.time(), SHORT))
         t += step
     return sorted(slots, key=lambda s: (s.at, s.kind))
+
+
+def until(first_session: dt.date | None, today: dt.date) -> dt.date:
+    """The plan's last day, whose alarm says to see a clinician if the leg is no better: six
+    weeks from the first session (from today, with none), and never less than a week away."""
+    return max((first_session or today) + dt.timedelta(weeks=WEEKS), today + LAST_WEEK)

@@ -10,6 +10,7 @@ from coach.core import data
 from coach.core.words import Words
 
 POSITIONS = ("back", "stomach", "sitting")
+LOADS = ("flexion", "extension")  # the direction an exercise loads the spine in (clinical notes, section 7)
 GET_READY = 4  # seconds after "Get into position." when an exercise does not say
 
 
@@ -67,6 +68,7 @@ class Exercise:
     get_ready: int = GET_READY  # seconds after "Get into position." before the first hold or rep
     steps: tuple[Level, ...] = ()  # the doses it goes up or down through, lowest first; () never changes
     replaces: str | None = None  # the exercise whose next position this is (offered in its place)
+    loads: str | None = None  # the direction it loads (flexion: pulls a knee toward the chest); None: neither
 
     @property
     def default(self) -> Level:
@@ -119,11 +121,14 @@ def from_dict(raw: dict[str, Any], where: str, words: Mapping[str, str]) -> Exer
             get_ready=int(raw.get("get_ready", GET_READY)),
             steps=tuple(_level(v, "hold" in raw) for v in raw.get("progression", {}).get("steps", ())),
             replaces=raw.get("replaces"),
+            loads=raw.get("loads"),
         )
     except (KeyError, TypeError) as e:
         raise ValueError(f"{where}: missing or wrong field {e}") from None
     if ex.position not in POSITIONS:
         raise ValueError(f"{where}: position must be one of {POSITIONS}, not {ex.position!r}")
+    if ex.loads is not None and ex.loads not in LOADS:
+        raise ValueError(f"{where}: loads must be one of {LOADS}, not {ex.loads!r}")
     if (ex.hold is None) == (ex.reps is None) or (ex.hold is not None and ex.sets is None):
         raise ValueError(f"{where}: needs either [hold] with [sets], or [reps]")
     for level in ex.steps:

@@ -96,6 +96,7 @@ class Printed:
     session_worse: str
     barred: str
     declined: str
+    declined_exercise: str
     emergency_block: str
     screening_stop: str
     emergency: str

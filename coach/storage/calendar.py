@@ -1,5 +1,6 @@
 """A day's plan as an iCalendar file (RFC 5545) that a phone's calendar imports: one event a
-session, repeating daily, each with an alarm at its start. Written by the icalendar library, not
+session, repeating daily until the plan's last day, each with an alarm at its start; and one
+last event that day. Written by the icalendar library, not
 by hand, and atomically."""
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ class Entry:
     summary: str
     description: str
     uid: str  # the same for the same slot, so a calendar that imports it again updates it
-
+    until: dt.date | None = None  # repeats daily to this day; None: once, on the day written
+    day: dt.date | None = None  # its day, when not the first
 
 def write(path: Path, entries: list[Entry], first: dt.date, name: str) -> None:
     from icalendar import Alarm, Calendar, Event
@@ -32,9 +34,10 @@ def write(path: Path, entries: list[Entry], first: dt.date, name: str) -> None:
         event = Event()
         event.add("uid", entry.uid)
         event.add("dtstamp", stamp)
-        event.add("dtstart", dt.datetime.combine(first, entry.at))  # floating: the phone's own time zone
+        event.add("dtstart", dt.datetime.combine(entry.day or first, entry.at))  # floating: the phone's own time zone
         event.add("duration", dt.timedelta(minutes=entry.minutes))
-        event.add("rrule", {"freq": "daily"})
+        if entry.until is not None:
+            event.add("rrule", {"freq": "daily", "until": dt.datetime.combine(entry.until, entry.at)})
         event.add("summary", entry.summary)
         event.add("description", entry.description)
         alarm = Alarm()
