@@ -44,7 +44,7 @@ def test_a_flare_in_the_test_rests_asks_again_and_bars_the_direction(pulse):
     """Knees to chest makes the pain spread to the foot; after a minute's rest it has not settled:
     flexion stops and is barred, lying on the stomach eases it."""
     recorder = pulse.recorder().start()
-    answers = NO + ["6", "3", "calf"] + ["6", "3", "foot", "n", "w"] + ["6", "3", "foot", "n"] \
+    answers = NO + ["6", "3", "calf"] + ["6", "3", "foot", "n", "w"] + ["6", "3", "foot", "n", "s"] \
         + ["4", "3", "calf", "n", "b"]
     result = run_coach("test", "--settle", "1", *FAST, env=pulse.env, answers=answers)
     recording = recorder.stop()
@@ -55,7 +55,7 @@ def test_a_flare_in_the_test_rests_asks_again_and_bars_the_direction(pulse):
     avoid = (f"Avoid flexion for now. On {day_words(dt.date.today(), w)}, knees to chest, the pain spread farther "
              "down, from calf to foot. A later test that finds flexion better lifts this.")
     for line in ("Knees to chest, the pain spread farther down, from calf to foot.", rest_line,
-                 "That made your leg pain worse, so we go no further in that direction.",
+                 "After the rest, the pain spread farther down, from calf to foot. So we go no further in that direction.",
                  "Lying on your stomach, the pain moved back up, from foot to calf; leg pain went down 2 points, "
                  "from 6 to 4.", "Result: extension: lying on your stomach helped. The extension routine may help.",
                  avoid):

@@ -174,3 +174,28 @@ def test_weights_halve_every_two_weeks():
     assert weight(ago(14), TODAY) == 0.5
     assert weight(ago(28), TODAY) == 0.25
     assert Bar(FLEXION, None).text(EN) == "Avoid flexion for now: your latest test found it made the pain worse."
+
+
+@pytest.mark.parametrize("again, felt, expected", [
+    # the pain reaches less far down than at the start, leg pain not up by 2: lasting centralization
+    (Rating(7, 3, "thigh", False), "same", "go"),
+    (Rating(5, 3, "knee", False), None, "go"),
+    # ... but not with new numbness, nor when the person says it is worse
+    (Rating(6, 3, "thigh", True), "same", "stop"),
+    (Rating(6, 3, "thigh", False), "worse", "stop"),
+    # leg pain up 2 with it: still up
+    (Rating(8, 3, "thigh", False), "same", "stop"),
+    # settled back: within 1 point, reaching no farther, not worse
+    (Rating(7, 3, "calf", False), "same", "caution"),
+    (Rating(4, 3, "calf", False), None, "caution"),
+    # not settled: farther down, leg pain up 2, or still worse by the person's own word
+    (Rating(6, 3, "foot", False), "same", "stop"),
+    (Rating(8, 3, "calf", False), "same", "stop"),
+    (Rating(6, 3, "calf", False), "worse", "stop"),
+    # nothing answered after the rest: nothing shows it settled
+    (Rating(None, None, None, None), None, "stop"),
+])
+def test_after_the_rest_go_caution_or_stop(again, felt, expected):
+    from coach.clinical.preference import after_rest
+
+    assert after_rest(Rating(6, 3, "calf"), again, felt)[0] == expected

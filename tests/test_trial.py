@@ -53,21 +53,32 @@ def rests(outcome):
         (BASE + ["6", "3", "calf", N, "s"] + ["6", "3", "calf", N, "s"] + ["5", "3", "knee", N, "b"], "extension",
          [("knees-to-chest", "same"), ("prone-lying", "same"), ("prone-on-elbows", "better")], [], []),
         # lying on the stomach makes it spread, and it has not settled after the rest: no elbows
-        (BASE + ["6", "3", "calf", N, "s"] + ["5", "3", "foot", N, "w"] + ["5", "3", "foot", N], "unclear",
+        (BASE + ["6", "3", "calf", N, "s"] + ["5", "3", "foot", N, "w"] + ["5", "3", "foot", N, "s"], "unclear",
          [("knees-to-chest", "same"), ("prone-lying", "worse"), ("prone-lying", "stop")], ["extension"], []),
         # knees to chest flares, then settles: a caution; lying starts from the settled rating and eases it
-        (BASE + ["8", "3", "calf", N, "w"] + ["6", "3", "calf", N] + ["4", "3", "calf", N, "b"], "extension",
+        (BASE + ["8", "3", "calf", N, "w"] + ["6", "3", "calf", N, "s"] + ["4", "3", "calf", N, "b"], "extension",
          [("knees-to-chest", "worse"), ("knees-to-chest", "caution"), ("prone-lying", "better")], [], ["flexion"]),
         # knees to chest makes it worse and it stays worse: flexion stops; extension is tried from here
-        (BASE + ["8", "3", "calf", N, "w"] + ["8", "3", "calf", N] + ["6", "3", "calf", N, "b"], "extension",
+        (BASE + ["8", "3", "calf", N, "w"] + ["8", "3", "calf", N, "s"] + ["6", "3", "calf", N, "b"], "extension",
          [("knees-to-chest", "worse"), ("knees-to-chest", "stop"), ("prone-lying", "better")], ["flexion"], []),
         # mixed: it reaches less far but leg pain rose 3 points; a rest, it settles, and the test goes on
-        (BASE + ["9", "3", "thigh", N, "s"] + ["6", "3", "calf", N] + ["6", "3", "calf", N, "s"]
+        (BASE + ["9", "3", "thigh", N, "s"] + ["6", "3", "calf", N, "s"] + ["6", "3", "calf", N, "s"]
          + ["6", "3", "calf", N, "s"], "unclear",
          [("knees-to-chest", "mixed"), ("knees-to-chest", "caution"), ("prone-lying", "same"),
           ("prone-on-elbows", "same")], [], ["flexion"]),
         # new numbness or tingling counts as worse
-        (BASE + ["6", "3", "calf", "y", "s"] + ["6", "3", "calf", N] + ["5", "3", "thigh", N, "b"], "extension",
+        (BASE + ["6", "3", "calf", "y", "s"] + ["6", "3", "calf", N, "s"] + ["5", "3", "thigh", N, "b"], "extension",
+         [("knees-to-chest", "worse"), ("knees-to-chest", "caution"), ("prone-lying", "better")], [], ["flexion"]),
+        # lasting centralization: mixed (less far down, leg pain up 3), and after the rest it still
+        # reaches less far with leg pain back where it was: go, flexion found (clinical notes, section 7)
+        (BASE + ["9", "3", "thigh", N, "s"] + ["6", "3", "thigh", N, "s"], "flexion",
+         [("knees-to-chest", "mixed"), ("knees-to-chest", "go")], [], []),
+        # the numbers came back, but the person still says worse: not settled, a stop
+        (BASE + ["8", "3", "calf", N, "w"] + ["6", "3", "calf", N, "w"] + ["6", "3", "calf", N, "s"] * 2, "unclear",
+         [("knees-to-chest", "worse"), ("knees-to-chest", "stop"), ("prone-lying", "same"),
+          ("prone-on-elbows", "same")], ["flexion"], []),
+        # back within 1 point of the baseline, reaching no farther: settled
+        (BASE + ["8", "3", "calf", N, "w"] + ["7", "3", "calf", N, "s"] + ["5", "3", "thigh", N, "b"], "extension",
          [("knees-to-chest", "worse"), ("knees-to-chest", "caution"), ("prone-lying", "better")], [], ["flexion"]),
     ],
 )
@@ -86,7 +97,8 @@ def test_the_test_follows_the_article(tmp_path, answers, direction, positions, w
     numbness = questions(words())["numbness"].text
     assert spoken.count(numbness) == len(positions)  # asked after every position and every rest
     if worse:
-        assert "That made your leg pain worse, so we go no further in that direction." in spoken
+        assert any(line.startswith("After the rest, ") and line.endswith(". So we go no further in that direction.")
+                   for line in spoken)
         assert any(line.startswith(f"Avoid {worse[0]} for now. On ") for line in spoken)
     if caution:
         assert "It has settled back. That was a brief flare, a caution, not a stop. We go on gently from here." \
@@ -103,7 +115,7 @@ def test_the_spoken_result_names_the_position_and_the_change(tmp_path):
 
 
 def test_a_mixed_response_is_never_called_eased(tmp_path):
-    answers = BASE[:2] + ["calf"] + ["9", "3", "thigh", N, "b"] + ["9", "3", "thigh", N] \
+    answers = BASE[:2] + ["calf"] + ["9", "3", "thigh", N, "b"] + ["9", "3", "thigh", N, "s"] \
         + ["9", "3", "thigh", N, "s"] + ["9", "3", "thigh", N, "s"]
     outcome, h, printed, spoken = run_trial(tmp_path, answers)
     assert "Knees to chest, a mixed response: the pain moved back up, from calf to thigh; " \
@@ -113,7 +125,7 @@ def test_a_mixed_response_is_never_called_eased(tmp_path):
 
 
 def test_the_rest_lasts_as_configured(tmp_path):
-    answers = BASE + ["8", "3", "calf", N, "w"] + ["6", "3", "calf", N] + ["4", "3", "calf", N, "b"]
+    answers = BASE + ["8", "3", "calf", N, "w"] + ["6", "3", "calf", N, "s"] + ["4", "3", "calf", N, "b"]
     outcome, h, printed, spoken = run_trial(tmp_path, answers, settle=4)
     assert rests(outcome) == [240.0]
     line = "Lie in a position that is comfortable, and breathe slowly. I will ask again in four minutes."
@@ -144,7 +156,7 @@ def test_the_recommendation_weighs_every_trial(tmp_path):
 
 
 def test_a_flare_that_did_not_settle_bars_even_if_the_test_is_cut_off(tmp_path):
-    answers = BASE + ["8", "3", "foot", N, "w"] + ["8", "3", "foot", N]  # then the input ends
+    answers = BASE + ["8", "3", "foot", N, "w"] + ["8", "3", "foot", N, "w"]  # then the input ends
     with pytest.raises(NoMoreAnswers):
         run_trial(tmp_path, answers)
     h = History.open(tmp_path / "h.sqlite3")
@@ -207,3 +219,17 @@ def test_a_crash_mid_session_is_recorded_where_it_happened(tmp_path):
     row = h.table("sessions")[0]
     assert (row["outcome"], row["reason"]) == ("interrupted", "RuntimeError: disk on fire")
     assert row["step"].startswith("figure-four, ") and row["at_seconds"] == round(session.script.total // 2 / 22050, 3)
+
+
+def test_settled_back_is_said_only_when_it_has_and_what_is_still_up_is_named(tmp_path):
+    lasting = BASE + ["9", "3", "thigh", N, "s"] + ["6", "3", "thigh", N, "s"]
+    outcome, h, printed, spoken = run_trial(tmp_path / "a", lasting)
+    assert ("After the rest, the pain moved back up, from calf to thigh. A change that lasts counts for this direction."
+            in spoken)
+    assert "Result: flexion: knees to chest helped. The flexion routine may help." in spoken
+    assert not any("settled back" in line for line in spoken)
+    still = BASE + ["8", "3", "calf", N, "w"] + ["6", "3", "foot", N, "s"] + ["5", "3", "thigh", N, "b"]
+    outcome, h, printed, spoken = run_trial(tmp_path / "b", still)
+    assert ("After the rest, the pain spread farther down, from calf to foot. So we go no further in that direction."
+            in spoken)
+    assert not any("settled back" in line for line in spoken)

@@ -18,14 +18,26 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from coach.clinical.response import BETTER, WORSE, Verdict, change_word, explain, reasons_text
+from coach.clinical.response import (
+    BETTER,
+    REACH,
+    SAME,
+    WORSE,
+    Rating,
+    Verdict,
+    change_word,
+    compare,
+    explain,
+    reasons_text,
+)
 
 FLEXION, EXTENSION, UNCLEAR = "flexion", "extension", "unclear"
 DIRECTIONS = (FLEXION, EXTENSION)
 BAR_DAYS = 14  # a direction that made the pain worse this recently is barred
 HALF_LIFE = 14.0  # days over which a test's weight halves
-# what a test position did after a worse or mixed response and a rest
-CAUTION, STOP = "caution", "stop"  # it settled back to baseline | it stayed worse
+# what a test position did after a worse or mixed response and a rest (clinical notes, section 7)
+GO, CAUTION, STOP = "go", "caution", "stop"  # it centralized and stayed | it settled back | it stayed up
+SETTLED_WITHIN = 1  # points of leg pain from the baseline that count as settled back
 
 
 @dataclass(frozen=True)
@@ -35,16 +47,40 @@ class Position:
     exercise: str  # knees-to-chest | prone-lying | prone-on-elbows
     direction: str  # flexion | extension
     verdict: Verdict
-    settled: str | None = None  # caution | stop, after a worse or mixed response and a rest
+    settled: str | None = None  # go | caution | stop, after a worse or mixed response and a rest
 
     @property
     def helped(self) -> bool:
-        return self.verdict.change == BETTER
+        """Better at once, or better lastingly: the pain reaching less far down after the rest."""
+        return self.verdict.change == BETTER or self.settled == GO
 
     @property
     def stopped(self) -> bool:
         """It made the pain worse, and that did not settle: this direction ends here."""
         return self.settled == STOP or (self.settled is None and self.verdict.change == WORSE)
+
+
+def after_rest(baseline: Rating, again: Rating, felt: str | None) -> tuple[str, Verdict]:
+    """GO, CAUTION or STOP for a position that was worse or mixed, from the rating after the rest
+    (`felt`: the person's own better, same or worse), with the verdict against the baseline:
+    - GO, lasting centralization ("promptly and lastingly"): the pain reaches less far down than
+      at the baseline, leg pain is not up by 2, no new numbness, and the person does not say worse;
+    - CAUTION, settled back: leg pain within 1 point of the baseline (or lower), reaching no
+      farther, no new numbness, and the person no longer says worse;
+    - STOP otherwise: something is still up."""
+    verdict = compare(baseline, again, felt) or Verdict(SAME, ())
+    keys = {r.key for r in verdict.reasons}
+    if felt == WORSE or keys & {"spread", "numbness", "leg_up"}:
+        return STOP, verdict
+    if "moved_up" in keys:
+        return GO, verdict
+    up = (again.leg - baseline.leg) if again.leg is not None and baseline.leg is not None else 0
+    farther = (again.reach is not None and baseline.reach is not None
+               and REACH.index(again.reach) > REACH.index(baseline.reach))
+    unknown = again.leg is None and again.reach is None  # both skipped: nothing shows it settled
+    if up <= SETTLED_WITHIN and not farther and not unknown:
+        return CAUTION, verdict
+    return STOP, verdict
 
 
 @dataclass(frozen=True)

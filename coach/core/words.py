@@ -204,7 +204,9 @@ class Words:
     test_again: str
     test_to_extension: str
     test_to_elbows: str
-    test_stop_direction: str
+    test_still: str
+    test_still_unknown: str
+    test_lasting: str
     test_rest: Lines
     minute: str
     minutes: str

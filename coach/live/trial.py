@@ -8,11 +8,15 @@ baseline by the response rule (coach/response.py).
 After a position that was worse or mixed, the person rests, lying comfortably, for a few minutes
 (`settle`, 1-5, default 2: the traffic light's CAUTION is a flare that settles within about 5),
 and is asked again before anything else is tried:
-- settled back (same or better than the baseline): a CAUTION, recorded as such; the next
-  position starts from the settled rating, and the test goes on;
-- still worse or mixed: a STOP for that direction, recorded at once as a flare (so it bars the
-  direction even if the test is then cut off); the other direction may still be tried, from the
-  rating as it is now.
+- the pain now reaches less far down than at the baseline, leg pain not up by 2, and the person
+  does not say worse: GO, a lasting change, which counts for that direction as a better response
+  does (clinical notes, section 7);
+- settled back (leg pain within 1 point of the baseline, reaching no farther, and the person no
+  longer says worse): a CAUTION, recorded as such; the next position starts from the settled
+  rating, and the test goes on. "It has settled back" is said only then;
+- anything still up: a STOP for that direction, said with what is still up, and recorded at once
+  as a flare (so it bars the direction even if the test is then cut off); the other direction may
+  still be tried, from the rating as it is now.
 """
 
 from __future__ import annotations
@@ -25,14 +29,16 @@ from coach.clinical.preference import (
     CAUTION,
     EXTENSION,
     FLEXION,
+    GO,
     STOP,
     UNCLEAR,
     Position,
     Recommendation,
     Result,
+    after_rest,
     result,
 )
-from coach.clinical.response import BETTER, MIXED, SAME, WORSE, Rating, Verdict, compare, sentence
+from coach.clinical.response import MIXED, SAME, WORSE, Rating, Verdict, compare, reasons_text, sentence
 from coach.core.errors import InputError
 from coach.core.exercise import catalog
 from coach.core.script import rest_period, test_position
@@ -84,14 +90,18 @@ def run(guide: Guide, history: History, hold: int = DEFAULT_HOLD, settle: int = 
             guide.say(sentence(verdict, names[exercise_id], w))
             settled = None
             if verdict.change in (WORSE, MIXED):
-                settled, baseline = _settle(guide, history, record, tid, exercise_id, baseline, settle)
+                settled, rested, now = _settle(guide, history, record, tid, exercise_id, baseline, settle)
                 if settled == STOP:
                     flares.append({"direction": direction, "exercise": exercise_id, "verdict": verdict.to_dict()})
                     history.update("trials", tid, flares=json.dumps(flares),
                                    worse=json.dumps(sorted({f["direction"] for f in flares})))
-                    guide.say(w.test_stop_direction)
+                    still = reasons_text(rested, w)
+                    guide.say(w.test_still.format(reasons=still) if still else w.test_still_unknown)
+                elif settled == GO:
+                    guide.say(w.test_lasting.format(reasons=reasons_text(rested, w)))
                 else:
                     guide.say(w.test_settled)
+                baseline = now  # the next position starts from the pain as it is now
             position = Position(exercise_id, direction, verdict, settled)
             positions.append(position)
             return position
@@ -129,9 +139,10 @@ def run(guide: Guide, history: History, hold: int = DEFAULT_HOLD, settle: int = 
 
 
 def _settle(guide: Guide, history: History, record, tid: int, exercise_id: str, baseline: Rating,
-            minutes: int) -> tuple[str, Rating]:
-    """Rest, ask again, and compare with the baseline before the position: CAUTION if it settled
-    back (same or better), else STOP; and the rating the next position starts from."""
+            minutes: int) -> tuple[str, Verdict, Rating]:
+    """Rest, ask again (with how it feels now), and compare with the baseline before the
+    position: GO, CAUTION or STOP (`after_rest`), the verdict against the baseline, and the
+    rating as it is now."""
     w = guide.words
     record.at(f"rest after {exercise_id}")
     spoken = w.minute if minutes == 1 else w.minutes.format(n=w.number(minutes))
@@ -140,9 +151,8 @@ def _settle(guide: Guide, history: History, record, tid: int, exercise_id: str, 
         guide.echo(line)
     guide.play(rest_period(lines, minutes * 60, w.test_rest_half, guide.clips.length, guide.sample_rate))
     guide.say(w.test_again)
-    again = rate(guide, history, "settled", back=True, numbness=True, save=False)
-    verdict = compare(baseline, Rating.of(again)) or Verdict(SAME, ())
-    settled = CAUTION if verdict.change in (BETTER, SAME) else STOP
+    again = rate(guide, history, "settled", back=True, numbness=True, compared=True, save=False)
+    settled, verdict = after_rest(baseline, Rating.of(again), again["compared"])
     history.add_rating("settled", **again, exercise=exercise_id, trial_id=tid, verdict=settled,
                        reasons=json.dumps(verdict.to_dict()))
-    return settled, Rating.of(again)
+    return settled, verdict, Rating.of(again)
