@@ -44,6 +44,7 @@ class Live:
     plain: bool = False  # one line per phrase, not the full-terminal view
     chosen: bool = True  # the routine was chosen by a flag, not by the recorded tests
     listen: bool = True  # answers and commands by voice too, where there is a microphone and a model
+    settle: int = 2  # minutes of rest after a session rated worse or mixed, before it is judged
 
 
 @contextlib.contextmanager
@@ -167,7 +168,7 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
             conversation.run(guide, history, routine.id, prepare, _options(request, live),
                              live.check_ins, live.ratings, show,
                              direction=routine.direction,
-                             confirmation=confirmation)
+                             confirmation=confirmation, settle=live.settle)
         echo(w.printed.complete)
         if player.underflows:
             echo(w.printed.underflows.format(n=player.underflows), err=True)

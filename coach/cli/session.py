@@ -14,11 +14,12 @@ from coach.cli.base import SOUND, cli, echo, progress, request, session_options,
 @session_options
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the session to a file instead of playing it (.wav, .mp3, .ogg, .opus, .flac; see 'coach export').")
-@setting_options("check_ins", "listen")
+@setting_options("check_ins", "listen", "settle")
 @click.option("--no-ratings", is_flag=True, help="Skip the pain questions before and after the session.")
 @click.option("--plain", is_flag=True,
               help="Print one line per spoken phrase and tone instead of the full-screen view (for screen readers and logs).")
-def start(output: Path | None, check_ins: bool, listen: bool, no_ratings: bool, plain: bool, **options) -> None:
+def start(output: Path | None, check_ins: bool, listen: bool, settle: int, no_ratings: bool, plain: bool,
+          **options) -> None:
     """Start a guided session: speaks, beeps and counts, hands-free.
 
     With no --flexion or --extension, the direction your tests found ('coach test') is used.
@@ -35,13 +36,14 @@ def start(output: Path | None, check_ins: bool, listen: bool, no_ratings: bool, 
     Exit codes: 0 done (or a barred direction declined); 1 the machine failed;
     2 bad input, or no answer; 3 a safety question was answered yes (or an
     emergency answer not yet cleared); 4 stopped because the pain got worse,
-    or the pain was worse after the session than before;
+    or the pain was still worse after the session and a rest (--settle);
     130 Ctrl-C, 143 stopped (SIGTERM), 129 the terminal closed.
     """
     from coach.app import start as app
 
     live = app.Live(check_ins, not no_ratings, plain,
-                    chosen=bool(options["flexion"] or options["extension"] or options["routine_spec"]), listen=listen)
+                    chosen=bool(options["flexion"] or options["extension"] or options["routine_spec"]), listen=listen,
+                    settle=settle)
     app.session(request(**options), live, echo, output, progress)
 
 

@@ -191,9 +191,11 @@ class Words:
     say_yes_no: str
     say_command: str
     preferred: str
+    session_still: str
+    session_lasting: str
+    session_settled: str
     this_session: str
     after_worse: Lines
-    after_mixed: str
     barred_confirm: str
     barred_declined: str
     barred_file: str

@@ -12,12 +12,24 @@ from typing import Any, Callable, Iterator
 
 from coach.audio.render import Session
 from coach.audio.sink import AudioLost
-from coach.clinical.response import MIXED, WORSE, Rating, Reason, Verdict, compare, reach_word, sentence
+from coach.clinical.preference import CAUTION, GO, STOP, after_rest
+from coach.clinical.response import (
+    BETTER,
+    MIXED,
+    WORSE,
+    Rating,
+    Reason,
+    Verdict,
+    compare,
+    reach_word,
+    reasons_text,
+    sentence,
+)
 from coach.core import control
 from coach.core.errors import EndedWorse, Interrupted, Quit, SymptomStop
 from coach.core.grammar import CONFIRM
 from coach.core.question import questions
-from coach.core.script import Script
+from coach.core.script import Script, rest_period
 from coach.core.steps import label, parts
 from coach.live.answers import NoMoreAnswers
 from coach.live.guide import Guide
@@ -191,12 +203,13 @@ def said_first(w) -> list[str]:
 def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Session],
         options: dict[str, Any], check_in: bool, ratings: bool,
         show: Callable[[Session, bool], Any] | None = None, direction: str | None = None,
-        confirmation: int | None = None) -> None:
+        confirmation: int | None = None, settle: int = 2) -> None:
     """The session, from the first rating to the last. `prepare` builds the session after the
     first questions, which need none of it. `show` makes the view of the session (coach/view.py)
     from the session and whether keys work; by default, plain lines.
 
-    The after-rating is compared with the before-rating by the response rule: worse raises
+    The after-rating is compared with the before-rating by the response rule; worse or mixed
+    gets the test's rest (`settle` minutes) and is asked again (`_rested`): still worse raises
     EndedWorse (recorded as ended worse, exit 4); a check-in answered worse, or the stop key,
     raises SymptomStop after the advice and the after-rating. `direction` (flexion, extension)
     is recorded so that a worse response bars it (coach/preference.py)."""
@@ -248,23 +261,54 @@ def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Sess
             record.at("rating after", seconds)
             guide.say(w.after_ratings)
             after = rate(guide, history, "after", numbness=True, skippable=True, session_id=sid)
-            _respond(guide, history, sid, compare(Rating.of(before), Rating.of(after)))
+            verdict = compare(Rating.of(before), Rating.of(after))
+            if verdict is not None and verdict.change in (WORSE, MIXED):
+                record.at("rest after the session", seconds)
+                _rested(guide, history, sid, Rating.of(before), verdict, settle)
+            else:
+                _respond(guide, history, sid, verdict)
         record.done(step="end", at_seconds=seconds)
 
 
+def _rested(guide: Guide, history: History, sid: int, before: Rating, verdict: Verdict, minutes: int) -> None:
+    """A session rated worse or mixed (clinical notes, section 7: judged after the same rest as a
+    test position): what changed said, the rest, the questions again. Still up: recorded worse
+    (the direction barred), EndedWorse. Settled back: recorded as a caution. Reaching less far
+    down than before the session, and not worse: recorded better."""
+    w = guide.words
+    guide.say(sentence(verdict, w.this_session, w))
+    # recorded now, so the flare counts if the rest is cut off; replaced by what the rest finds
+    history.update("sessions", sid, response=verdict.change, response_reasons=json.dumps(verdict.to_dict()))
+    spoken = w.minute if minutes == 1 else w.minutes.format(n=w.number(minutes))
+    lines = [*w.test_rest[:-1], w.test_rest[-1].format(minutes=spoken)]
+    for line in lines:
+        guide.echo(line)
+    guide.play(rest_period(lines, minutes * 60, w.test_rest_half, guide.clips.length, guide.sample_rate))
+    guide.say(w.test_again)
+    again = rate(guide, history, "settled", numbness=True, compared=True, skippable=True, session_id=sid)
+    settled, rested = after_rest(before, Rating.of(again), again["compared"])
+    if settled == STOP:
+        still = Verdict(WORSE, rested.reasons or verdict.reasons)
+        history.update("sessions", sid, response=WORSE, response_reasons=json.dumps(still.to_dict()))
+        why = reasons_text(still, w)
+        guide.say(w.session_still.format(reasons=why), *w.after_worse)
+        raise EndedWorse(w.printed.session_worse.format(why=why))
+    if settled == GO:
+        history.update("sessions", sid, response=BETTER, response_reasons=json.dumps(rested.to_dict()))
+        guide.say(w.session_lasting.format(reasons=reasons_text(rested, w)))
+        return
+    history.update("sessions", sid, response=CAUTION, response_reasons=json.dumps(verdict.to_dict()))
+    guide.say(w.session_settled)
+
+
 def _respond(guide: Guide, history: History, sid: int, verdict: Verdict | None) -> None:
-    """Say and record how the body responded to the whole session; worse raises EndedWorse."""
+    """Say and record how the body responded to the whole session, better or the same (worse or
+    mixed: `_rested`)."""
     if verdict is None:  # every rating skipped: nothing to compare
         return
     w = guide.words
     history.update("sessions", sid, response=verdict.change, response_reasons=json.dumps(verdict.to_dict()))
-    said = sentence(verdict, w.this_session, w)
-    guide.say(said)
-    if verdict.change == WORSE:
-        guide.say(*w.after_worse)
-        raise EndedWorse(w.printed.session_worse.format(why=said))
-    if verdict.change == MIXED:
-        guide.say(w.after_mixed)
+    guide.say(sentence(verdict, w.this_session, w))
 
 
 def _play(guide: Guide, history: History, course: Course, record: Record, view, keys,

@@ -146,7 +146,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("check_ins", bool, False, "true or false",
                 "Ask 'better, same or worse?' after each exercise; worse stops the session.", "--check-in/--no-check-in"),
         Setting("settle", click.IntRange(1, 5), 2, "a whole number of minutes from 1 to 5",
-                "Minutes of rest in 'coach test' after a position that stirred the pain up, before asking again (1-5)."),
+                "Minutes of rest after a test position or a session that stirred the pain up, before asking again (1-5)."),
         Setting("lang", click.Choice(_languages()), "en", f"a language with a catalog ({', '.join(_languages())})",
                 "The session's language: a catalog's code (en English, es Spanish)."),
         Setting("listen", bool, True, "true or false",
