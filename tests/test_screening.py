@@ -164,3 +164,26 @@ def test_coach_cleared_records_and_lifts_the_block():
     with History.open() as h:
         assert h.emergency_block() is None
     assert run_coach("cleared", "flu").returncode == 2
+
+
+def test_after_cleared_emergency_the_same_day_the_coach_says_tomorrow_calmly():
+    """Issue 27, item 6: the emergency answer was today and a clinician's visit is recorded today:
+    no more 'call emergency services'; one calm line that sessions start again tomorrow."""
+    with History.open() as h:
+        with pytest.raises(ScreeningStop):
+            safety.screen(guide(["y"])[0], h, "session")
+    seen = run_coach("cleared", "emergency")
+    assert "Sessions start again tomorrow." in seen.stdout
+    again = run_coach("start", "--flexion")
+    assert again.returncode == 3
+    assert again.stderr.strip() == "You recorded today that a clinician has seen you. Sessions start again tomorrow."
+    assert "emergency" not in (again.stdout + again.stderr).lower()
+    with History.open() as h:
+        g, shown, spoken = guide([])
+        with pytest.raises(ScreeningStop):
+            screening.refuse_if_stopped(h, g.say, catalog("en"))
+        assert spoken == ["You have been seen by a clinician. Sessions start again tomorrow."]
+        back_in_time(h, 1)  # the next day: the questions again, from the start
+        g, shown, spoken = guide(NO)
+        safety.daily(g, h)
+        assert len(asked(shown)) == 9

@@ -54,7 +54,9 @@ CLEARED = {"emergency": "a clinician has seen you since the emergency-level safe
 
 def clear(history: History, kind: str) -> str:
     """Record a clearance; what to print."""
-    if kind == "emergency" and history.emergency_block() is None:
+    block = history.emergency_block()
+    if kind == "emergency" and block is None:
         return "No emergency-level safety answer is waiting to be cleared; nothing was recorded."
     history.record_clearance(kind)
-    return f"Recorded on {today()}: {CLEARED[kind]}. The other safety questions are still asked before sessions."
+    again = " Sessions start again tomorrow." if kind == "emergency" and block and block["day"] == today() else ""
+    return f"Recorded on {today()}: {CLEARED[kind]}.{again} The other safety questions are still asked before sessions."

@@ -3,7 +3,9 @@
 - All nine before the first live session of each day and before every test; the three
   emergency questions again, briefly, before every later live session that day.
 - An emergency-level yes blocks every session until the person records that a clinician has
-  seen them (`coach cleared emergency`), not until midnight: those signs do not expire.
+  seen them (`coach cleared emergency`), not until midnight: those signs do not expire. The rest
+  of the day it was cleared, the coach says once, calmly, that sessions start again tomorrow, and
+  no longer tells the person to call emergency services.
 - An urgent-level yes blocks for the rest of the day. New or worsening leg weakness says "see a
   doctor today". A history of cancer says "see your doctor about this back pain before your
   first session"; once the person records that a doctor has checked it (`coach cleared
@@ -102,6 +104,11 @@ def refuse_if_stopped(history: History, say: Callable[..., None], words: Words) 
         when = day_words(dt.date.fromisoformat(block["day"]), words, year=True)
         raise ScreeningStop(words.printed.emergency_block.format(date=when))
     today = history.screening_today()
+    seen = history.cleared(EMERGENCY)
+    if today and today["outcome"] == EMERGENCY and seen is not None and seen["at"] >= today["at"]:
+        # seen by a clinician since: no more "call emergency services", one calm line for the day
+        say(words.screening.cleared_today)
+        raise ScreeningStop(words.printed.cleared_today)
     if today and today["outcome"] != "clear":
         qid = history.yes_answer(today["id"])
         say(*(s.advice(qid) if qid else s.group(today["outcome"]).advice))

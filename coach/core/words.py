@@ -68,6 +68,7 @@ class ScreeningWords:
     clear: str
     recording_date: str
     recording_end: str
+    cleared_today: str  # said instead of the emergency advice, the day a clinician's visit is recorded
     or_list: str  # "{items}, or {last}"
     recording_groups: Mapping[str, str]  # a group's id → its signs' sentence, "{signs}: ..."
     signs: Mapping[str, str]  # a question's id → its sign, as a file names it
@@ -104,6 +105,7 @@ class Printed:
     weakness: str
     cancer: str
     stopped_today: str
+    cleared_today: str
     again: str
     answer_keys: str
     continuing: str
