@@ -109,7 +109,7 @@ def run_coach(*args: str, env: dict | None = None, cwd: Path | None = None, time
     )
 
 
-NO = ["n"] * 9  # all the safety questions answered no
+NO = ["n"] * 11  # all the safety questions answered no (the first screening: all eleven)
 BRIEF = ["n"] * 3  # the three emergency questions asked before every later session of the day
 
 

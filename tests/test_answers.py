@@ -42,7 +42,7 @@ def test_skippable_questions_take_x():
 def test_every_safety_question_is_yes_or_no_and_asked_plainly():
     qs = [q for g in screening(words()).groups for q in g.questions]
     assert [g.id for g in screening(words()).groups] == ["emergency", "urgent"]
-    assert len(qs) == 9 and all(q.kind == "yes-no" for q in qs)
+    assert len(qs) == 11 and all(q.kind == "yes-no" for q in qs)
     assert all(q.text.endswith("?") and len(q.text) < 120 for q in qs)
     assert "genitals" in qs[0].text  # saddle numbness is asked directly (NICE CKS)
 

@@ -65,7 +65,7 @@ def test_coach_test_finds_flexion_and_start_follows_it(pulse):
                        ("after", "knees-to-chest", 4, 4, "thigh", "no", "better", "better")]
         [s] = h.table("screenings")
         assert (s["purpose"], s["outcome"]) == ("test", "clear")
-        assert [a["answer"] for a in h.table("screening_answers")] == ["no"] * 9
+        assert [a["answer"] for a in h.table("screening_answers")] == ["no"] * 11
 
     follows = run_coach("script")
     assert follows.returncode == 0

@@ -57,7 +57,7 @@ def test_coach_test_answered_by_real_people(pulse, shared_cache):
     word exists here ("foot", "calf", "better"), the second synthetic voice."""
     run = Spoken(["test", "--rate", "400"], pulse, shared_cache)
     run.wait_for("Listening: answer aloud or by key")
-    for k in range(9):
+    for k in range(11):
         run.answer("[y yes, n no]", NO, count=k + 1, voice="real")
     run.answer("pain is in your leg", "commands/four-6a27a9bf_nohash_0.wav", voice="real")  # the 8 kHz "four" is quiet (-42 dBFS): once never heard
     run.answer("in your lower back", "commands/three-93ec8b84_nohash_0.wav", voice="real")
@@ -69,7 +69,7 @@ def test_coach_test_answered_by_real_people(pulse, shared_cache):
     run.answer("better, the same, or worse", "better", voice="second")
     code, out, err = run.finish()
     assert code == 0 and "Traceback" not in err, out + err
-    assert [tuple(r) for r in history_rows("SELECT answer, given FROM screening_answers")] == [("no", "voice")] * 9
+    assert [tuple(r) for r in history_rows("SELECT answer, given FROM screening_answers")] == [("no", "voice")] * 11
     ratings = history_rows("SELECT moment, leg, back, reach, given FROM ratings ORDER BY id")
     assert [tuple(r) for r in ratings] == [("baseline", 4, 3, "foot", "voice"), ("after", 2, 3, "calf", "voice")]
     assert tuple(history_rows("SELECT outcome, result FROM trials")[0]) == ("completed", "flexion")

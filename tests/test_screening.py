@@ -86,8 +86,8 @@ def test_an_urgent_yes_blocks_for_the_day_only(tmp_path):
         safety.screen(guide(["n"] * 4 + ["y"])[0], h, "session")
     back_in_time(h, 1)
     g, shown, spoken = guide(NO)
-    safety.daily(g, h)  # a new day: all nine again, and all no lets the session go on
-    assert len(asked(shown)) == 9
+    safety.daily(g, h)  # a new day: all eleven again (two never answered), and all no lets the session go on
+    assert len(asked(shown)) == 11
 
 
 def test_an_emergency_yes_blocks_until_a_clinician_has_seen_them(tmp_path):
@@ -103,7 +103,7 @@ def test_an_emergency_yes_blocks_until_a_clinician_has_seen_them(tmp_path):
     h.record_clearance("emergency")
     g, shown, spoken = guide(NO)
     safety.daily(g, h)  # lifted: asked again, from the start
-    assert len(asked(shown)) == 9
+    assert len(asked(shown)) == 11
     [seen] = h.table("clearances")
     assert (seen["kind"], seen["day"]) == ("emergency", dt.date.today().isoformat())
 
@@ -111,9 +111,9 @@ def test_an_emergency_yes_blocks_until_a_clinician_has_seen_them(tmp_path):
 def test_a_doctor_checked_cancer_history_is_not_asked_again(tmp_path):
     h = History.open(tmp_path / "h.sqlite3")
     h.record_clearance("cancer")
-    g, shown, spoken = guide(["n"] * 8)
+    g, shown, spoken = guide(["n"] * 10)
     safety.screen(g, h, "test")
-    assert questions()["cancer"] not in asked(shown) and len(asked(shown)) == 8
+    assert questions()["cancer"] not in asked(shown) and len(asked(shown)) == 10
 
 
 def test_the_three_emergency_questions_before_every_later_session(tmp_path):
@@ -186,4 +186,54 @@ def test_after_cleared_emergency_the_same_day_the_coach_says_tomorrow_calmly():
         back_in_time(h, 1)  # the next day: the questions again, from the start
         g, shown, spoken = guide(NO)
         safety.daily(g, h)
-        assert len(asked(shown)) == 9
+        assert len(asked(shown)) == 11
+
+
+def test_fracture_and_infection_risk_are_asked_first_then_every_30_days(tmp_path):
+    """Issue 27, item 7 (clinical notes, section 7): facts about the person, not the day's
+    symptoms. Urgent: a yes stops and says to see a doctor; `coach cleared` lifts it for good."""
+    q = questions()
+    h = History.open(tmp_path / "h.sqlite3")
+    g, shown, spoken = guide(NO)
+    safety.daily(g, h)
+    assert asked(shown)[-2:] == [q["fracture"], q["infection"]]  # the first screening: asked
+    back_in_time(h, 1)
+    g, shown, spoken = guide(NO[:9])
+    safety.daily(g, h)
+    assert len(asked(shown)) == 9 and q["fracture"] not in asked(shown)  # the next day: not again
+    back_in_time(h, 29)  # every screening 29 days ago: still not due
+    g, shown, spoken = guide(NO[:9])
+    safety.daily(g, h)
+    assert q["fracture"] not in asked(shown)
+    back_in_time(h, 30)  # 30 days since it was answered no: asked again
+    g, shown, spoken = guide(NO[:9] + ["y"])
+    with pytest.raises(ScreeningStop) as stop:
+        safety.daily(g, h)
+    assert asked(shown)[-1] == q["fracture"]
+    assert str(stop.value).endswith("See your doctor about this back pain first; then run 'coach cleared fracture'.")
+    assert any("steroid tablets or thin bones can make the spine fragile" in line for line in spoken)
+    assert h.table("screenings")[-1]["outcome"] == "urgent"
+    with h.db:  # a day on: every screening one day further back
+        h.db.execute("UPDATE screenings SET day = date(day, '-1 day'), at = datetime(at, '-1 day')")
+    # a yes is no "no": asked again the next day, and a yes stops again
+    g, shown, spoken = guide(NO[:9] + ["y"])
+    with pytest.raises(ScreeningStop):
+        safety.daily(g, h)
+    with h.db:
+        h.db.execute("UPDATE screenings SET day = date(day, '-1 day'), at = datetime(at, '-1 day')")
+    h.record_clearance("fracture")  # a doctor has checked it: not asked again
+    g, shown, spoken = guide(NO[:10])
+    safety.daily(g, h)
+    assert q["fracture"] not in asked(shown) and asked(shown)[-1] == q["infection"]
+
+
+def test_fracture_and_infection_wording_in_both_languages():
+    for lang in ("en", "es"):
+        w = catalog(lang)
+        for qid in ("fracture", "infection"):
+            assert w.screening.questions[qid].endswith("?") and len(w.screening.questions[qid]) < 120
+            assert w.screening.signs[qid] and w.screening.advice[qid]
+            assert f"coach cleared {qid}" in w.printed.stop_advice(qid, "urgent")
+    assert "steroid" in questions()["fracture"] and "osteoporosis" in questions()["fracture"]
+    assert "immune" in questions()["infection"] and "inject drugs" in questions()["infection"]
+    assert run_coach("cleared", "infection").returncode == 0

@@ -49,7 +49,9 @@ def trend_png(history: History, path: Path) -> Path:
 
 
 CLEARED = {"emergency": "a clinician has seen you since the emergency-level safety answer",
-           "cancer": "a doctor has checked this back pain; the cancer question is not asked again"}
+           "cancer": "a doctor has checked this back pain; the cancer question is not asked again",
+           "fracture": "a doctor has checked this back pain; the steroids and thin bones question is not asked again",
+           "infection": "a doctor has checked this back pain; the immune system question is not asked again"}
 
 
 def clear(history: History, kind: str) -> str:

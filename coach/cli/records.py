@@ -53,7 +53,7 @@ def history(as_json: bool, csv_dir: Path | None, trend: bool, png: Path | None) 
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["emergency", "cancer"]))
+@click.argument("kind", type=click.Choice(["emergency", "cancer", "fracture", "infection"]))
 def cleared(kind: str) -> None:
     """Record that a clinician has seen you, so the coach guides exercise again.
 
@@ -62,6 +62,8 @@ def cleared(kind: str) -> None:
                emergency care (saddle numbness, bladder or bowel, both legs)
     cancer     a doctor has checked this back pain, given a history of cancer:
                that safety question is not asked again
+    fracture   ... given long-term steroid tablets or thin bones (osteoporosis)
+    infection  ... given a weakened immune system or injecting drugs
 
     Recorded with today's date. The other safety questions are still asked.
     """

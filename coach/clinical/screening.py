@@ -1,6 +1,7 @@
 """The safety questions (clinical notes, sections 3 and 6), from coach/data/screening.toml.
 
-- All nine before the first live session of each day and before every test; the three
+- All of them before the first live session of each day and before every test (the two
+  facts about the person every 30 days); the three
   emergency questions again, briefly, before every later live session that day.
 - An emergency-level yes blocks every session until the person records that a clinician has
   seen them (`coach cleared emergency`), not until midnight: those signs do not expire. The rest
@@ -10,6 +11,10 @@
   doctor today". A history of cancer says "see your doctor about this back pain before your
   first session"; once the person records that a doctor has checked it (`coach cleared
   cancer`), that question is not asked again, so it never locks a survivor out for ever.
+- Fracture and infection risk (long-term steroid tablets or osteoporosis; a weakened immune
+  system or injecting drugs; clinical notes, section 7) are urgent too, and cleared the same
+  way. They are facts about the person, not the day's symptoms: asked at the first screening
+  and again every 30 days (`every` in screening.toml), not daily.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from coach.storage.history import History
 
 EMERGENCY = "emergency"
 CANCER = "cancer"
+CLEARABLE = (CANCER, "fracture", "infection")  # facts about the person a doctor's check lifts for good
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,7 @@ class Screening:
     signs: Mapping[str, str]
     groups: tuple[Group, ...]
     own_advice: dict[str, tuple[str, ...]]  # a question's advice where it differs from its group's
+    every: Mapping[str, int]  # a question asked only every so many days (a fact about the person)
 
     def group(self, gid: str) -> Group:
         return next(g for g in self.groups if g.id == gid)
@@ -83,8 +90,18 @@ def screening(words: Words) -> Screening:
         for g in raw["group"]
     )
     own = {q.id: w.advice[q.id] for g in groups for q in g.questions if q.id in w.advice}
+    every = {q["id"]: int(q["every"]) for g in raw["group"] for q in g["question"] if "every" in q}
     return Screening(w.intro, w.brief, w.clear, w.recording_date, w.recording_end, w.or_list,
-                     w.recording_groups, w.signs, groups, own)
+                     w.recording_groups, w.signs, groups, own, every)
+
+
+def due(s: Screening, qid: str, cleared: bool, last_no: dt.date | None, today: dt.date) -> bool:
+    """Whether a question is asked today: not once a doctor's check has cleared it; a fact about
+    the person (`every`) only when it was never answered no, or that many days ago or more."""
+    if cleared:
+        return False
+    days = s.every.get(qid)
+    return days is None or last_no is None or (today - last_no).days >= days
 
 
 def stop_line(qid: str, group: str, words: Words) -> str:

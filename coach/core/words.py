@@ -104,6 +104,8 @@ class Printed:
     urgent: str
     weakness: str
     cancer: str
+    fracture: str
+    infection: str
     stopped_today: str
     cleared_today: str
     again: str
@@ -125,7 +127,8 @@ class Printed:
 
     def stop_advice(self, question: str, group: str) -> str:
         """What a yes to a safety question says to do: the question's own line, or its group's."""
-        own = {"weakness": self.weakness, "cancer": self.cancer}
+        own = {"weakness": self.weakness, "cancer": self.cancer, "fracture": self.fracture,
+               "infection": self.infection}
         return own.get(question) or {"emergency": self.emergency, "urgent": self.urgent}[group]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from coach.clinical.screening import CANCER, EMERGENCY, refuse_if_stopped, screening, stop_line
+import datetime as dt
+
+from coach.clinical.screening import CLEARABLE, EMERGENCY, due, refuse_if_stopped, screening, stop_line
 from coach.core.errors import ScreeningStop
 from coach.core.words import Words
 from coach.live.guide import Guide
@@ -11,17 +13,18 @@ from coach.storage.history import History
 
 def screen(guide: Guide, history: History, purpose: str, brief: bool = False) -> None:
     """Ask the questions one at a time and record the answers; any yes raises ScreeningStop.
-    `brief`: the three emergency questions only. The cancer question is left out once a doctor
-    has checked this back pain."""
+    `brief`: the three emergency questions only. A question a doctor's check cleared (cancer,
+    fracture, infection) is left out, and a fact about the person is asked every 30 days."""
     s = screening(guide.words)
-    cleared = history.cleared(CANCER) is not None
+    cleared = {kind for kind in CLEARABLE if history.cleared(kind) is not None}
+    today = dt.date.today()
     groups = [g for g in s.groups if not brief or g.id == EMERGENCY]
     answers: list[tuple[str, str, str, str]] = []
     guide.say(s.brief if brief else s.intro)
     try:
         for group in groups:
             for q in group.questions:
-                if q.id == CANCER and cleared:
+                if not due(s, q.id, q.id in cleared, history.last_no(q.id), today):
                     continue
                 answer = guide.ask(q, safety=s.signs[q.id])
                 answers.append((q.id, q.text, answer, guide.given))
@@ -47,7 +50,7 @@ def said(words: Words) -> list[str]:
 
 
 def daily(guide: Guide, history: History) -> None:
-    """Before a live session: all nine questions unless today's were all no; then the three
+    """Before a live session: all the questions (`screen`) unless today's were all no; then the three
     emergency ones, briefly."""
     today = refuse_if_stopped(history, guide.say, guide.words)
     screen(guide, history, "session-brief" if today else "session", brief=today is not None)

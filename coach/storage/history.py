@@ -134,6 +134,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             reason TEXT NOT NULL,
             replaces TEXT)""",
     ),
+    (  # 7: fracture and infection risk (issue 27) are cleared by a doctor's check too; SQLite
+        # cannot change a CHECK, so the table is made again with its rows
+        """CREATE TABLE clearances_new (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            day TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('emergency', 'cancer', 'fracture', 'infection')),
+            note TEXT)""",
+        "INSERT INTO clearances_new (id, at, day, kind, note) SELECT id, at, day, kind, note FROM clearances",
+        "DROP TABLE clearances",
+        "ALTER TABLE clearances_new RENAME TO clearances",
+    ),
 )
 TABLES = ("sessions", "ratings", "screenings", "screening_answers", "trials", "confirmations", "clearances", "doses")
 
@@ -366,6 +378,12 @@ class History:
         rows = self._rows("SELECT question FROM screening_answers WHERE screening_id = ? AND answer = 'yes' "
                           "ORDER BY id LIMIT 1", (screening_id,))
         return rows[0]["question"] if rows else None
+
+    def last_no(self, question: str) -> dt.date | None:
+        """The newest day a safety question was answered no."""
+        rows = self._rows("SELECT s.day FROM screening_answers a JOIN screenings s ON s.id = a.screening_id "
+                          "WHERE a.question = ? AND a.answer = 'no' ORDER BY s.day DESC LIMIT 1", (question,))
+        return dt.date.fromisoformat(rows[0]["day"]) if rows else None
 
     def screening_today(self) -> dict[str, Any] | None:
         """Today's screening that reached an outcome: a stop outranks a clear one."""
