@@ -75,9 +75,11 @@ def test_a_report_holds_the_history_on_two_readable_pages(tmp_path, paper, size)
     assert result.returncode == 0, result.stderr
     text = _text(pdf)
     assert "Sciatica exercise report" in text and "not medical advice" in text
+    assert result.stderr == ""  # no library's warning reaches the terminal
+    assert pdf.stat().st_mode & 0o777 == 0o600  # health data
     for expected in ("Direction tests", "2026-11-02", "2026-11-09", "flexion", "the pain moved back up",
-                     "Sessions and doses", "2026-11-03", "2026-11-12", "hold 30 s", "2 holds/reps; left side",
-                     "stopped for symptoms", "knees-to-chest 45 s x 3", "Check-ins and stops", "check-in after figure-four", "better",
+                     "Sessions and doses", "2026-11-03", "2026-11-12", "3 × 30 s", "2 holds/reps; left side",
+                     "stopped for symptoms", "knees to chest 3 × 45 s", "Check-ins and stops", "check-in after figure-four", "better",
                      "Safety answers", "all no", "Leg pain and how far down it reaches"):
         assert expected in text, expected
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
@@ -104,3 +106,44 @@ def test_an_empty_history_still_makes_a_report_and_a_bad_name_is_refused(tmp_pat
     assert bad.returncode == 2
     assert bad.stderr.strip() == f"Error: cannot write {tmp_path / 'report.txt'}: a report's name ends in .pdf."
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.pdf"]
+
+
+def test_red_flags_bars_and_worse_days_come_first_and_nothing_is_cut(tmp_path):
+    """Issue 27, item 8: a record with only an emergency yes is not "nothing recorded"; the bar
+    reads once ("Avoid: Avoid" was printed); a long reason wraps instead of being cut."""
+    _poppler()
+    from coach.clinical.response import Rating, compare
+
+    with History.open() as h:
+        h.record_screening("session", [("saddle", "Numbness?", "yes")], "emergency", "Call now.")
+    shown = run_coach("history")
+    assert shown.returncode == 0, shown.stderr
+    assert "Nothing recorded yet" not in shown.stdout
+    first = shown.stdout.splitlines()
+    assert first[0] == "Red flags, bars and worse days, first:"
+    assert "safety answer yes: numbness around your anus, genitals or inner thighs (emergency care); not yet " \
+        "cleared" in first[1]
+    long_why = "knees to chest: " + "; ".join(f"reason number {n} of a long list that must wrap" for n in range(6))
+    verdict = compare(Rating(6, 3, "calf"), Rating(6, 3, "foot", False), "worse")
+    with History.open() as h:
+        t = h.start_trial()
+        h.update("trials", t, flares=json.dumps([{"direction": "flexion", "exercise": "knees-to-chest",
+                                                   "verdict": verdict.to_dict()}]))
+        h.end("trials", t, "completed", result="extension", worse='["flexion"]', better='["extension"]',
+              reasons=json.dumps([long_why]))
+    shown = run_coach("history").stdout
+    lines = shown.splitlines()
+    assert lines[2].startswith("  - Avoid flexion for now.")  # red flags, then bars, then worse days
+    assert "test, knees to chest: the pain spread farther down, from calf to foot; not settled after the rest." \
+        in lines[3]
+    assert shown.index("Red flags") < shown.index("when ")  # before the table
+    pdf = tmp_path / "report.pdf"
+    made = run_coach("report", str(pdf))
+    assert made.returncode == 0 and made.stderr == "", made.stderr
+    page1 = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    flat = " ".join(page1.split())
+    assert "Red flags, bars and worse days, first" in flat
+    assert flat.index("numbness around your anus") < flat.index("Direction tests")
+    assert "Avoid: Avoid" not in flat and flat.count("Avoid flexion for now.") == 1
+    assert "reason number 5 of a long list that must wrap" in flat  # the last of it: nothing cut

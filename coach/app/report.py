@@ -1,13 +1,13 @@
 """`coach report FILE.pdf`: one or two pages a physiotherapist can read in a minute. The direction
 tests and what they found, the sessions and their doses, leg pain and how far it reaches by day,
-check-ins and stops, the safety answers with their dates, and the disclaimer. Drawn with
-matplotlib (already the trend chart's library), in black and white, on A4 or Letter."""
+check-ins and stops, the safety answers with their dates, and the disclaimer; red flags, bars and
+worse days first. Laid out by fpdf2, whose tables wrap their cells and flow across pages; the
+chart drawn once by matplotlib and placed in it. Black and white, on A4 or Letter."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -18,7 +18,6 @@ from coach.core.errors import CoachError, InputError
 from coach.core.words import Words
 from coach.storage.history import OUTCOMES, History
 
-PAPER = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}  # inches
 ROWS = 14  # the newest rows of a table shown; the rest are counted
 DISCLAIMER = ("General information, not medical advice. Made by coach, an exercise guide following a published "
               "article on lumbar radiculopathy; it gives no diagnosis. The ratings are the person's own.")
@@ -47,7 +46,26 @@ def _newest(title: str, head: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) 
     return Table(title, head, cells[-ROWS:], max(0, len(cells) - ROWS))
 
 
-def _dose(options: dict[str, Any]) -> str:
+def _dose(routine: str, options: dict[str, Any], words: Words) -> str:
+    """The dose a session played: "3 × 30 s" (holds × seconds, each side), or each exercise's
+    where they differ; what the options said, where the routine can no longer be read."""
+    from coach.app import session as sessions
+    from coach.core.errors import CoachError as Unreadable
+    from coach.core.exercise import Level
+
+    levels = {ex: Level(hold, count) for ex, (hold, count) in (options.get("levels") or {}).items()}
+    try:
+        _, doses = sessions.check(sessions.Request(routine, only=tuple(options.get("only") or ()),
+                                                   hold=options.get("hold"), reps=options.get("reps"),
+                                                   side=options.get("side") or "both", words=words, levels=levels))
+    except (Unreadable, ValueError, KeyError, TypeError):
+        return _options(options)
+    each = [f"{d.count} × {d.hold_seconds} s" if d.hold_seconds is not None else f"{d.count} reps" for d in doses]
+    usual = max(each, key=each.count)  # the dose most exercises had, then each one that differed
+    return "; ".join([usual, *(f"{d.exercise.name.lower()} {e}" for d, e in zip(doses, each) if e != usual)])
+
+
+def _options(options: dict[str, Any]) -> str:
     parts = []
     if options.get("only"):
         parts.append(", ".join(options["only"]))
@@ -57,12 +75,10 @@ def _dose(options: dict[str, Any]) -> str:
         parts.append(f"{options['reps']} holds/reps")
     if options.get("side") not in (None, "both"):
         parts.append(f"{options['side']} side")
-    for ex_id, (hold, count) in (options.get("levels") or {}).items():  # moved by the response
-        parts.append(f"{ex_id} {hold} s x {count}" if hold is not None else f"{ex_id} {count} reps")
-    return "; ".join(parts) or "routine's own"
+    return "; ".join(parts) or "the routine's own"
 
 
-def tables(h: History) -> list[Table]:
+def tables(h: History, words: Words) -> list[Table]:
     ratings = h.table("ratings")
     tests = []
     for t in h.table("trials"):
@@ -79,8 +95,8 @@ def tables(h: History) -> list[Table]:
         after = next((r for r in mine if r["moment"] == "after"), None)
         options = json.loads(s["options"] or "{}")
         ended = OUTCOMES.get(s["outcome"], s["outcome"])
-        sessions.append((_day(s["started"]), s["routine"], _dose(options), ended, _pain(before), _pain(after),
-                         s["response"] or "-"))
+        sessions.append((_day(s["started"]), s["routine"], _dose(s["routine"], options, words), ended, _pain(before),
+                         _pain(after), s["response"] or "-"))
         for r in mine:
             if r["moment"] == "check-in":
                 stops.append((_day(r["at"]), f"check-in after {r['exercise']}", r["compared"] or "skipped"))
@@ -103,77 +119,141 @@ def tables(h: History) -> list[Table]:
     ]
 
 
-def _draw_table(ax: Any, table: Table) -> None:
-    ax.axis("off")
+FONT = "DejaVu"  # matplotlib ships it: every character the record may hold ("×", "é", "ñ")
+
+
+def _fonts(pdf: Any) -> None:
+    from pathlib import Path as P
+
+    import matplotlib
+
+    folder = P(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdf.add_font(FONT, "", str(folder / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(folder / "DejaVuSans-Bold.ttf"))
+
+
+def _heading(pdf: Any, text: str) -> None:
+    pdf.set_font(FONT, "B", 11)
+    pdf.ln(2)
+    pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 8.5)
+
+
+def _lines(pdf: Any, lines: Sequence[str], empty: str = "None recorded.") -> None:
+    pdf.set_font(FONT, "", 8.5)
+    for line in lines or [empty]:
+        pdf.multi_cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
+
+
+def _table(pdf: Any, table: Table, widths: Sequence[int]) -> None:
+    """A table that wraps its cells and flows onto the next page, its head repeated there."""
     title = table.title + (f" (the newest {len(table.rows)}; {table.left_out} older in 'coach history')"
                            if table.left_out else "")
-    ax.set_title(title, loc="left", fontsize=10, fontweight="bold")
+    _heading(pdf, title)
     if not table.rows:
-        ax.text(0, 0.5, "None recorded.", fontsize=8, transform=ax.transAxes)
+        _lines(pdf, [], "None recorded.")
         return
-    cells = [[textwrap.shorten(c, 70, placeholder="...") for c in row] for row in table.rows]
-    t = ax.table(cellText=cells, colLabels=table.head, loc="upper left", cellLoc="left", colLoc="left")
-    t.auto_set_font_size(False)
-    t.set_fontsize(7)
-    t.auto_set_column_width(list(range(len(table.head))))
-    for (row, _), cell in t.get_celld().items():
-        cell.set_edgecolor("#999999")
-        if row == 0:
-            cell.set_text_props(fontweight="bold")
-            cell.set_facecolor("#e6e6e6")
+    pdf.set_font(FONT, "", 7.5)
+    with pdf.table(col_widths=widths, text_align="LEFT", line_height=3.8, padding=0.8,
+                   headings_style=_style(), borders_layout="HORIZONTAL_LINES") as t:
+        t.row(table.head)
+        for cells in table.rows:
+            t.row(cells)
 
 
-def write(h: History, path: Path, words: Words, paper: str = "a4", today: dt.date | None = None) -> None:
-    """The report as a PDF, written atomically."""
-    if path.suffix.lower() != ".pdf":
-        raise InputError(f"cannot write {path}: a report's name ends in .pdf.")
-    if not path.parent.is_dir():
-        raise InputError(f"cannot write {path}: the folder {path.parent} does not exist.")
+def _style() -> Any:
+    from fpdf.fonts import FontFace
+
+    return FontFace(family=FONT, emphasis="BOLD", fill_color=(230, 230, 230))
+
+
+def _chart(t: trends.Trend, size: tuple[float, float]) -> Any:
+    """The trend chart, drawn once by matplotlib, as PNG bytes to place on the page."""
+    import io
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.backends.backend_pdf import PdfPages
 
-    from coach.storage.atomic import atomic_path
+    fig, (pain, reach) = plt.subplots(2, 1, figsize=size, sharex=True, height_ratios=(3, 2))
+    try:
+        trends.draw(t, pain, reach, mono=True)
+        fig.autofmt_xdate()
+        fig.tight_layout()
+        out = io.BytesIO()
+        fig.savefig(out, format="png", dpi=150)
+        return out
+    finally:
+        plt.close(fig)
 
-    made = today or dt.date.today()
-    tests, sessions, stops, safety = tables(h)
+
+def write(h: History, path: Path, words: Words, paper: str = "a4", today: dt.date | None = None) -> None:
+    """The report as a PDF, written atomically: what to read first and the direction on page 1,
+    with the tests and the sessions; the chart, the check-ins and the safety answers after.
+    No library's warning reaches the terminal (a report is one line of output)."""
+    if path.suffix.lower() != ".pdf":
+        raise InputError(f"cannot write {path}: a report's name ends in .pdf.")
+    if not path.parent.is_dir():
+        raise InputError(f"cannot write {path}: the folder {path.parent} does not exist.")
+    import logging
+    import warnings
+
+    for name in ("matplotlib", "fontTools", "fpdf"):  # the font cache's notice, subsetting's chatter
+        logging.getLogger(name).setLevel(logging.ERROR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _write(h, path, words, paper, today or dt.date.today())
+
+
+def _write(h: History, path: Path, words: Words, paper: str, made: dt.date) -> None:
+    from fpdf import FPDF
+
+    from coach.app import attention
+    from coach.storage.atomic import atomic_path, create
+
+    tests, sessions, stops, safety = tables(h, words)
     rec = evidence.recommendation(h, words)
     notices = [n.text(words) for n in evidence.notices(h)]
-    t = trends.trend(h.leg_ratings())
-    size = PAPER[paper]
-    try:
-        with atomic_path(path) as tmp, PdfPages(tmp, metadata={"Title": "coach: exercise report",
-                                                               "Creator": "coach"}) as pdf:
-            fig = plt.figure(figsize=size)
-            fig.text(0.06, 0.965, "Sciatica exercise report", fontsize=16, fontweight="bold", va="top")
-            fig.text(0.06, 0.935, textwrap.fill(f"Made {made.isoformat()} by coach. {DISCLAIMER}", 120), fontsize=7.5,
-                     va="top")
-            summary = [f"Direction: {rec.summary(words)}.", *(f"Avoid: {b.text(words)}" for b in rec.barred),
-                       *(f"When to get seen: {n}" for n in notices)]
-            fig.text(0.06, 0.895, "\n".join(textwrap.fill(line, 110) for line in summary), fontsize=8.5, va="top")
-            for table, box in ((tests, (0.06, 0.60, 0.88, 0.22)), (sessions, (0.06, 0.06, 0.88, 0.48))):
-                _draw_table(fig.add_axes(box), table)
-            pdf.savefig(fig)
-            plt.close(fig)
+    trend = trends.trend(h.leg_ratings())
+    chart = None if trend.empty else _chart(trend, (7.2, 4.2))
 
-            fig = plt.figure(figsize=size)
-            pain = fig.add_axes((0.15, 0.72, 0.79, 0.22))
-            reach = fig.add_axes((0.15, 0.56, 0.79, 0.13), sharex=pain)
-            if t.empty:
-                pain.text(0.5, 0.5, "No pain ratings recorded.", ha="center", transform=pain.transAxes)
-            trends.draw(t, pain, reach, mono=True)
-            pain.tick_params(labelbottom=False)
-            for label in reach.get_xticklabels():
-                label.set_rotation(30)
-                label.set_horizontalalignment("right")
-            for table, box in ((stops, (0.06, 0.26, 0.88, 0.18)), (safety, (0.06, 0.07, 0.88, 0.15))):
-                _draw_table(fig.add_axes(box), table)
-            fig.text(0.06, 0.02, textwrap.fill(DISCLAIMER, 130), fontsize=6.5, va="bottom")
-            pdf.savefig(fig)
-            plt.close(fig)
+    class Report(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font(FONT, "", 6.5)
+            self.multi_cell(0, 3, f"{DISCLAIMER} Page {self.page_no()}.", align="C")
+
+    pdf = Report(format="A4" if paper == "a4" else "Letter")
+    pdf.set_title("coach: exercise report")
+    pdf.set_creator("coach")
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.set_margins(14, 12, 14)
+    _fonts(pdf)
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 16)
+    pdf.cell(0, 9, "Sciatica exercise report", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 7.5)
+    pdf.multi_cell(0, 3.6, f"Made {made.isoformat()} by coach. {DISCLAIMER}", new_x="LMARGIN", new_y="NEXT")
+    _heading(pdf, attention.TITLE)
+    _lines(pdf, attention.first(h, words))
+    _heading(pdf, "Direction")
+    _lines(pdf, [f"{rec.summary(words)}."])
+    if notices:
+        _heading(pdf, "When to get seen")
+        _lines(pdf, notices)
+    _table(pdf, tests, (18, 16, 20, 16, 112))
+    _table(pdf, sessions, (18, 22, 48, 30, 18, 18, 28))
+    pdf.add_page()
+    _heading(pdf, "Leg pain and how far down it reaches")
+    if chart is None:
+        _lines(pdf, ["No pain ratings recorded."])
+    else:
+        pdf.image(chart, w=pdf.epw)
+    _table(pdf, stops, (22, 80, 80))
+    _table(pdf, safety, (22, 26, 22, 84, 28))
+    try:
+        with atomic_path(path) as tmp, create(tmp, 0o600) as f:  # health data: the owner's only
+            f.write(bytes(pdf.output()))
     except OSError as e:
         raise CoachError(f"cannot write {path}: {e.strerror or e}.") from e
-    finally:
-        plt.close("all")

@@ -40,16 +40,11 @@ def history(as_json: bool, csv_dir: Path | None, trend: bool, png: Path | None) 
 
             echo(trends.text(trends.trend(h.leg_ratings()), shutil.get_terminal_size().columns))
         else:
-            from coach.clinical import evidence
+            from coach.app import attention
             from coach.core.words import catalog
             from coach.storage import report
 
-            echo(report.table(h))
-            notices = evidence.notices(h)
-            if notices:
-                echo("\nWhen to get seen:")
-                for notice in notices:
-                    echo(f"  - {notice.text(catalog())}")
+            echo(attention.overview(h, catalog(), report.table(h)))
 
 
 @cli.command()

@@ -1,8 +1,9 @@
 """Leg pain and how far down it reaches, over days: in the terminal, or as a PNG (matplotlib).
 
 One value per day: the day's first rating taken before exercise (before a session, or a test's
-baseline), else its first rating. A day is marked when its leg pain differs from the first week's
-mean by 2 points or more, or by 30% or more (clinical notes, section 4)."""
+baseline), else its first rating; a chart also marks every rating of the day (before and after).
+A day is marked when its leg pain differs from the first week's mean by 2 points or more, or by
+30% or more (clinical notes, section 4)."""
 
 from __future__ import annotations
 
@@ -27,9 +28,20 @@ class Day:
 
 
 @dataclass(frozen=True)
+class Point:
+    """One rating as it was taken: before, after, a test's baseline or its positions."""
+
+    at: dt.datetime
+    moment: str
+    leg: int | None
+    reach: str | None
+
+
+@dataclass(frozen=True)
 class Trend:
     days: tuple[Day, ...]
     baseline: float | None  # the first week's mean leg pain
+    points: tuple[Point, ...] = ()  # every rating, oldest first: a chart shows each of a day's
 
     @property
     def empty(self) -> bool:
@@ -44,6 +56,9 @@ def meaningful(value: float, baseline: float) -> bool:
 def trend(ratings: Iterable[dict[str, Any]]) -> Trend:
     """From rating rows (at, moment, leg, reach), oldest first."""
     chosen: dict[dt.date, dict[str, Any]] = {}
+    ratings = list(ratings)
+    points = tuple(Point(dt.datetime.fromisoformat(r["at"]).replace(tzinfo=None), r["moment"], r["leg"], r["reach"])
+                   for r in ratings)
     for r in ratings:
         day = dt.date.fromisoformat(r["at"][:10])  # the local day it was taken
         first_before = r["moment"] in ("before", "baseline")
@@ -63,7 +78,7 @@ def trend(ratings: Iterable[dict[str, Any]]) -> Trend:
                 and meaningful(r["leg"], baseline):
             change = "better" if r["leg"] < baseline else "worse"
         days.append(Day(d, r["leg"], r["reach"], change))
-    return Trend(tuple(days), baseline)
+    return Trend(tuple(days), baseline, points)
 
 
 def text(t: Trend, width: int = 80) -> str:
@@ -101,6 +116,10 @@ def draw(t: Trend, pain: Any, reach: Any, mono: bool = False) -> None:
     legs = [(d.day, d.leg) for d in t.days if d.leg is not None]
     if legs:
         pain.plot([x for x, _ in legs], [y for _, y in legs], "o-", color=colour("#34558b"), label="leg pain")
+    every = [(p.at, p.leg) for p in t.points if p.leg is not None]
+    if len(every) > len(legs):  # more than one rating on some day: each of them, small and hollow
+        pain.plot([x for x, _ in every], [y for _, y in every], "o", color=colour("#34558b"), markersize=4,
+                  markerfacecolor="white", linestyle="none", label="every rating (before, after)")
     if t.baseline is not None:
         pain.axhline(t.baseline, color="grey", linestyle="--", linewidth=1, label="first week's mean")
     for change, hue, marker in (("better", "#2a9d4a", "v"), ("worse", "#c0392b", "^")):
@@ -115,6 +134,10 @@ def draw(t: Trend, pain: Any, reach: Any, mono: bool = False) -> None:
     pain.grid(alpha=0.3)
     pain.legend(loc="best", fontsize=8, framealpha=0.9)
     reached = [(d.day, REACH.index(d.reach)) for d in t.days if d.reach in REACH]
+    all_reach = [(p.at, REACH.index(p.reach)) for p in t.points if p.reach in REACH]
+    if len(all_reach) > len(reached):
+        reach.plot([x for x, _ in all_reach], [y for _, y in all_reach], "s", color=colour("#8b5a34"), markersize=3,
+                   markerfacecolor="white", linestyle="none")
     if reached:
         reach.plot([x for x, _ in reached], [y for _, y in reached], "s-" if not mono else "s:", color=colour("#8b5a34"))
     reach.set_yticks(range(len(REACH)), REACH)

@@ -27,8 +27,9 @@ def _pain(rating: dict[str, Any] | None) -> str:
     return f"{leg} ({rating['reach'] or '?'})"
 
 
-def table(h: History) -> str:
-    """Sessions and tests, oldest first: when, what, how it ended and where, leg pain before → after."""
+def table(h: History) -> str | None:
+    """Sessions and tests, oldest first: when, what, how it ended and where, leg pain before →
+    after; None when there are none."""
     ratings = h.table("ratings")
     rows: list[tuple[str, str, str, str, str]] = []
     for s in h.table("sessions"):
@@ -59,7 +60,7 @@ def table(h: History) -> str:
         verb = {"up": "stepped up", "down": "stepped back", "declined": "step up declined"}.get(change, change)
         rows.append((_when(at), f"{routine} dose", f"{verb} ({reason}): {', '.join(exercises)}", "", ""))
     if not rows:
-        return "Nothing recorded yet. 'coach test' finds your direction; 'coach start' runs a session."
+        return None
     rows.sort(key=lambda r: r[0])
     head = ("when", "what", "how it ended", "leg pain before", "after")
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
