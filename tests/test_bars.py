@@ -98,3 +98,36 @@ def test_a_stretch_named_while_its_direction_is_barred_is_confirmed_like_a_barre
         assert h.table("sessions") == []
         [c] = h.table("confirmations")
         assert (c["direction"], c["answer"]) == ("flexion", "no")
+
+
+def _unclear_test(worse: list[str]) -> None:
+    with History.open() as h:
+        tid = h.start_trial()
+        h.end("trials", tid, "completed", step="result", result="unclear", worse=json.dumps(worse), better="[]",
+              caution="[]", reasons="[]")
+
+
+def test_no_direction_never_suggests_a_barred_flag():
+    """Issue 27, item 9: what to do next, without a barred direction's flag in the same breath."""
+    _unclear_test(["flexion"])
+    one = run_coach("start")
+    assert one.returncode == 2
+    line = one.stderr.strip().splitlines()[-1]
+    assert "Avoid flexion for now" in line and line.endswith("Repeat 'coach test' on another day; or choose --extension.")
+    assert "--flexion" not in line
+    _unclear_test(["flexion", "extension"])
+    both = run_coach("script")
+    line = both.stderr.strip().splitlines()[-1]
+    assert line.endswith("Rest today, and repeat 'coach test' on another day.")
+    assert "--flexion" not in line and "--extension" not in line
+
+
+def test_no_direction_is_said_aloud_too(pulse):
+    from tests.test_body import heard
+
+    recorder = pulse.recorder().start()
+    result = run_coach("start", "--rate", "400", env=pulse.env)
+    recording = recorder.stop()
+    assert result.returncode == 2 and "Run 'coach test' first" in result.stderr
+    said = words().no_direction["untested"]
+    assert heard(recording, said, 3.0) > 0.8

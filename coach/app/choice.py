@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from coach.clinical import evidence
 from coach.clinical.preference import DIRECTIONS, Bar, Recommendation
-from coach.core.errors import InputError
+from coach.core.errors import InputError, NoDirection
 from coach.core.words import Words
 from coach.storage.history import History
 
@@ -35,8 +35,24 @@ def routine(flexion: bool, extension: bool, spec: str | None, words: Words) -> t
         rec = evidence.recommendation(history, words)
     if rec.direction in DIRECTIONS:
         return rec.direction, "; ".join(rec.reasons)
-    bars = "".join(f" {b.text(words)}" for b in rec.barred)
-    raise InputError(
-        f"no direction to follow yet ({rec.reasons[0]}).{bars} Run 'coach test' first to find the direction "
-        "that eases your leg pain, or choose --flexion or --extension."
-    )
+    raise no_direction(rec, words)
+
+
+def no_direction(rec: Recommendation, words: Words) -> NoDirection:
+    """What to do when no direction is found: printed and said. A barred direction's flag is never
+    suggested; with both barred, rest and test again another day."""
+    bars = tuple(b.text(words) for b in rec.barred)
+    open_ = [d for d in DIRECTIONS if rec.bar(d) is None]
+    flags = " or ".join(f"--{d}" for d in open_)
+    if not rec.trials:
+        step = "Run 'coach test' first to find the direction that eases your leg pain" + \
+            (f", or choose {flags}." if flags else ".")
+        spoken = words.no_direction["untested"]
+    elif open_:
+        step = f"Repeat 'coach test' on another day; or choose {flags}."
+        spoken = words.no_direction["repeat"]
+    else:
+        step = "Rest today, and repeat 'coach test' on another day."
+        spoken = words.no_direction["rest"]
+    message = " ".join([f"no direction to follow yet ({rec.reasons[0]}).", *bars, step])
+    return NoDirection(message, (*bars, spoken))

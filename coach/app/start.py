@@ -208,6 +208,14 @@ def speaker(voice: VoiceSettings, words: Words, volume: float, echo: Echo) -> It
         yield Guide(player, Clips(voice, paths.cache_dir(), SAMPLE_RATE), from_stdin(), echo, words, volume)
 
 
+def tell(voice: VoiceSettings, words: Words, volume: float, lines: tuple[str, ...], echo: Echo) -> None:
+    """Say `lines` aloud, for someone already lying down (printed apart, by the caller); nothing
+    without an audio output."""
+    with speaker(voice, words, volume, echo) as guide:
+        if guide is not None:
+            guide.speak(*lines)
+
+
 def _confirm(guide: Guide, history: History, bar: Bar, exercise: str | None = None) -> int:
     """A barred direction chosen by its flag (or one of its exercises named with --only): say
     why, ask to confirm, record the answer; a no ends the command here (exit 0: the person's

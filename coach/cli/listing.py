@@ -8,6 +8,7 @@ import click
 
 from coach.cli.base import cli, echo, setting_options, sound
 
+WHERE = {"back": "on your back", "stomach": "on your stomach", "sitting": "sitting"}  # an exercise's position
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the exercises as JSON.")
@@ -29,7 +30,8 @@ def exercises(as_json: bool) -> None:
         else:
             reps = row["reps"]
             dose = f"{reps['default']} reps{side}, {row['seconds_per_rep']:g} s each ({reps['min']}-{reps['max']} reps)"
-        echo(f"{row['id']:<27} {row['name']:<26} on the {row['position']:<8} {dose}  [{', '.join(row['routines'])}]")
+        where = WHERE.get(row["position"], row["position"])
+        echo(f"{row['id']:<27} {row['name']:<26} {where:<16} {dose}  [{', '.join(row['routines'])}]")
 
 
 @cli.group(invoke_without_command=True)

@@ -40,11 +40,19 @@ def start(output: Path | None, check_ins: bool, listen: bool, settle: int, no_ra
     130 Ctrl-C, 143 stopped (SIGTERM), 129 the terminal closed.
     """
     from coach.app import start as app
+    from coach.core.errors import NoDirection
 
     live = app.Live(check_ins, not no_ratings, plain,
                     chosen=bool(options["flexion"] or options["extension"] or options["routine_spec"]), listen=listen,
                     settle=settle)
-    app.session(request(**options), live, echo, output, progress)
+    try:
+        chosen = request(**options)
+    except NoDirection as e:  # what to do next, said too: the person may already be lying down
+        if output is None:
+            words, voice, _ = sound(**options)
+            app.tell(voice, words, options["volume"], e.spoken, echo)
+        raise
+    app.session(chosen, live, echo, output, progress)
 
 
 @cli.command()

@@ -16,6 +16,15 @@ class InputError(CoachError):
     exit_code = 2
 
 
+class NoDirection(InputError):
+    """No routine to follow: no test found a direction, or every direction is barred. `spoken`
+    is what to do next, in the session's language, for someone lying down."""
+
+    def __init__(self, message: str, spoken: tuple[str, ...]):
+        super().__init__(message)
+        self.spoken = spoken
+
+
 class NoOutputDevice(CoachError):
     """No audio output device: a session can still be rendered to a file."""
 

@@ -239,6 +239,7 @@ class Words:
     answers: Table
     reasons: Table
     referral: Mapping[str, str]
+    no_direction: Mapping[str, str]  # what to do when no direction is found, said aloud
     listen: Listen | None  # None: no recognition model for this language, answers are by key
 
     def number(self, n: int) -> str:
