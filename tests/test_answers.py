@@ -117,3 +117,33 @@ def test_silence_repeats_the_question(monkeypatch):
     finally:
         os.close(master)
         os.close(slave)
+
+
+class Silent:
+    """Answers that give nothing `quiet` times (each a question's whole wait), then `answer`."""
+
+    fd = None
+
+    def __init__(self, quiet: int, answer: str):
+        self.quiet, self.answer, self.waits = quiet, answer, []
+
+    def pending(self) -> bool:
+        return False
+
+    def read(self, question, timeout):
+        self.waits.append(timeout)
+        if len(self.waits) <= self.quiet:
+            return None
+        return self.answer
+
+
+def test_a_question_nobody_answers_is_asked_three_times_more_then_waits_quietly():
+    """Issue 27, item 10: no endless repeats every 20 s."""
+    answers = Silent(quiet=8, answer="5")
+    g, printed, spoken = guide_with(answers)
+    leg = questions(words())["leg"]
+    assert g.ask(leg) == "5"
+    assert spoken.count(leg.text) == 1 + 3  # asked, then again three times
+    assert spoken[-1] == "I will wait for your answer. Press a key when you are ready."  # once, calmly
+    assert spoken.count(spoken[-1]) == 1
+    assert answers.waits[:4] == [20.0] * 4 and min(answers.waits[4:]) >= 3600  # then it waits, quietly

@@ -192,6 +192,8 @@ class Words:
     confirm_yes: str
     confirm_answer: str
     keys_only: str
+    waiting_keys: str  # said once when a question has been asked again three times: then quiet
+    waiting_voice: str
     say_yes: str
     say_yes_no: str
     say_command: str

@@ -24,6 +24,8 @@ from coach.live.answers import REPEAT_AFTER, Answers, KeyAnswers
 from coach.live.listener import NO_CONFIDENCE, OVERRIDE, Listener
 
 SURE = 0.85  # a spoken pain number less sure than this is said back as a question, to confirm
+REPEATS = 3  # times a question nobody answers is asked again (every REPEAT_AFTER seconds); then it waits
+WAIT_QUIETLY = 3600.0  # seconds between looks once it waits quietly (an answer ends the wait at once)
 CONFIRM_WITHIN = 10.0  # seconds to confirm a spoken answer: silence is a no, and the question is asked again
 
 Echo = Callable[[str], None]
@@ -115,12 +117,22 @@ class Guide:
             self.answers.flush()
         self.echo(f"{question.text} {question.hint()}")
         self._prompt(question)
+        silent = 0  # times in a row nothing came
         while True:
-            raw, heard = self._next(question, REPEAT_AFTER)
+            raw, heard = self._next(question, REPEAT_AFTER if silent <= REPEATS else WAIT_QUIETLY)
+            if raw is None and heard is None:  # nothing for a while: asked again, three times at most
+                silent += 1
+                if silent <= REPEATS:
+                    self.echo(self.words.printed.again.format(question=f"{question.text} {question.hint()}"))
+                    self._prompt(question)
+                elif silent == REPEATS + 1:  # then once that it waits, and it waits quietly
+                    self.say(self.words.waiting_voice if self.listening() is not None else self.words.waiting_keys)
+                continue
             if heard is not None:
                 answer = self._spoken(question, heard, safety)
                 if answer is None:
-                    self._prompt(question)
+                    if silent <= REPEATS:  # once it waits quietly, a word not understood is not a reason to ask aloud
+                        self._prompt(question)
                     continue
                 self.given = "voice"
                 return answer
@@ -129,10 +141,7 @@ class Guide:
                 self._took(question, answer)
                 self.given = "key"
                 return answer
-            if raw is None:
-                self.echo(self.words.printed.again.format(question=f"{question.text} {question.hint()}"))
-            else:
-                self.echo(self.words.printed.answer_keys.format(keys=question.hint()))
+            self.echo(self.words.printed.answer_keys.format(keys=question.hint()))
             self._prompt(question)
 
     def _spoken(self, question: Question, heard: Heard, safety: str | None) -> str | None:
