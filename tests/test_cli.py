@@ -163,3 +163,22 @@ def test_a_pipe_that_closes_early_is_not_an_error():
     p = subprocess.run(f"{sys.executable} -m coach script --flexion | head -1", shell=True,
                        capture_output=True, text=True)
     assert p.stdout.startswith("# flexion routine") and "Error" not in p.stderr
+
+
+def test_setup_puts_a_coach_command_on_the_path(tmp_path):
+    """Issue 27, item 11: after ./scripts/coach (or ./scripts/test) set up, `coach …` as the README
+    writes it runs this checkout, from any folder, without the virtual environment on the PATH."""
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    folders = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and not p.startswith(str(root))]
+    folders += ["/usr/local/bin", str(Path.home() / ".local" / "bin")]
+    found = shutil.which("coach", path=os.pathsep.join(folders))
+    assert found is not None, "scripts/setup put no coach command on the PATH"
+    assert Path(found).resolve() == root / "scripts" / "coach"
+    ran = subprocess.run([found, "exercises"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PATH": os.pathsep.join(folders)})
+    assert ran.returncode == 0 and "knees-to-chest" in ran.stdout, ran.stderr

@@ -166,3 +166,21 @@ def test_a_barred_direction_is_planned_only_with_its_warning_and_its_exercises_l
     minutes = lambda out: int(out.splitlines()[[i for i, x in enumerate(out.splitlines()) if "08:00" in x][0]]  # noqa: E731
                               .split("about ")[1].split()[0])
     assert minutes(other.stdout) < minutes(before.stdout)  # two stretches, both sides, fewer
+
+
+def test_the_readme_plan_example_is_what_coach_plan_prints():
+    """Issue 27, item 11: the README's example matches the real output, line for line (the
+    minutes depend on the voice's speed and the end date on today: those are numbers anywhere)."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("prints the day (a test checks that this is what it prints):\n\n```\n")[1].split("```")[0]
+    result = run_coach("plan", "--flexion")
+    assert result.returncode == 0, result.stderr
+
+    def shape(text: str) -> list[str]:
+        text = re.sub(r"until \d+ \w+ \d{4}", "until DATE", text)
+        return [re.sub(r"about \d+ min", "about N min", line) for line in text.strip().splitlines()]
+
+    assert shape(result.stdout) == shape(block)
