@@ -28,6 +28,11 @@ from tests.terminal import Terminal
 ARGS = ["--flexion", "--only", "knees-to-chest", "--only", "figure-four", "--hold", "30", "--reps", "2"]
 FORMATS = ["mp3", "ogg", "opus", "flac", "wav"]
 
+# A file cannot ask, so its opening names every red flag: 30 s until issue 27 added two (long-term
+# steroids or thin bones; weak immunity or injecting drugs, clinical notes section 7). Measured
+# with them: 33.2-33.6 s in English, 35.2 s in Spanish (espeak, 150 words a minute).
+LONGEST_OPENING = 36
+
 
 def probe(path: Path) -> dict:
     try:
@@ -134,11 +139,11 @@ def test_title_and_artist_tags(exported, script):
     assert found["date"] == dt.date.today().isoformat()
 
 
-def test_the_safety_opening_is_its_own_chapter_of_at_most_30_seconds_with_the_date(exported, script):
+def test_the_safety_opening_is_its_own_chapter_of_at_most_36_seconds_with_the_date(exported, script):
     path, info = exported
     first = info["chapters"][0]
     assert first["tags"]["title"] == "Safety"
-    assert float(first["end_time"]) <= 30
+    assert float(first["end_time"]) <= LONGEST_OPENING
     said = [e["text"] for e in script["events"] if e.get("section") == "safety" and e["kind"] == "speech"]
     assert said[0] == f"Recorded on {day_words(dt.date.today(), words(), year=True)}."
     assert "stop here" in said[-1]

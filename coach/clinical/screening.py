@@ -67,7 +67,7 @@ class Screening:
 
     def recording_preamble(self, made: dt.date, words: Words) -> tuple[str, ...]:
         """For a rendered file, which cannot ask: the day it was made, then every question's sign,
-        said in a sentence a group, and what to do if one applies (under 30 s)."""
+        said in a sentence a group, and what to do if one applies (under 36 s)."""
         from coach.clinical.preference import day_words
 
         def sentence(g: Group) -> str:
