@@ -211,6 +211,7 @@ def _write(h: History, path: Path, words: Words, paper: str, made: dt.date) -> N
 
     from coach.app import attention
     from coach.storage.atomic import atomic_path, create
+    from coach.storage.paths import PRIVATE_FILE
 
     tests, sessions, stops, safety = tables(h, words)
     rec = evidence.recommendation(h, words)
@@ -253,7 +254,7 @@ def _write(h: History, path: Path, words: Words, paper: str, made: dt.date) -> N
     _table(pdf, stops, (22, 80, 80))
     _table(pdf, safety, (22, 26, 22, 84, 28))
     try:
-        with atomic_path(path) as tmp, create(tmp, 0o600) as f:  # health data: the owner's only
+        with atomic_path(path) as tmp, create(tmp, PRIVATE_FILE) as f:  # health data: the owner's only
             f.write(bytes(pdf.output()))
     except OSError as e:
         raise CoachError(f"cannot write {path}: {e.strerror or e}.") from e

@@ -157,13 +157,14 @@ def png(t: Trend, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     from coach.storage.atomic import atomic_path, create
+    from coach.storage.paths import PRIVATE_FILE as PRIVATE
 
     fig, (pain, reach) = plt.subplots(2, 1, figsize=(9, 6), sharex=True, height_ratios=(3, 2))
     try:
         draw(t, pain, reach)
         fig.autofmt_xdate()
         fig.tight_layout()
-        with atomic_path(path) as tmp, create(tmp) as f:
+        with atomic_path(path) as tmp, create(tmp, PRIVATE) as f:  # health data: the owner's only
             fig.savefig(f, format="png", dpi=100)
     finally:
         plt.close(fig)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coach.storage.atomic import atomic_path, create
+from coach.storage.paths import PRIVATE_FILE as PRIVATE
 
 
 @dataclass(frozen=True)
@@ -46,5 +47,5 @@ def write(path: Path, entries: list[Entry], first: dt.date, name: str) -> None:
         alarm.add("description", entry.summary)
         event.add_component(alarm)
         cal.add_component(event)
-    with atomic_path(path) as tmp, create(tmp) as f:
+    with atomic_path(path) as tmp, create(tmp, PRIVATE) as f:  # when the person exercises: theirs alone
         f.write(cal.to_ical())
