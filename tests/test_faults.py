@@ -26,3 +26,65 @@ def test_every_file_with_health_data_is_the_owners_alone_whatever_the_umask(tmp_
             done = coach_with_umask(*args, str(path), umask=umask)
             assert done.returncode == 0, done.stderr
             assert path.stat().st_mode & 0o777 == 0o600, (name, oct(umask), oct(path.stat().st_mode))
+
+
+def _bad_rows(*statements: str) -> None:
+    """Rows that break the history's rules, put in with sqlite3 past its checks, as a hand or a
+    stray program might."""
+    import sqlite3
+
+    from coach.storage import paths
+
+    db = sqlite3.connect(paths.data_dir() / "history.sqlite3")
+    db.execute("PRAGMA ignore_check_constraints = 1")
+    for sql in statements:
+        db.execute(sql)
+    db.commit()
+    db.close()
+
+
+def test_one_bad_row_never_hides_the_whole_history():
+    """Item 1: a rating of 99, options that are not JSON, a dose of a million holds: each skipped
+    where it is read and named once; the rest (the test, its bar, the sessions) is still there."""
+    from tests.conftest import run_coach
+    from tests.test_body import flared_in_a_test
+
+    avoid = flared_in_a_test()
+    with History.open() as h:
+        sid = h.start_session("flexion", {}, direction="flexion")
+        h.add_rating("before", leg=5, reach="calf", session_id=sid)
+        h.end("sessions", sid, "completed")
+    _bad_rows("INSERT INTO ratings (at, moment, leg) VALUES ('2026-12-01T10:00:00+00:00', 'before', 99)",
+              "INSERT INTO sessions (routine, options, started, outcome) VALUES ('flexion', 'not json', "
+              "'2026-12-01T10:00:00+00:00', 'completed')",
+              "INSERT INTO doses (at, routine, exercise, hold, count, change, reason) VALUES "
+              "('2026-12-01T10:00:00+00:00', 'flexion', 'knees-to-chest', -20, 1000000, 'up', 'steady')",
+              "INSERT INTO doses (at, routine, exercise, hold, count, change, reason) VALUES "
+              "('2026-12-01T10:00:01+00:00', 'flexion', 'figure-four', 999999999, 3, 'up', 'steady')")
+    shown = run_coach("history")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stderr.strip() == ("1 pain rating, 1 session and 2 dose changes in your history are damaged or out "
+                                    "of range, and were skipped; the rest is used.")
+    assert avoid in shown.stdout and "flexion session" in shown.stdout  # the rest is all there
+    assert "unexpected" not in shown.stderr.lower()
+    script = run_coach("script", "--flexion")  # the routine is not blocked by the bad doses
+    assert script.returncode == 0, script.stderr
+    assert "knees-to-chest" in script.stdout
+    for command in (["report", "/dev/null/x.pdf"],):  # every reader skips it: no traceback anywhere
+        assert "Traceback" not in run_coach(*command).stderr
+    from coach.storage import paths
+
+    assert not list(paths.data_dir().glob("*damaged*"))  # never set aside for a bad row
+
+
+def test_a_recorded_dose_outside_the_exercises_range_is_never_played():
+    from coach.core.dose import plan
+    from coach.core.exercise import Level
+    from coach.core.rules import routines
+    from coach.core.words import catalog
+
+    w = catalog()
+    doses = plan(routines(w)["flexion"], levels={"figure-four": Level(200, 3), "knees-to-chest": Level(45, 3)}, words=w)
+    held = {d.exercise.id: (d.hold_seconds, d.count) for d in doses}
+    assert held["figure-four"] == (30, 3)  # 200 s is outside 15-30 s: its default
+    assert held["knees-to-chest"] == (45, 3)  # in range: as the response moved it

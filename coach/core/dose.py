@@ -89,6 +89,8 @@ def plan(
     for s in chosen:
         ex = s.exercise
         level = (levels or {}).get(ex.id, ex.default)
+        if level.count not in ex.count or (ex.held and level.hold not in ex.hold):  # type: ignore[operator]
+            level = ex.default  # a recorded dose outside what the exercise allows is never played
         doses.append(Dose(
             exercise=ex,
             count=reps if reps is not None else s.count if s.count is not None else level.count,

@@ -21,6 +21,8 @@ from typing import Any, Iterable, Sequence
 
 from coach.core.errors import CoachError, InputError
 from coach.storage import paths
+from coach.storage import rows as row_rules
+from coach.storage.rows import usable
 
 FILE = "history.sqlite3"
 WAIT = 30.0  # seconds to wait for another coach process's write
@@ -206,7 +208,8 @@ class History:
             except sqlite3.DatabaseError as e:  # not a database, a damaged one, or another program's
                 db, notice = cls._fresh(path, e)
         _private_files(path)
-        history = cls(db, path, notice)
+        notice = " ".join(filter(None, [notice, row_rules.skipped(db)]))  # bad rows: named once, skipped
+        history = cls(db, path, notice or None)
         cut = history._close_abandoned()
         if cut:
             more = f"{cut} earlier session{'s' if cut > 1 else ''} ended without finishing and"
@@ -362,8 +365,9 @@ class History:
                            (now(), today(), kind, note))
 
     def cleared(self, kind: str) -> dict[str, Any] | None:
-        rows = self._rows("SELECT * FROM clearances WHERE kind = ? ORDER BY id DESC LIMIT 1", (kind,))
-        return rows[0] if rows else None
+        found = self._rows(f"SELECT * FROM clearances WHERE kind = ? AND {usable('clearances')} "
+                           "ORDER BY id DESC LIMIT 1", (kind,))
+        return found[0] if found else None
 
     def record_confirmation(self, direction: str, reason: str, answer: str) -> int:
         """A person chose a barred direction with its flag, and was asked to confirm."""
@@ -398,15 +402,16 @@ class History:
 
     def trials(self) -> list[dict[str, Any]]:
         """Every test trial, newest first (cut-off ones too: a flare they recorded still counts)."""
-        return self._rows("SELECT * FROM trials ORDER BY started DESC, id DESC")
+        return self._rows(f"SELECT * FROM trials WHERE {usable('trials')} ORDER BY started DESC, id DESC")
 
     def latest_trial(self) -> dict[str, Any] | None:
-        rows = self._rows("SELECT * FROM trials WHERE outcome = 'completed' ORDER BY id DESC LIMIT 1")
+        rows = self._rows(f"SELECT * FROM trials WHERE outcome = 'completed' AND {usable('trials')} "
+                          "ORDER BY id DESC LIMIT 1")
         return rows[0] if rows else None
 
     def table(self, name: str) -> list[dict[str, Any]]:
         assert name in TABLES
-        return self._rows(f"SELECT * FROM {name} ORDER BY id")
+        return self._rows(f"SELECT * FROM {name} WHERE {usable(name)} ORDER BY id")  # a bad row skipped
 
     def columns(self, name: str) -> list[str]:
         assert name in TABLES
@@ -431,16 +436,17 @@ class History:
 
     def doses(self, routine: str) -> list[dict[str, Any]]:
         """A routine's dose changes and declined steps, oldest first."""
-        return self._rows("SELECT * FROM doses WHERE routine = ? ORDER BY at, id", (routine,))
+        return self._rows(f"SELECT * FROM doses WHERE routine = ? AND {usable('doses')} ORDER BY at, id", (routine,))
 
     def sessions_of(self, routine: str) -> list[dict[str, Any]]:
         """A routine's sessions, oldest first."""
-        return self._rows("SELECT * FROM sessions WHERE routine = ? ORDER BY started, id", (routine,))
+        return self._rows(f"SELECT * FROM sessions WHERE routine = ? AND {usable('sessions')} ORDER BY started, id",
+                          (routine,))
 
     def leg_ratings(self) -> list[dict[str, Any]]:
         """Every rating with a leg pain or reach, oldest first."""
-        return self._rows("SELECT at, moment, leg, reach FROM ratings "
-                          "WHERE leg IS NOT NULL OR reach IS NOT NULL ORDER BY at, id")
+        return self._rows(f"SELECT at, moment, leg, reach FROM ratings WHERE (leg IS NOT NULL OR reach IS NOT NULL) "
+                          f"AND {usable('ratings')} ORDER BY at, id")
 
 
 def _private_folder(folder: Path) -> None:
@@ -511,9 +517,9 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA foreign_keys = ON")
         _wal(db)
         db.execute("PRAGMA synchronous = FULL")
-        check = db.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise sqlite3.DatabaseError(f"damaged: {check}")
+        problems = [r[0] for r in db.execute("PRAGMA quick_check(100)")]
+        if problems != ["ok"] and not row_rules.rows_only(problems):  # rows breaking a rule are skipped, not the file
+            raise sqlite3.DatabaseError(f"damaged: {problems[0]}")
         if not db.execute("PRAGMA user_version").fetchone()[0]:
             other = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
             if other:  # a database, but another program's: never migrated into
