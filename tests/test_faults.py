@@ -88,3 +88,31 @@ def test_a_recorded_dose_outside_the_exercises_range_is_never_played():
     held = {d.exercise.id: (d.hold_seconds, d.count) for d in doses}
     assert held["figure-four"] == (30, 3)  # 200 s is outside 15-30 s: its default
     assert held["knees-to-chest"] == (45, 3)  # in range: as the response moved it
+
+
+SPLIT = ("export", "--flexion", "--only", "knees-to-chest", "--reps", "1", "--hold", "30", "--format", "wav")
+
+
+def test_export_split_never_replaces_a_persons_files(tmp_path):
+    """Item 2: a folder holding files of the same names: refused (exit 2, naming one), unless they
+    are an earlier export of the coach's (its playlist says so) or --force is given."""
+    from tests.conftest import run_coach
+
+    folder = tmp_path / "phone"
+    first = run_coach(*SPLIT, "--split", str(folder))
+    assert first.returncode == 0, first.stderr
+    made = sorted(p.name for p in folder.iterdir())
+    again = run_coach(*SPLIT, "--split", str(folder))  # its own earlier export: replaced
+    assert again.returncode == 0, again.stderr
+    mine = folder / made[0]
+    mine.write_bytes(b"my own recording")
+    for m3u in folder.glob("*.m3u"):
+        m3u.unlink()  # no playlist: nothing says these are the coach's
+    refused = run_coach(*SPLIT, "--split", str(folder))
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines()[-1].startswith(f"Error: {folder / made[0]}")
+    assert "--force" in refused.stderr and "nothing was written" in refused.stderr
+    assert mine.read_bytes() == b"my own recording"
+    forced = run_coach(*SPLIT, "--split", str(folder), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert mine.read_bytes()[:4] == b"RIFF"

@@ -71,21 +71,23 @@ def opening(request: sessions.Request, made: dt.date, echo: Echo = print) -> tup
 
 
 def export(request: sessions.Request, output: Path | None, split: Path | None, fmt: str, echo: Echo,
-           progress: Progress | None = None) -> list[Path]:
+           progress: Progress | None = None, force: bool = False) -> list[Path]:
     """`coach export`: refuses while the safety answers stop the day, as a session does."""
     with opened(echo, write=False) as history:
         request = doses.today(history, request)  # each dose as the response has moved it
         checked = sessions.check(request)
         screening.refuse_if_stopped(history, printer(echo), request.words)
         bar = choice.bar(evidence.recommendation(history, request.words), checked[0].direction)
-    return write(request, output, split, fmt, echo, progress, checked=checked, bar=bar)
+    return write(request, output, split, fmt, echo, progress, checked=checked, bar=bar, force=force)
 
 
 def write(request: sessions.Request, output: Path | None, split: Path | None = None, fmt: str = "mp3",
           echo: Echo = print, progress: Progress | None = None,
-          checked: tuple[Routine, tuple[Dose, ...]] | None = None, bar: Bar | None = None) -> list[Path]:
+          checked: tuple[Routine, tuple[Dose, ...]] | None = None, bar: Bar | None = None,
+          force: bool = False) -> list[Path]:
     """The session as a file (its format from its name), or one file per part into `split`; the
-    paths written, each also echoed."""
+    paths written, each also echoed. `force`: replace files in `split` that are not a previous
+    export's."""
     chosen = files.named(fmt) if split is not None else files.check_writable(output)  # type: ignore[arg-type]
     if split is not None:
         files.check_folder(split.parent, split)
@@ -93,8 +95,12 @@ def write(request: sessions.Request, output: Path | None, split: Path | None = N
     opening, date = preamble(bar, request, made), made.isoformat()
     checked = checked or sessions.check(request)
     w = request.words
+    outline = sessions.outline(*checked, w, opening)  # its parts and chapters, before any speech is made
     if split is None:  # what the file can hold is known before any speech is made or encoded
-        files.check_chapters(chosen, files.chapters(sessions.outline(*checked, w, opening), checked[0].names, w))
+        files.check_chapters(chosen, files.chapters(outline, checked[0].names, w))
+    elif not force:  # a person's own files are never replaced: refused before any work
+        parts = files.chapters(outline, checked[0].names, w, by_side=False)
+        files.refuse_clash(split, files.split_names(parts, chosen, checked[0].name))
     warned = warnings(bar, request)
     if warned:
         echo(" ".join(warned), err=True)
@@ -112,7 +118,7 @@ def write(request: sessions.Request, output: Path | None, split: Path | None = N
         else:
             parts = files.chapters(script, names, w, by_side=False)
             written = files.write_split(session.renderer(), split, chosen, album, parts,
-                                        files.chapters(script, names, w), name, update, date)
+                                        files.chapters(script, names, w), name, update, date, force=force)
     for path in written:
         echo(str(path))
     return written

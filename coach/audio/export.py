@@ -328,9 +328,48 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "part"
 
 
+MADE_BY = "# made by coach"  # the playlist's own mark: its folder's files are a previous export
+
+
+def _ours(folder: Path) -> set[str]:
+    """The files a previous export of the coach's listed in `folder` (its playlists say so)."""
+    listed: set[str] = set()
+    for m3u in folder.glob("*.m3u"):
+        try:
+            lines = m3u.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        if MADE_BY in lines or any(line.startswith("#PLAYLIST:coach: ") for line in lines):
+            listed.add(m3u.name)
+            listed.update(line for line in lines if line and not line.startswith("#"))
+    return listed
+
+
+def split_names(parts: Sequence[Chapter], fmt: Format, playlist: str) -> list[str]:
+    """The files --split writes: one numbered file a part, then the playlist."""
+    return [*(f"{n:02d}-{_slug(p.exercise or p.title)}{fmt.suffix}" for n, p in enumerate(parts, 1)),
+            f"{_slug(playlist)}.m3u"]
+
+
+def refuse_clash(folder: Path, names: Sequence[str]) -> None:
+    """Refuse, before any work, to replace a person's own file in `folder` by a part of the same
+    name: only a previous export of the coach's (by its playlist) is replaced, or any with --force."""
+    if not folder.is_dir():
+        return
+    ours = _ours(folder)
+    theirs = [n for n in names if (folder / n).exists() and n not in ours]
+    if theirs:
+        more = f" and {len(theirs) - 1} more" if len(theirs) > 1 else ""
+        raise InputError(f"{folder / theirs[0]}{more} already exist{'s' if not more else ''} and "
+                         f"{'is' if not more else 'are'} not from an earlier export: nothing was written. "
+                         "Choose another folder, or add --force to replace them.")
+
+
 def write_split(renderer: Renderer, folder: Path, fmt: Format, album: str, parts: list[Chapter],
-                inner: list[Chapter], playlist: str, progress: Progress | None = None, date: str = "") -> list[Path]:
+                inner: list[Chapter], playlist: str, progress: Progress | None = None, date: str = "",
+                force: bool = False) -> list[Path]:
     """One numbered file per part (each with its own chapters from `inner`), and an .m3u playlist.
+    A file of the same name that is not a previous export's is never replaced unless `force`.
 
     Every file is made in a temporary folder beside `folder` and moved in only when all are whole,
     so a failure leaves what was there before."""
@@ -338,8 +377,9 @@ def write_split(renderer: Renderer, folder: Path, fmt: Format, album: str, parts
     if folder.exists() and not folder.is_dir():
         raise InputError(f"cannot write into {folder}: it is a file, not a folder.")
     rate = renderer.script.sample_rate
-    names = [f"{n:02d}-{_slug(p.exercise or p.title)}{fmt.suffix}" for n, p in enumerate(parts, 1)]
-    list_name = f"{_slug(playlist)}.m3u"
+    *names, list_name = split_names(parts, fmt, playlist)
+    if not force:
+        refuse_clash(folder, [*names, list_name])
     try:
         clean_stale(folder.parent)
         with new_part(folder) as work:
@@ -348,7 +388,7 @@ def write_split(renderer: Renderer, folder: Path, fmt: Format, album: str, parts
                 marks = [c for c in inner if part.start <= c.start < part.end]
                 tags = Tags(title=part.title, album=album, track=(n, len(parts)), date=date)
                 _write(renderer, work / name, fmt, tags, marks if len(marks) > 1 else [], part.start, part.end, progress)
-            lines = ["#EXTM3U", f"#PLAYLIST:{album}"]
+            lines = ["#EXTM3U", f"#PLAYLIST:{album}", MADE_BY]
             for part, name in zip(parts, names):
                 lines += [f"#EXTINF:{round((part.end - part.start) / rate)},{part.title}", name]
             (work / list_name).write_text("\n".join(lines) + "\n", encoding="utf-8")

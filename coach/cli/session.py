@@ -62,7 +62,9 @@ def start(output: Path | None, check_ins: bool, listen: bool, settle: int, no_ra
               help="Write one numbered file per part of the session into DIR, with an .m3u playlist.")
 @click.option("--format", "fmt", type=click.Choice(["mp3", "ogg", "opus", "flac", "wav"]), metavar="FORMAT",
               help="With --split: the files' format, mp3 (default), ogg, opus, flac or wav.")
-def export(output: Path | None, split: Path | None, fmt: str | None, **options) -> None:
+@click.option("--force", is_flag=True,
+              help="With --split: replace files of the same names in DIR even when they are not an earlier export's.")
+def export(output: Path | None, split: Path | None, fmt: str | None, force: bool, **options) -> None:
     """Write the session to a file to play on a phone: FILE.mp3, .ogg, .opus, .flac or .wav.
 
     The format is chosen by FILE's extension. The file is tagged with the routine's name and has
@@ -75,7 +77,9 @@ def export(output: Path | None, split: Path | None, fmt: str | None, **options) 
         raise click.UsageError("give a FILE to write, or --split DIR, but not both.")
     if fmt is not None and split is None:
         raise click.UsageError("--format goes with --split; a FILE's format comes from its extension.")
-    app.export(request(**options), output, split, fmt or "mp3", echo, progress)
+    if force and split is None:
+        raise click.UsageError("--force goes with --split DIR.")
+    app.export(request(**options), output, split, fmt or "mp3", echo, progress, force)
 
 
 @cli.command("test")
