@@ -167,12 +167,15 @@ def test_a_files_safety_opening_lasts_at_most_36_seconds(lang, voice):
 
 
 def test_no_audio_device_renders_to_the_current_folder(tmp_path):
-    """No output device: one line says so, and the session goes to a WAV here instead."""
+    """No output device: the session goes to a WAV here instead, and one plain line says so at the
+    end; exit 1, as for any missing output (issue 28, item 3)."""
     result = run_coach("start", "--flexion", "--only", "figure-four", "--reps", "2", "--side", "left",
                        env={"PULSE_SERVER": "unix:/nonexistent", "XDG_RUNTIME_DIR": str(tmp_path)}, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr
     (made,) = tmp_path.glob("coach-flexion-*.wav")
-    assert result.stderr.count("\n") == 1 and "No audio output device" in result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("No audio output device: this computer has no "
+                                                                        "speaker or headphones")
+    assert "was not played" in result.stderr and "Error" not in result.stderr
     assert str(made) in result.stderr and result.stdout.strip() == str(made)
     assert "Traceback" not in result.stderr
     pcm, _ = read_back(made)

@@ -17,7 +17,7 @@ from coach.audio.speech import Clips, VoiceSettings
 from coach.clinical import evidence, loading, screening
 from coach.clinical.preference import Bar
 from coach.core.cue import Tone
-from coach.core.errors import CoachError, Declined, NoOutputDevice
+from coach.core.errors import CoachError, Declined, NoOutputDevice, NotPlayed
 from coach.core.question import Question
 from coach.core.script import SAMPLE_RATE
 from coach.core.text import clock
@@ -118,10 +118,9 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
         except NoOutputDevice:
             from coach.app import export as exports
 
-            output = sessions.fallback_path(routine.id)
-            echo(w.printed.no_device.format(path=output), err=True)
+            output = sessions.fallback_path(routine.id)  # the fresh machine's path: a WAV here, then exit 1
             exports.write(request, output, echo=echo, progress=progress, checked=checked, bar=bar)
-            return
+            raise NotPlayed(w.printed.no_device.format(path=output))
         answers = from_stdin()
         clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE, lambda line: echo(line, err=True))
         if clips.is_natural:  # the questions, then the session's phrases (about 20 s cold), made ahead

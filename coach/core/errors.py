@@ -25,6 +25,13 @@ class NoDirection(InputError):
         self.spoken = spoken
 
 
+class NotPlayed(CoachError):
+    """No audio output: the session was saved as a file instead of played (exit 1: the machine
+    could not do what was asked). Its message is the whole line, with no "Error:"."""
+
+    plain = True
+
+
 class NoOutputDevice(CoachError):
     """No audio output device: a session can still be rendered to a file."""
 
