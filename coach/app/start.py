@@ -120,7 +120,7 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
 
             output = sessions.fallback_path(routine.id)  # the fresh machine's path: a WAV here, then exit 1
             exports.write(request, output, echo=echo, progress=progress, checked=checked, bar=bar)
-            raise NotPlayed(w.printed.no_device.format(path=output))
+            raise NotPlayed(w.printed.no_device.format(path=output)) from None
         answers = from_stdin()
         clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE, lambda line: echo(line, err=True))
         if clips.is_natural:  # the questions, then the session's phrases (about 20 s cold), made ahead
