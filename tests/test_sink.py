@@ -37,3 +37,59 @@ def test_a_sessions_underflows_are_on_its_history_line(coach_home):
     assert "audio gap" not in lines[0]
     assert "completed (1 audio gap)" in lines[1]
     assert "(4 audio gaps)" in lines[2]
+
+
+class Quiet:
+    """A renderer of `n` samples of silence, as the callback reads one."""
+
+    def __init__(self, n: int):
+        self.total = self.limit = n
+
+    def read_into(self, out, position: int) -> None:
+        out[:] = memoryview(bytes(2 * len(out))).cast("h")
+
+
+def _driven(player: Player, calls: int, pause_at: int | None = None, pause: float = 0.0):
+    """PortAudio's thread, as a busy machine runs it: a callback every 10 ms, `calls` of them,
+    with one late by `pause` seconds after the `pause_at`th."""
+    import threading
+    import time
+
+    def run():
+        block = bytearray(2 * 256)
+        at = SimpleNamespace(outputBufferDacTime=0.0, currentTime=0.0)
+        for i in range(calls):
+            if i == pause_at:
+                time.sleep(pause)
+            player._callback(block, 256, at, flags(i == pause_at))
+            time.sleep(0.01)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def _ready(player: Player) -> None:
+    player._stream = SimpleNamespace(abort=lambda: None, close=lambda: None)
+    player._sd = sd
+
+
+def test_a_late_callback_is_a_counted_gap_not_the_end_of_the_output():
+    """Issue 28, item 4: a busy machine gave the callback 3.5 s late; the session went on."""
+    player = Player(22050)
+    _ready(player)
+    _driven(player, 400, pause_at=20, pause=3.5)
+    assert player.play(Quiet(256 * 60)) is True  # every sample played, after the gap
+    assert player.underflows == 1  # the gap, counted
+
+
+def test_no_callback_at_all_for_seconds_is_a_lost_output():
+    import pytest
+
+    from coach.audio.sink import AudioLost
+
+    player = Player(22050)
+    _ready(player)
+    _driven(player, 10)  # then PortAudio's thread calls no more: the device is gone
+    with pytest.raises(AudioLost):
+        player.play(Quiet(22050 * 60))

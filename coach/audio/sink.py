@@ -103,7 +103,12 @@ class AudioLost(CoachError):
     """The output stopped taking samples in the middle of a session."""
 
 
-STALL = 2.0  # seconds the cursor may stand still while playing before the output counts as lost
+# The output counts as lost only when it is: the stream ended on its own (closed, the device gone),
+# or no callback at all for SILENT seconds while this process itself was running on time. A busy
+# machine makes callbacks late: each late one is a gap the callback counts (underflows), not an
+# end (issue 28: six busy processes on 2 cores ended sessions with a 2 s rule on the cursor).
+SILENT = 6.0
+LATE = 1.0  # seconds a watch over the output may itself come late before its view counts for nothing
 
 
 class Player:
@@ -133,7 +138,7 @@ class Player:
         self._opener: threading.Thread | None = None
         self.underflows = 0  # blocks the device wanted before the callback gave them: a gap heard
         self.sounding_until = 0.0  # time.monotonic() when the last sound given out leaves the speaker
-        self._calls = 0  # callbacks so far: the stream is alive while the cursor waits for a draft
+        self._calls = 0  # callbacks so far: the stream is alive while they come
 
     def _callback(self, outdata, frames, time_info, status) -> None:
         out = memoryview(outdata).cast("h")
@@ -225,7 +230,8 @@ class Player:
             self._lead, self._lead_pos = lead, 0
             self.renderer = renderer
             self._blocks.clear()
-        moved, last = time.monotonic(), (self.position, 0, 0)
+        heard = looked = time.monotonic()  # the last callback seen; the last look
+        calls = self._calls
         tick = 0.1 if interrupt is None else 0.02
         try:
             while not self._reached.wait(tick):
@@ -233,12 +239,11 @@ class Player:
                     return False
                 if every is not None:
                     every(self.position)
-                renderer_now = self.renderer
-                waiting = renderer_now is not None and renderer_now.limit <= self.position < self._end
-                now = (self.position, self._lead_pos, self._calls if waiting else 0)
-                if now != last or self._paused:
-                    moved, last = time.monotonic(), now
-                elif self._stopped.is_set() or time.monotonic() - moved > STALL:
+                now = time.monotonic()
+                if self._calls != calls or self._paused or now - looked > LATE:  # alive, or we were late too
+                    heard, calls = now, self._calls
+                looked = now
+                if self._stopped.is_set() or now - heard > SILENT:
                     raise AudioLost("the audio output stopped in the middle of the session.")
             time.sleep(2 * LATENCY)  # the last block is still in the output buffer
             return True
