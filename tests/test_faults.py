@@ -116,3 +116,35 @@ def test_export_split_never_replaces_a_persons_files(tmp_path):
     forced = run_coach(*SPLIT, "--split", str(folder), "--force")
     assert forced.returncode == 0, forced.stderr
     assert mine.read_bytes()[:4] == b"RIFF"
+
+
+def test_a_damaged_phrase_in_the_cache_is_remade_never_a_block_or_a_hang(tmp_path, fresh_home):
+    """Item 5: a WAV cut short (odd and even), a FIFO, a device stand-in and a folder in a phrase's
+    place: the phrase is remade whole and the bad file replaced; never an error, never a hang."""
+    import json
+    import stat
+
+    from coach.audio import wav
+    from tests.conftest import run_coach
+
+    args = ("script", "--flexion", "--only", "knees-to-chest", "--json", "--voice", "en")
+    first = run_coach(*args)
+    assert first.returncode == 0, first.stderr
+    clips = sorted((fresh_home / "cache" / "speech").rglob("*.wav"))
+    assert len(clips) >= 5
+    whole = {p: p.read_bytes() for p in clips}
+    cut_odd, cut_even, fifo, folder = clips[:4]
+    cut_odd.write_bytes(whole[cut_odd][: len(whole[cut_odd]) // 2 + 1])
+    cut_even.write_bytes(whole[cut_even][: (len(whole[cut_even]) // 4) * 2])
+    fifo.unlink()
+    os.mkfifo(fifo)
+    folder.unlink()
+    folder.mkdir()
+    again = run_coach(*args, timeout=120)  # a FIFO read would block for ever: the timeout says so
+    assert again.returncode == 0, again.stderr
+    events = json.loads(again.stdout)["events"]
+    assert [e.get("text") for e in events] == [e.get("text") for e in json.loads(first.stdout)["events"]]
+    for path in (cut_odd, cut_even, fifo, folder):
+        assert stat.S_ISREG(path.stat().st_mode), path
+        samples, _ = wav.read(path)  # whole again (the checked reader refuses a file cut short)
+        assert abs(len(samples) - (len(whole[path]) - 44) // 2) < 22050 // 10  # remade: the phrase, not a piece

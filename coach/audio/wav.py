@@ -7,6 +7,8 @@ volume).
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 import wave
 from array import array
@@ -37,13 +39,30 @@ def to_bytes(samples: array) -> bytes:
     return samples.tobytes()
 
 
+def _regular(path: Path) -> None:
+    """WavError unless `path` is a regular file: a FIFO would block the read for ever, a folder or
+    a device is no clip."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        raise WavError(f"{path}: {e.strerror or e}") from e
+    if not stat.S_ISREG(mode):
+        raise WavError(f"{path}: not a file")
+
+
 def read(path: Path) -> tuple[array, int]:
-    """A mono 16-bit WAV file's samples and sample rate (WavError if it is not one)."""
+    """A mono 16-bit WAV file's samples and sample rate (WavError if it is not one, or if it holds
+    fewer samples than its header says: a file cut short)."""
+    _regular(path)
     try:
         with wave.open(str(path), "rb") as w:
             if w.getsampwidth() != 2 or w.getnchannels() != 1:
                 raise WavError(f"{path}: expected 16-bit mono audio")
-            return pcm(w.readframes(w.getnframes())), w.getframerate()
+            n = w.getnframes()
+            data = w.readframes(n)
+            if len(data) != 2 * n:
+                raise WavError(f"{path}: cut short ({len(data) // 2} of {n} samples)")
+            return pcm(data), w.getframerate()
     except (EOFError, wave.Error) as e:
         raise WavError(f"{path}: {e}") from e
 
@@ -83,13 +102,14 @@ def to_float(samples: array):
 def frames(path: Path, sample_rate: int) -> int | None:
     """How many samples a stored WAV holds, from its header alone; None if it is missing, damaged
     or at another rate."""
-    import wave
-
     try:
+        _regular(path)
+        size = path.stat().st_size
         with wave.open(str(path), "rb") as f:
-            if f.getframerate() == sample_rate and f.getnframes():
-                return f.getnframes()
-    except (OSError, EOFError, wave.Error):
+            n = f.getnframes()
+            if f.getframerate() == sample_rate and n and size >= 44 + 2 * n:  # the header, and all it counts
+                return n
+    except (OSError, EOFError, wave.Error, WavError):
         pass
     return None
 
@@ -106,7 +126,21 @@ def cached(path: Path, make, sample_rate: int) -> array:
         pass
     samples = make()
     try:
+        _clear(path)
         write(path, samples, sample_rate, durable=False)
     except OSError:
         pass  # a read-only or full disk: the cache only saves time, so the session goes on without it
     return samples
+
+
+def _clear(path: Path) -> None:
+    """Whatever is at a cache file's place that is not a regular file (a FIFO, a device, an
+    empty folder) is removed, so the clip written next takes its place."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        os.rmdir(path)  # only an empty one: a folder with files in it is not the cache's to remove
+    elif not stat.S_ISREG(mode):
+        os.unlink(path)
