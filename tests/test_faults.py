@@ -148,3 +148,74 @@ def test_a_damaged_phrase_in_the_cache_is_remade_never_a_block_or_a_hang(tmp_pat
         assert stat.S_ISREG(path.stat().st_mode), path
         samples, _ = wav.read(path)  # whole again (the checked reader refuses a file cut short)
         assert abs(len(samples) - (len(whole[path]) - 44) // 2) < 22050 // 10  # remade: the phrase, not a piece
+
+
+def test_input_edges_get_one_clear_line_and_exit_2(tmp_path):
+    """Item 7: full-width digits in a time, nan seconds, a name too long for the disk (refused
+    before the work), a routine file with 256 problems (the first 20 and the count)."""
+    from tests.conftest import run_coach
+
+    for args in (["plan", "--flexion", "--plan-full", "２３:００"], ["plan", "--flexion", "--plan-day", "08:00-２１:００"],
+                 ["config", "set", "plan_full", "０８:００"], ["listen", "--seconds", "nan"]):
+        done = run_coach(*args)
+        assert done.returncode == 2, (args, done.stderr)
+        assert len(done.stderr.strip().splitlines()[-1]) < 200 and "unexpected" not in done.stderr, done.stderr
+    long = "a" * 300
+    for args in (["export", "--flexion", str(tmp_path / f"{long}.mp3")], ["report", str(tmp_path / f"{long}.pdf")],
+                 ["plan", "--flexion", "--ics", str(tmp_path / f"{long}.ics")],
+                 ["history", "--csv", str(tmp_path / long)], ["export", "--flexion", "--split", str(tmp_path / long)],
+                 ["start", "--flexion", "--output", str(tmp_path / f"{long}.wav")]):
+        done = run_coach(*args)
+        assert done.returncode == 2, (args[0], done.stderr)
+        assert "the name is" in done.stderr and "Choose a shorter name." in done.stderr, done.stderr
+    assert list(tmp_path.iterdir()) == []
+    many = tmp_path / "many.toml"
+    many.write_text('name = "Many"\n' + "\n".join(f'[[exercise]]\nid = "bad{i}"' for i in range(256)))
+    done = run_coach("script", "--routine", str(many))
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and lines[0].endswith("has 256 problems, so nothing was run:")
+    assert len(lines) == 1 + 20 + 1 and lines[-1] == "  ... and 236 more: fix these first, then check again."
+    many.unlink()
+
+
+def test_a_full_disk_says_the_disk_is_full_for_opus_too(tmp_path):
+    """Item 7: a real small disk (tmpfs, as root), filled by the export itself."""
+    from tests.conftest import run_coach
+
+    disk = tmp_path / "small"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(disk)], capture_output=True, text=True)
+    assert mounted.returncode == 0, f"a small tmpfs could not be mounted (the test runs as root): {mounted.stderr}"
+    try:
+        for fmt in ("opus", "mp3"):
+            done = run_coach("export", "--flexion", "--only", "knees-to-chest", str(disk / f"s.{fmt}"))
+            assert done.returncode == 1, done.stderr
+            assert "the disk is full" in done.stderr and "Nothing was written" in done.stderr, done.stderr
+            assert list(disk.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_a_dangling_history_link_says_where_it_points_and_how_to_fix_it():
+    from coach.storage import paths
+    from tests.conftest import run_coach
+
+    link = paths.data_dir() / "history.sqlite3"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to("/nonexistent-disk/coach/history.sqlite3")
+    done = run_coach("history")
+    assert done.returncode == 2
+    line = done.stderr.strip()
+    assert "is a link to /nonexistent-disk/coach/history.sqlite3" in line and f"rm {link}" in line
+
+
+def test_no_library_warning_reaches_the_terminal(tmp_path):
+    """Item 7: one rating (a legend with little in it), a reason with a character the chart's font
+    lacks: the PNG and the report print only their paths."""
+    from tests.conftest import run_coach
+
+    with History.open() as h:
+        h.add_rating("before", leg=5, reach="calf")
+    for args in (["history", "--png", str(tmp_path / "t.png")], ["report", str(tmp_path / "r.pdf")]):
+        done = run_coach(*args, env={"MPLCONFIGDIR": str(tmp_path / "fresh-mpl")})  # a cold font cache too
+        assert done.returncode == 0 and done.stderr == "", done.stderr

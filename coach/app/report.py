@@ -196,13 +196,7 @@ def write(h: History, path: Path, words: Words, paper: str = "a4", today: dt.dat
         raise InputError(f"cannot write {path}: a report's name ends in .pdf.")
     if not path.parent.is_dir():
         raise InputError(f"cannot write {path}: the folder {path.parent} does not exist.")
-    import logging
-    import warnings
-
-    for name in ("matplotlib", "fontTools", "fpdf"):  # the font cache's notice, subsetting's chatter
-        logging.getLogger(name).setLevel(logging.ERROR)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with trends.quiet():  # the font cache's notice, subsetting's chatter, a legend's warning
         _write(h, path, words, paper, today or dt.date.today())
 
 

@@ -25,7 +25,7 @@ from coach.core.files import why
 from coach.core.script import Script
 from coach.core.steps import label, parts
 from coach.core.words import Words
-from coach.storage.atomic import atomic_path, clean_stale, new_part
+from coach.storage.atomic import atomic_path, check_name, clean_stale, new_part
 
 BLOCK = 65536  # samples per block handed to the encoder
 # MP3: 48 kbit/s mono at the session's 22.05 kHz, a speech rate (libsndfile's VBR averaged 41); LAME's
@@ -77,6 +77,7 @@ def named(fmt: str) -> Format:
 
 
 def check_folder(folder: Path, what: Path) -> None:
+    check_name(what)  # a name too long for the disk: refused now, not after the work
     if not folder.is_dir():
         raise InputError(f"cannot write {what}: the folder {folder} does not exist.")
     try:  # really try: permissions, read-only file systems and root all answer the same way
@@ -88,6 +89,7 @@ def check_folder(folder: Path, what: Path) -> None:
 
 def check_writable(path: Path) -> Format:
     """Fail before any work if the output file could not be written; its format."""
+    check_name(path)
     if path.is_dir():
         raise InputError(f"cannot write {path}: it is a directory. Give a file name ending in one of {NAMES}.")
     fmt = format_of(path)

@@ -6,6 +6,7 @@ import click
 
 from coach.cli.base import SOUND, cli, echo, setting_options, sound
 from coach.core.errors import CoachError
+from coach.storage.config import Number
 
 
 @cli.command()
@@ -39,7 +40,7 @@ def doctor() -> None:
 @cli.command()
 @click.option("--for", "kind", type=click.Choice(["pain", "yes-no", "reach", "compared", "commands"]),
               help="Check one kind of answer: what it takes, how surely, at what level, for each thing said.")
-@click.option("--seconds", type=click.FloatRange(1, 120), default=15, show_default=True,
+@click.option("--seconds", type=Number(1, 120), default=15, show_default=True,
               help="How long to listen.")
 @click.option("--json", "as_json", is_flag=True, help="With --for: one JSON object per line.")
 @setting_options(*SOUND)

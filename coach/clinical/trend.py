@@ -7,10 +7,11 @@ A day is marked when its leg pain differs from the first week's mean by 2 points
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from coach.clinical.response import REACH
 
@@ -149,8 +150,27 @@ def draw(t: Trend, pain: Any, reach: Any, mono: bool = False) -> None:
         reach.set_xlim(min(days) - dt.timedelta(days=1), max(days) + dt.timedelta(days=1))
 
 
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """No warning of matplotlib's (a legend with nothing to list, a glyph its font lacks, the
+    font cache being built) reaches the terminal: a chart is one line of output."""
+    import logging
+    import warnings
+
+    for name in ("matplotlib", "fontTools", "fpdf", "PIL"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
 def png(t: Trend, path: Path) -> None:
     """The same chart as an image, written atomically."""
+    with quiet():
+        _png(t, path)
+
+
+def _png(t: Trend, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")

@@ -42,10 +42,15 @@ class Problem:
 class FileProblems(InputError):
     """A file with problems: every one of them, a line each, under a head saying what to do."""
 
+    SHOWN = 20  # problems listed; the rest counted (a file of 256 problems is not 256 lines)
+
     def __init__(self, head: str, problems: list[Problem] | list[str]):
         self.problems = [str(p) for p in problems]
         n = len(problems)
-        super().__init__("\n".join([head.format(n=n, s="s" if n > 1 else ""), *(f"  {p}" for p in self.problems)]))
+        shown = [f"  {p}" for p in self.problems[: self.SHOWN]]
+        if n > self.SHOWN:
+            shown.append(f"  ... and {n - self.SHOWN} more: fix these first, then check again.")
+        super().__init__("\n".join([head.format(n=n, s="s" if n > 1 else ""), *shown]))
 
 
 def key_lines(text: str, array: str | None = None) -> dict[Where, int]:

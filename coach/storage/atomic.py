@@ -11,6 +11,8 @@ import weakref
 from pathlib import Path
 from typing import BinaryIO
 
+from coach.core.errors import InputError
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -22,6 +24,23 @@ def _umask() -> int:
 # process PID. SIGKILL, a power cut or a crash can leave one behind; the next render into that
 # folder (clean_stale) removes those that no running process can own.
 _PART = re.compile(r"^\..*\.coach-(\d+)-[^/]*\.part$")
+
+
+PART_ROOM = 40  # bytes a part's name adds to the file's: ".", ".coach-PID-XXXXXXXX.part"
+
+
+def check_name(path: Path) -> None:
+    """InputError (exit 2) before any work when `path`'s name is longer than its disk allows once
+    written as a part (most take 255 bytes), rather than "File name too long" after the work."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        most = os.pathconf(folder, "PC_NAME_MAX") if folder.is_dir() else 255
+    except (OSError, ValueError):
+        most = 255
+    size = len(os.fsencode(path.name))
+    if size > most - PART_ROOM:
+        raise InputError(f"cannot write {path.name[:40]}...: the name is {size} bytes long, and the most this "
+                         f"folder takes here is {most - PART_ROOM}. Choose a shorter name.")
 
 
 def part_prefix(name: str) -> str:
@@ -104,6 +123,7 @@ class new_part:
     the file before anything is set to remove it: a signal at that moment left a part behind.)"""
 
     def __init__(self, path: Path):
+        check_name(path)
         self.path = path
         self.part = path_of_part(path)
         weakref.finalize(self, _remove, self.part)  # a no-op if it is gone already

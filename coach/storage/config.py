@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,10 +115,10 @@ class Span(click.ParamType):
 
 def _time(text: str) -> str:
     """'8:00' as '08:00'; ValueError for anything else."""
-    hours, sep, minutes = text.strip().partition(":")
-    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(hours) < 24 and int(minutes) < 60):
+    found = re.fullmatch(r"([0-9]{1,2}):([0-9]{2})", text.strip())  # ASCII digits only: not "２３:００"
+    if found is None or int(found[1]) > 23 or int(found[2]) > 59:
         raise ValueError(text)
-    return f"{int(hours):02d}:{minutes}"
+    return f"{int(found[1]):02d}:{found[2]}"
 
 
 def _languages() -> list[str]:

@@ -186,6 +186,7 @@ class History:
         """The history at `path` (the user's data folder by default). `write=False` is for commands
         that only read it: they work in a read-only folder, and with no history at all."""
         path = path or paths.data_dir() / FILE
+        _dangling(path)
         if not write and not _usable(path.parent):
             return cls._read_only(path)
         _private_folder(path.parent)
@@ -508,6 +509,18 @@ def _misplaced(path: Path) -> bool:
         return False  # a dangling symlink: SQLite makes the file it points to
     except OSError:  # a symlink loop
         return True
+
+
+def _dangling(path: Path) -> None:
+    """A link in the history's place whose target's folder is gone: say where it points and how
+    to fix it (a link to a missing file in an existing folder is followed: SQLite makes the file)."""
+    if not path.is_symlink():
+        return
+    target = Path(os.path.join(path.parent, os.readlink(path)))
+    if not target.parent.is_dir():
+        raise InputError(f"the history file {path} is a link to {target}, whose folder {target.parent} does not "
+                         f"exist (a disk not mounted?). Mount or make that folder, or remove the link to start a "
+                         f"new history: rm {path}")
 
 
 def _connect(path: Path) -> sqlite3.Connection:

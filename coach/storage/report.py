@@ -11,7 +11,7 @@ from typing import Any
 
 from coach.core.errors import InputError
 from coach.core.files import why
-from coach.storage.atomic import clean_stale, new_part
+from coach.storage.atomic import check_name, clean_stale, new_part
 from coach.storage.history import OUTCOMES, TABLES, History
 from coach.storage.paths import PRIVATE_FILE
 
@@ -72,6 +72,7 @@ def table(h: History) -> str | None:
 def write_csv(h: History, folder: Path) -> list[Path]:
     """One CSV file per table (header row, then every row), owner-only (they hold health answers).
     All of them or none: they are written in a hidden folder beside `folder`, then moved in."""
+    check_name(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"cannot write CSV files into {folder}: it is a file, not a folder.")
     parent = folder.parent
