@@ -219,3 +219,32 @@ def test_no_library_warning_reaches_the_terminal(tmp_path):
     for args in (["history", "--png", str(tmp_path / "t.png")], ["report", str(tmp_path / "r.pdf")]):
         done = run_coach(*args, env={"MPLCONFIGDIR": str(tmp_path / "fresh-mpl")})  # a cold font cache too
         assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
+def test_a_microphone_that_goes_away_during_listen_is_said_in_one_line():
+    """Item 8: PulseAudio moves the stream to another source when its own goes away, and the stream
+    goes on: `coach listen` said nothing and exited 0 as if it had listened."""
+    import time
+
+    from tests.audio_server import PulseServer
+
+    server = PulseServer().start()  # its own server: this test removes its microphone
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "coach", "listen", "--for", "commands", "--seconds", "60"],
+                                env={**os.environ, **server.env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, text=True)
+        line = proc.stdout.readline()
+        while line and not line.startswith("Listening"):
+            line = proc.stdout.readline()
+        assert line.startswith("Listening"), proc.stderr.read()
+        modules = server._run("pactl", "list", "short", "modules").stdout.splitlines()
+        [mic] = [m.split()[0] for m in modules if "sink_name=mic" in m]
+        gone = time.monotonic()
+        server._run("pactl", "unload-module", mic)
+        out, err = proc.communicate(timeout=60)
+        print(f"microphone gone to exit: {time.monotonic() - gone:.1f} s")
+    finally:
+        server.stop()
+    assert proc.returncode == 1, out + err
+    [said] = err.strip().splitlines()
+    assert said.startswith("Error: the microphone stopped: ") and "went away" in said, said

@@ -58,7 +58,8 @@ def listen_for(kind: str, words: Words, echo: Callable[..., None], seconds: floa
         while (left := deadline - time.monotonic()) > 0:
             heard = listener.wait(None, time.monotonic() + min(left, LEVEL_EVERY))
             if listener.lost:
-                raise CoachError(f"the microphone stopped{f' ({listener.error})' if listener.error else ''}.")
+                why = str(listener.error).rstrip(".") if listener.error else ""
+                raise CoachError(f"the microphone stopped{f': {why}' if why else ''}. Nothing after that was heard.")
             if not isinstance(heard, Heard):
                 if not as_json:
                     echo(f"  input level {listener.level:.0f} dBFS")

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from coach.audio.sink import DEVICES, close_stream, sounddevice
+from coach.audio.sources import Watch
 from coach.core.errors import CoachError
 
 
@@ -40,6 +41,7 @@ class Microphone:
         self.frames: queue.Queue[tuple[float, bytes]] = queue.Queue(maxsize=15 * rate // block)  # 15 s
         self._stream: Any = None
         self.ended = False  # the stream stopped on its own: the device went away
+        self._watch: Watch | None = None  # its source, where PulseAudio can be asked (coach/audio/sources.py)
 
     def _callback(self, indata, frames, time_info, status) -> None:
         # when the block's first sample reached the microphone: now, less the input latency
@@ -63,8 +65,16 @@ class Microphone:
                 self._stream.start()
         except sd.PortAudioError as e:
             raise NoMicrophone(f"the microphone could not be opened ({e}).") from e
+        self._watch = Watch.start()
+
+    def gone(self) -> str | None:
+        """Why the microphone is gone though its stream goes on (moved to another source), or None."""
+        return None if self._watch is None else self._watch.gone()
 
     def close(self) -> None:
         stream, self._stream = self._stream, None
+        watch, self._watch = self._watch, None
+        if watch is not None:
+            watch.close()
         if stream is not None:
             close_stream(stream)

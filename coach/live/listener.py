@@ -22,7 +22,7 @@ import threading
 import time
 from typing import Callable
 
-from coach.audio.microphone import Microphone
+from coach.audio.microphone import Microphone, NoMicrophone
 from coach.audio.recognizer import RATE, SILENT, Heard, NoModel, Recognizer, available, level, load
 from coach.audio.vad import CHUNK
 from coach.core.errors import CoachError
@@ -33,6 +33,7 @@ TAIL = 0.4  # seconds after the coach's own sound leaves the speaker before the 
 # the issue asks at least 0.3 s; the bench measures the test room's echo (loopback) at under 0.25 s
 BLOCK = CHUNK  # samples per microphone block: one chunk of the voice detector (32 ms)
 LOST_AFTER = 2.0  # seconds without a block from the microphone before it counts as gone
+WATCH_EVERY = 1.0  # seconds between looks at which source the microphone's stream takes sound from
 NO_CONFIDENCE = 0.85  # a spoken "no" to a safety question less sure than this is asked again, never taken
 OVERRIDE = 3.0  # seconds after a spoken "no" is said back in which a "yes" overrides it
 
@@ -163,6 +164,7 @@ class Listener:
         if recognizer is None:
             return
         frames, gated, last = self._mic.frames, True, time.monotonic()
+        looked = last  # when the microphone's source was last looked at
         while not self._stop.is_set():
             try:
                 heard_at, frame = frames.get(timeout=0.25)
@@ -172,6 +174,13 @@ class Listener:
                     return
                 continue
             last = time.monotonic()
+            if last - looked >= WATCH_EVERY:  # moved to another source: gone, though sound still comes
+                looked = last
+                why = self._mic.gone()
+                if why is not None:
+                    self.error = NoMicrophone(why)
+                    self._lose()
+                    return
             self.level = max(level(frame), self.level - 1.0)
             with self._lock:
                 grammar, generation = self._grammar, self._generation
