@@ -148,6 +148,61 @@ def busy_figure(server: PulseServer, home: Path, hogs: int = 6) -> None:
         "completes, recorded; holds within 150 ms")
 
 
+MADE_UP = """
+import datetime as dt, json, random, sys
+from coach.storage.history import History
+n = int(sys.argv[1])
+rng, start = random.Random(1), dt.datetime(2020, 1, 1, 9, tzinfo=dt.timezone.utc)
+with History.open() as h, h.db:
+    for i in range(n):
+        at = (start + dt.timedelta(hours=6 * i)).isoformat(timespec="seconds")
+        sid = h.db.execute("INSERT INTO sessions (routine, options, started, ended, outcome, direction, response) "
+                           "VALUES ('flexion', ?, ?, ?, 'completed', 'flexion', 'better')",
+                           (json.dumps({"hold": 30}), at, at)).lastrowid
+        for moment, reach in (("before", "calf"), ("after", "knee")):
+            h.db.execute("INSERT INTO ratings (at, session_id, moment, leg, reach) VALUES (?, ?, ?, ?, ?)",
+                         (at, sid, moment, rng.randint(1, 8), reach))
+"""
+
+NAIVE_HISTORY = """
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1]); db.row_factory = sqlite3.Row
+ratings = [dict(r) for r in db.execute("SELECT * FROM ratings ORDER BY id")]
+rows = []
+for s in db.execute("SELECT * FROM sessions ORDER BY id"):
+    mine = [r for r in ratings if r["session_id"] == s["id"]]  # every rating, for every session
+    rows.append((s["started"], [r["leg"] for r in mine]))
+"""
+
+
+def scale_figures(home: Path) -> None:
+    """Issue 28, item 9: `coach history` and `coach report` on 2,000 and 20,000 made-up sessions
+    (two ratings each), beside the naive per-row way (every rating scanned for every session)."""
+    times: dict[tuple[str, int], float] = {}
+    for n in (2000, 20000):
+        folder = home / f"big-{n}"
+        env = home_env(folder)
+        subprocess.run([PY, "-c", MADE_UP, str(n)], env=env, check=True)
+        for what, args in (("history", ["history"]), ("report", ["report", str(folder / "r.pdf")])):
+            t = time.perf_counter()
+            coach(*args, env=env)
+            times[(what, n)] = time.perf_counter() - t
+        t = time.perf_counter()  # the naive way at both sizes: about a minute at 20,000
+        subprocess.run([PY, "-c", NAIVE_HISTORY, str(folder / "data" / "history.sqlite3")], check=True)
+        times[("naive", n)] = time.perf_counter() - t
+    growth = lambda what: times[(what, 20000)] / times[(what, 2000)]  # noqa: E731
+    naive = (f"the table's rows alone, each session scanning every rating: {times[('naive', 20000)]:.1f} s "
+             f"(2,000: {times[('naive', 2000)]:.2f} s; x{growth('naive'):.0f})")
+    row("coach history, 20,000 sessions with ratings (the whole command)",
+        f"{times[('history', 20000)]:.2f} s (2,000: {times[('history', 2000)]:.2f} s; x{growth('history'):.1f} "
+        "for 10 times the sessions)", naive, "<= 2 s, linear or better")
+    row("coach report, 20,000 sessions with ratings (the whole command)",
+        f"{times[('report', 20000)]:.2f} s (2,000: {times[('report', 2000)]:.2f} s; x{growth('report'):.1f})",
+        "the same per-session scan as history's naive row, and a dose planned for every session "
+        "(not run again: the attack measured 130 s)",
+        "<= 5 s, linear or better")
+
+
 def render_speed(home: Path) -> None:
     out = home / "speed.wav"
     script = json.loads(coach("script", "--flexion", "--json", env=home_env(home)).stdout)
@@ -649,6 +704,10 @@ def main() -> None:
                 stop_key_figure(server, home)
             view_cpu(home)
         return table()
+    if only == ["scale"]:
+        with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
+            scale_figures(Path(tmp))
+        return table()
     if only == ["busy"]:
         with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp, PulseServer() as server:
             busy_figure(server, Path(tmp))
@@ -675,6 +734,7 @@ def main() -> None:
             help_time()
             peak_memory(home)
             export_figures(home)
+            scale_figures(home)
             time_to_first_sound(server, home)
             session_start_cold(server)
             live_cue_error(server, home)

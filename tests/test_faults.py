@@ -248,3 +248,25 @@ def test_a_microphone_that_goes_away_during_listen_is_said_in_one_line():
     assert proc.returncode == 1, out + err
     [said] = err.strip().splitlines()
     assert said.startswith("Error: the microphone stopped: ") and "went away" in said, said
+
+
+def test_history_shows_the_newest_first_and_pages():
+    """Item 9: the newest 30 rows first, a line counting the rest; --all shows every one."""
+    import json
+
+    from tests.conftest import run_coach
+
+    with History.open() as h:
+        for day in range(1, 36):
+            sid = h.start_session("flexion", {}, direction="flexion")
+            h.end("sessions", sid, "completed")
+            h.db.execute("UPDATE sessions SET started = ? WHERE id = ?", (f"2026-10-{day:02d}T09:00:00+00:00"
+                                                                         if day <= 31 else f"2026-11-{day - 31:02d}T09:00:00+00:00", sid))
+        h.db.commit()
+    shown = run_coach("history").stdout.splitlines()
+    rows = [line for line in shown if line.startswith("2026-")]
+    assert len(rows) == 30 and rows[0].startswith("2026-11-04") and rows[-1].startswith("2026-10-06")
+    assert shown[-1] == "... and 5 older: 'coach history --all' shows every row."
+    every = [line for line in run_coach("history", "--all").stdout.splitlines() if line.startswith("2026-")]
+    assert len(every) == 35 and every[-1].startswith("2026-10-01")
+    assert len(json.loads(run_coach("history", "--json").stdout)["sessions"]) == 35

@@ -17,8 +17,9 @@ from coach.cli.base import cli, echo
 @click.option("--trend", is_flag=True, help="Chart leg pain and how far down it reaches, by day.")
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png",
               help="Write the trend chart as a PNG image.")
-def history(as_json: bool, csv_dir: Path | None, trend: bool, png: Path | None) -> None:
-    """Show your sessions, tests and pain ratings."""
+@click.option("--all", "every", is_flag=True, help="Every session and test, not only the newest 30.")
+def history(as_json: bool, csv_dir: Path | None, trend: bool, png: Path | None, every: bool) -> None:
+    """Show your sessions, tests and pain ratings, newest first."""
     from coach.app.records import opened
 
     with opened(echo, write=False) as h:
@@ -44,7 +45,7 @@ def history(as_json: bool, csv_dir: Path | None, trend: bool, png: Path | None) 
             from coach.core.words import catalog
             from coach.storage import report
 
-            echo(attention.overview(h, catalog(), report.table(h)))
+            echo(attention.overview(h, catalog(), report.table(h, every)))
 
 
 @cli.command()
