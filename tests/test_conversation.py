@@ -178,7 +178,7 @@ def test_single_keys_in_a_terminal_end_to_end(pulse):
     """`coach start` in a terminal window: each question answered by one key, no Enter; the check-in
     question is asked on the full-screen board, the others before and after it."""
     term = Terminal(pulse.env, "start", *TINY, "--only", "reach-up", "--check-in", size=(100, 30))
-    for k in range(9):
+    for k in range(len(NO)):
         term.wait_for("[y yes, n no]", count=k + 1)
         term.press("n")
     for question, key in [("How much pain is in your leg", "5"), ("How far down", "k")]:
@@ -187,7 +187,7 @@ def test_single_keys_in_a_terminal_end_to_end(pulse):
     term.wait_shown("Compared with before")  # on the board, under the exercise
     assert term.screen.alternate and term.shows("[b better, s same, w worse]")
     term.press("b")
-    for question, key in [("How much pain is in your leg", "t"), ("How far down", "t"),  # ten; thigh
+    for question, key in [("How much pain is in your leg", "4"), ("How far down", "t"),  # thigh
                           ("Any new numbness", "n")]:
         term.wait_for(question, count=2 if question.startswith("How") else 1)
         term.press(key)
@@ -197,9 +197,8 @@ def test_single_keys_in_a_terminal_end_to_end(pulse):
     assert "Session complete." in text and term.shows("Session complete.")
     with History.open() as h:
         got = [(r["moment"], r["leg"], r["reach"], r["compared"]) for r in h.table("ratings")]
-        assert got == [("before", 5, "knee", None), ("check-in", None, None, "better"), ("after", 10, "thigh", None)]
-        # it reaches less far, but leg pain rose 5 points: mixed, said, and no change of exit code
-        assert h.table("sessions")[0]["response"] == "mixed"
+        assert got == [("before", 5, "knee", None), ("check-in", None, None, "better"), ("after", 4, "thigh", None)]
+        # it reaches less far: better, said (a mixed or worse one rests first: tests/test_session_rest.py)
+        assert h.table("sessions")[0]["response"] == "better"
         assert h.screening_today()["outcome"] == "clear"
-    assert "During this session, a mixed response: the pain moved back up, from knee to thigh; " \
-        "leg pain went up 5 points, from 5 to 10." in text
+    assert "During this session, the pain moved back up, from knee to thigh." in " ".join(text.split())
