@@ -7,32 +7,30 @@ import contextlib
 import json
 import signal
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from coach.audio.render import Session
 from coach.audio.sink import AudioLost
-from coach.clinical.preference import CAUTION, GO, STOP, after_rest
 from coach.clinical.response import (
-    BETTER,
     MIXED,
     WORSE,
     Rating,
     Reason,
     Verdict,
     compare,
-    reach_word,
-    reasons_text,
     sentence,
 )
 from coach.core import control
 from coach.core.errors import EndedWorse, Interrupted, Quit, SymptomStop
 from coach.core.grammar import CONFIRM
 from coach.core.question import questions
-from coach.core.script import Script, rest_period
+from coach.core.script import Script
 from coach.core.steps import label, parts
 from coach.live.answers import NoMoreAnswers
 from coach.live.guide import Guide
+from coach.live.ratings import rate
+from coach.live.settle import session as judged_after_rest
 from coach.live.view import Lines
 from coach.storage.history import History
 
@@ -100,38 +98,6 @@ def recorded(history: History, table: str, row_id: int,
             history.end(table, row_id, outcome, reason, **fields)
         raise
     history.end(table, row_id, "completed", **(record._done or {}), **also())
-
-
-def rate(guide: Guide, history: History, moment: str, *, back: bool = False, compared: bool = False,
-         numbness: bool = False, skippable: bool = False, save: bool = True, **where: Any) -> dict[str, Any]:
-    """Ask the pain questions and record the answers as one rating row (unless not `save`).
-    Answers that contradict each other (pain that reaches nowhere with leg pain 6) are asked
-    again, once, in plain words; what the person says then is kept as said."""
-    w = guide.words
-    given: set[str] = set()
-    answers = _ask(guide, ["leg", *(["back"] if back else []), "reach"], skippable, given)
-    why = Rating.of(answers).contradiction()
-    if why is not None:
-        guide.say(w.recheck(why).format(leg=answers["leg"], reach=reach_word(answers["reach"], w)))
-        answers.update(_ask(guide, ["leg", "reach"], skippable, given))
-    answers.update(_ask(guide, [*(["numbness"] if numbness else []), *(["compared"] if compared else [])],
-                        skippable, given))
-    answers["given"] = "+".join(sorted(given)) or None  # how they were answered: key, voice or key+voice
-    if save:
-        history.add_rating(moment, **answers, **where)
-    return answers
-
-
-def _ask(guide: Guide, chosen: list[str], skippable: bool, given: set[str]) -> dict[str, Any]:
-    """The answers to the questions `chosen`; how each was given is added to `given`."""
-    qs = questions(guide.words)
-    answers: dict[str, Any] = {}
-    for qid in chosen:
-        q = qs[qid]
-        answer = guide.ask(replace(q, skippable=skippable))
-        given.add(guide.given)
-        answers[qid] = (int(answer) if q.kind == "pain" else answer) if answer != "" else None
-    return answers
 
 
 def _command(guide: Guide, keys, course: Course, record: Record, view) -> int | None:
@@ -209,7 +175,7 @@ def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Sess
     from the session and whether keys work; by default, plain lines.
 
     The after-rating is compared with the before-rating by the response rule; worse or mixed
-    gets the test's rest (`settle` minutes) and is asked again (`_rested`): still worse raises
+    gets the test's rest (`settle` minutes) and is asked again (coach/live/settle.py): still worse raises
     EndedWorse (recorded as ended worse, exit 4); a check-in answered worse, or the stop key,
     raises SymptomStop after the advice and the after-rating. `direction` (flexion, extension)
     is recorded so that a worse response bars it (coach/preference.py)."""
@@ -264,41 +230,10 @@ def run(guide: Guide, history: History, routine: str, prepare: Callable[[], Sess
             verdict = compare(Rating.of(before), Rating.of(after))
             if verdict is not None and verdict.change in (WORSE, MIXED):
                 record.at("rest after the session", seconds)
-                _rested(guide, history, sid, Rating.of(before), verdict, settle)
+                judged_after_rest(guide, history, sid, Rating.of(before), verdict, settle)
             else:
                 _respond(guide, history, sid, verdict)
         record.done(step="end", at_seconds=seconds)
-
-
-def _rested(guide: Guide, history: History, sid: int, before: Rating, verdict: Verdict, minutes: int) -> None:
-    """A session rated worse or mixed (clinical notes, section 7: judged after the same rest as a
-    test position): what changed said, the rest, the questions again. Still up: recorded worse
-    (the direction barred), EndedWorse. Settled back: recorded as a caution. Reaching less far
-    down than before the session, and not worse: recorded better."""
-    w = guide.words
-    guide.say(sentence(verdict, w.this_session, w))
-    # recorded now, so the flare counts if the rest is cut off; replaced by what the rest finds
-    history.update("sessions", sid, response=verdict.change, response_reasons=json.dumps(verdict.to_dict()))
-    spoken = w.minute if minutes == 1 else w.minutes.format(n=w.number(minutes))
-    lines = [*w.test_rest[:-1], w.test_rest[-1].format(minutes=spoken)]
-    for line in lines:
-        guide.echo(line)
-    guide.play(rest_period(lines, minutes * 60, w.test_rest_half, guide.clips.length, guide.sample_rate))
-    guide.say(w.test_again)
-    again = rate(guide, history, "settled", numbness=True, compared=True, skippable=True, session_id=sid)
-    settled, rested = after_rest(before, Rating.of(again), again["compared"])
-    if settled == STOP:
-        still = Verdict(WORSE, rested.reasons or verdict.reasons)
-        history.update("sessions", sid, response=WORSE, response_reasons=json.dumps(still.to_dict()))
-        why = reasons_text(still, w)
-        guide.say(w.session_still.format(reasons=why), *w.after_worse)
-        raise EndedWorse(w.printed.session_worse.format(why=why))
-    if settled == GO:
-        history.update("sessions", sid, response=BETTER, response_reasons=json.dumps(rested.to_dict()))
-        guide.say(w.session_lasting.format(reasons=reasons_text(rested, w)))
-        return
-    history.update("sessions", sid, response=CAUTION, response_reasons=json.dumps(verdict.to_dict()))
-    guide.say(w.session_settled)
 
 
 def _respond(guide: Guide, history: History, sid: int, verdict: Verdict | None) -> None:

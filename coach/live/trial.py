@@ -41,9 +41,11 @@ from coach.clinical.preference import (
 from coach.clinical.response import MIXED, SAME, WORSE, Rating, Verdict, compare, reasons_text, sentence
 from coach.core.errors import InputError
 from coach.core.exercise import catalog
-from coach.core.script import rest_period, test_position
-from coach.live.conversation import rate, recorded
+from coach.core.script import test_position
+from coach.live.conversation import recorded
 from coach.live.guide import Guide
+from coach.live.ratings import rate
+from coach.live.settle import rest
 from coach.storage.history import History
 
 DEFAULT_HOLD = 30  # seconds; the article says 30-60
@@ -143,14 +145,8 @@ def _settle(guide: Guide, history: History, record, tid: int, exercise_id: str, 
     """Rest, ask again (with how it feels now), and compare with the baseline before the
     position: GO, CAUTION or STOP (`after_rest`), the verdict against the baseline, and the
     rating as it is now."""
-    w = guide.words
     record.at(f"rest after {exercise_id}")
-    spoken = w.minute if minutes == 1 else w.minutes.format(n=w.number(minutes))
-    lines = [*w.test_rest[:-1], w.test_rest[-1].format(minutes=spoken)]
-    for line in lines:
-        guide.echo(line)
-    guide.play(rest_period(lines, minutes * 60, w.test_rest_half, guide.clips.length, guide.sample_rate))
-    guide.say(w.test_again)
+    rest(guide, minutes)
     again = rate(guide, history, "settled", back=True, numbness=True, compared=True, save=False)
     settled, verdict = after_rest(baseline, Rating.of(again), again["compared"])
     history.add_rating("settled", **again, exercise=exercise_id, trial_id=tid, verdict=settled,
