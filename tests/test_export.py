@@ -257,7 +257,8 @@ def test_a_failed_split_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
     monkeypatch.setattr(export, "_encode", encode)
     parts = [export.Chapter(0, 1000, "Introduction"), export.Chapter(1000, renderer.total, "Knees to chest", "knees-to-chest")]
     with pytest.raises(CoachError, match="the disk is full"):
-        export.write_split(renderer, folder, export.named("mp3"), "album", parts, [], "flexion routine")
+        # forced: a file of the person's own by the same name is refused before any work without it
+        export.write_split(renderer, folder, export.named("mp3"), "album", parts, [], "flexion routine", force=True)
     assert [p.name for p in tmp_path.iterdir()] == ["parts"]
     assert [p.name for p in folder.iterdir()] == ["01-introduction.mp3"]
     assert (folder / "01-introduction.mp3").read_bytes() == b"keep me"
