@@ -93,3 +93,46 @@ def test_no_callback_at_all_for_seconds_is_a_lost_output():
     _driven(player, 10)  # then PortAudio's thread calls no more: the device is gone
     with pytest.raises(AudioLost):
         player.play(Quiet(22050 * 60))
+
+
+def _hold(rate: int = 22050):
+    """A hold as a script: a tone, 3 s of silence, a tone: what a late callback must not stretch."""
+    from array import array
+
+    from coach.audio.render import Renderer
+    from coach.core.script import Event, Script
+
+    tone = 2205
+    events = (Event(0, tone, "cue", cue="hold-start"), Event(tone, 3 * rate, "silence"),
+              Event(tone + 3 * rate, tone, "cue", cue="hold-end"))
+    script = Script("hold", rate, events)
+    return Renderer(script, lambda text: array("h"), lambda name: array("h", [1000] * tone))
+
+
+def test_a_gap_in_the_output_is_made_up_in_silence_so_a_hold_ends_on_time():
+    """Issue 28, item 4: on a busy machine the device plays silence while the callback is late;
+    the next callback skips as much of the hold's silence, never a tone, so the hold-end tone
+    still comes when the schedule says."""
+    player = Player(22050)
+    renderer = _hold()
+    player.renderer, player.position, player._end = renderer, 0, renderer.total
+    block, rate = 256, 22050
+    dac = 10.0
+    for _ in range(20):  # on time: each block right after the one before
+        player._callback(bytearray(2 * block), block, SimpleNamespace(outputBufferDacTime=dac, currentTime=dac), flags(False))
+        dac += block / rate
+    before = player.position
+    dac += 0.3  # the machine was busy: 0.3 s of silence went out before this callback
+    player._callback(bytearray(2 * block), block, SimpleNamespace(outputBufferDacTime=dac, currentTime=dac), flags(True))
+    assert player.position - before == round(0.3 * rate) + block  # the gap made up, then this block
+    assert player.caught_up == round(0.3 * rate)
+    # near the hold's end tone: only the silence before it is skipped, never the tone
+    player.position = renderer.total - 2205 - 1000
+    player._expect = (dac, player.position)
+    player._callback(bytearray(2 * block), block, SimpleNamespace(outputBufferDacTime=dac + 0.5, currentTime=dac), flags(True))
+    assert player.position == renderer.total - 2205 + block  # skipped to the tone, then played its first block
+    # a pause or a jump in between: nothing is made up (the cursor is not where the last block left it)
+    player._expect = (dac, 5)
+    at = player.position
+    player._callback(bytearray(2 * block), block, SimpleNamespace(outputBufferDacTime=dac + 0.5, currentTime=dac), flags(True))
+    assert player.position == min(at + block, renderer.total)

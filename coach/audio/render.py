@@ -87,6 +87,21 @@ class Renderer:
             i += 1
         return end - pos
 
+    def quiet(self, pos: int, n: int) -> int:
+        """How many of the `n` samples from `pos` are silence before the next sound (a phrase or a
+        tone), within what can be read: what may be skipped to catch up after an output gap."""
+        end = min(pos + n, self.limit, self.total)
+        if pos >= end:
+            return 0
+        i = max(0, bisect_right(self._starts, pos) - 1)
+        events = self.script.events
+        while i < len(events) and events[i].start < end:
+            e = events[i]
+            if e.kind in (SPEECH, CUE) and e.end > pos:
+                return max(0, e.start - pos)
+            i += 1
+        return end - pos
+
     def read(self, pos: int, n: int) -> array:
         out = array("h", bytes(2 * n))
         self.read_into(memoryview(out), pos)

@@ -108,6 +108,7 @@ class AudioLost(CoachError):
 # machine makes callbacks late: each late one is a gap the callback counts (underflows), not an
 # end (issue 28: six busy processes on 2 cores ended sessions with a 2 s rule on the cursor).
 SILENT = 6.0
+MAX_CATCH_UP = 2.0  # seconds: a gap longer than this is not made up (a timestamp that jumped)
 LATE = 1.0  # seconds a watch over the output may itself come late before its view counts for nothing
 
 
@@ -139,13 +140,25 @@ class Player:
         self.underflows = 0  # blocks the device wanted before the callback gave them: a gap heard
         self.sounding_until = 0.0  # time.monotonic() when the last sound given out leaves the speaker
         self._calls = 0  # callbacks so far: the stream is alive while they come
+        self._expect: tuple[float, int] | None = None  # the next block's time at the speaker, and its sample
+        self.caught_up = 0  # samples of silence skipped after output gaps, to keep the schedule
 
     def _callback(self, outdata, frames, time_info, status) -> None:
         out = memoryview(outdata).cast("h")
-        if status.output_underflow:  # counted, not printed: the callback must not block
+        gap = status.output_underflow
+        if gap:  # counted, not printed: the callback must not block
             self.underflows += 1
         with self._lock:
             renderer = None if self._paused else self.renderer
+            expected, self._expect = self._expect, None
+            if gap and renderer is not None and expected is not None and expected[1] == self.position:
+                # the device went on while no samples came (a busy machine): catch up by skipping the
+                # silence the gap stood in for, never a phrase or a tone, so a hold still ends on time
+                behind = round((time_info.outputBufferDacTime - expected[0]) * self.sample_rate)
+                if 0 < behind <= MAX_CATCH_UP * self.sample_rate:
+                    skip = renderer.quiet(self.position, min(behind, self._end - self.position))
+                    self.position += skip
+                    self.caught_up += skip
             k = 0  # samples of the lead-in (a count-in), played before the cursor moves
             lead = None if renderer is None else self._lead
             if lead is not None and self._lead_pos < lead.total:
@@ -160,6 +173,8 @@ class Player:
                 self._blocks.append((dac, self.position))
                 renderer.read_into(out[k : k + n], self.position)  # type: ignore[union-attr]
                 self.position += n
+                if not k and n == frames:  # a whole block of the session: the next is due right after
+                    self._expect = (dac + frames / self.sample_rate, self.position)
             if k + n and self._gain != 1.0:
                 _scale(out[: k + n], self._gain)
             if k + n < frames:
