@@ -28,7 +28,11 @@ def listened(pulse, shared_cache, kind: str, clips: list[str], seconds: float = 
     run.wait_for('{"event": "listening"}', timeout=90)
     for n, clip in enumerate(clips):
         run.say(clip, "real")
-        run.wait_for('"took"', count=n + 1, timeout=30)
+        try:
+            run.wait_for('"took"', count=n + 1, timeout=20)
+        except AssertionError:  # not even a stretch of speech found (a loaded machine): said once more, as a person would
+            run.say(clip, "real")
+            run.wait_for('"took"', count=n + 1, timeout=30)
     code, out, err = run.finish(timeout=seconds + 60)
     assert code == 0 and "Traceback" not in err, out + err
     lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
