@@ -50,23 +50,25 @@ class Quiet:
 
 
 def _driven(player: Player, calls: int, pause_at: int | None = None, pause: float = 0.0):
-    """PortAudio's thread, as a busy machine runs it: a callback every 10 ms, `calls` of them,
-    with one late by `pause` seconds after the `pause_at`th."""
+    """PortAudio's thread, as a busy machine runs it: `calls` callbacks, from the moment the player
+    plays (the event it returns, for `play`'s `every`), one of them `pause` seconds late after
+    the `pause_at`th: the lateness is the fault under test, so it is real time."""
     import threading
     import time
 
+    playing = threading.Event()
+
     def run():
+        assert playing.wait(30), "the player never began to play"
         block = bytearray(2 * 256)
         at = SimpleNamespace(outputBufferDacTime=0.0, currentTime=0.0)
         for i in range(calls):
             if i == pause_at:
-                time.sleep(pause)
+                time.sleep(pause)  # the late callback itself
             player._callback(block, 256, at, flags(i == pause_at))
-            time.sleep(0.01)
 
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=run, daemon=True).start()
+    return lambda position: playing.set()
 
 
 def _ready(player: Player) -> None:
@@ -78,8 +80,8 @@ def test_a_late_callback_is_a_counted_gap_not_the_end_of_the_output():
     """Issue 28, item 4: a busy machine gave the callback 3.5 s late; the session went on."""
     player = Player(22050)
     _ready(player)
-    _driven(player, 400, pause_at=20, pause=3.5)
-    assert player.play(Quiet(256 * 60)) is True  # every sample played, after the gap
+    every = _driven(player, 400, pause_at=20, pause=3.5)
+    assert player.play(Quiet(256 * 60), every=every) is True  # every sample played, after the gap
     assert player.underflows == 1  # the gap, counted
 
 
@@ -90,9 +92,9 @@ def test_no_callback_at_all_for_seconds_is_a_lost_output():
 
     player = Player(22050)
     _ready(player)
-    _driven(player, 10)  # then PortAudio's thread calls no more: the device is gone
+    every = _driven(player, 10)  # then PortAudio's thread calls no more: the device is gone
     with pytest.raises(AudioLost):
-        player.play(Quiet(22050 * 60))
+        player.play(Quiet(22050 * 60), every=every)
 
 
 def _hold(rate: int = 22050):

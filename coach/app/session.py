@@ -57,11 +57,17 @@ def phrases(routine: Routine, doses: tuple[Dose, ...], words: Words, preamble: t
     return list(dict.fromkeys(e.text for e in spoken if e.kind == SPEECH and e.text))
 
 
+def _placed(request: Request) -> tuple[Routine, tuple[str, ...]]:
+    """The request's routine with each exercise in the position it has moved to, and the
+    exercises --only names, by those positions."""
+    routine = in_place(find(request.routine, request.words), request.positions, request.words)
+    return routine, tuple(request.positions.get(ex_id, ex_id) for ex_id in request.only)  # --only names the one before
+
+
 def check(request: Request) -> tuple[Routine, tuple[Dose, ...]]:
     """The routine and its dose plan, or one InputError: fast, so bad options fail before anything
     is asked or synthesized."""
-    routine = in_place(find(request.routine, request.words), request.positions, request.words)
-    only = tuple(request.positions.get(ex_id, ex_id) for ex_id in request.only)  # --only names the position before
+    routine, only = _placed(request)
     routine = loading.kept(routine, request.bars, only)  # a barred direction's exercises, unless asked for
     doses = plan(routine, only, request.hold, request.reps, request.side, request.first, words=request.words,
                  levels=request.levels)
@@ -79,15 +85,13 @@ def left_out(request: Request) -> tuple[Bar, ...]:
     confirmed or warned of instead (`asked_barred`)."""
     if request.only:
         return ()
-    routine = in_place(find(request.routine, request.words), request.positions, request.words)
-    return loading.left_out(routine, request.bars)
+    return loading.left_out(_placed(request)[0], request.bars)
 
 
 def asked_barred(request: Request) -> list[tuple[str, Bar]]:
     """The exercises named with --only that load a barred direction other than the routine's:
     each exercise's name, with its bar."""
-    routine = in_place(find(request.routine, request.words), request.positions, request.words)
-    only = tuple(request.positions.get(ex_id, ex_id) for ex_id in request.only)
+    routine, only = _placed(request)
     return [(routine.names[ex_id], bar) for ex_id, bar in loading.asked_barred(routine, request.bars, only)]
 
 

@@ -20,7 +20,6 @@ from typing import Sequence
 
 from coach.clinical.response import (
     BETTER,
-    REACH,
     SAME,
     WORSE,
     Rating,
@@ -37,7 +36,6 @@ BAR_DAYS = 14  # a direction that made the pain worse this recently is barred
 HALF_LIFE = 14.0  # days over which a test's weight halves
 # what a test position did after a worse or mixed response and a rest (clinical notes, section 7)
 GO, CAUTION, STOP = "go", "caution", "stop"  # it centralized and stayed | it settled back | it stayed up
-SETTLED_WITHIN = 1  # points of leg pain from the baseline that count as settled back
 
 
 @dataclass(frozen=True)
@@ -74,13 +72,10 @@ def after_rest(baseline: Rating, again: Rating, felt: str | None) -> tuple[str, 
         return STOP, verdict
     if "moved_up" in keys:
         return GO, verdict
-    up = (again.leg - baseline.leg) if again.leg is not None and baseline.leg is not None else 0
-    farther = (again.reach is not None and baseline.reach is not None
-               and REACH.index(again.reach) > REACH.index(baseline.reach))
-    unknown = again.leg is None and again.reach is None  # both skipped: nothing shows it settled
-    if up <= SETTLED_WITHIN and not farther and not unknown:
-        return CAUTION, verdict
-    return STOP, verdict
+    # no "leg_up" (2 points or more) and no "spread" above: within 1 point, reaching no farther
+    if again.leg is None and again.reach is None:  # both skipped: nothing shows it settled
+        return STOP, verdict
+    return CAUTION, verdict
 
 
 @dataclass(frozen=True)
