@@ -247,7 +247,9 @@ def test_an_answer_key_pressed_mid_question_is_taken_and_stops_its_speech(pulse)
     [asked] = phrase_onsets(recording, clips.get(second.text), SAMPLE_RATE, 1)
     after = (asked - recorder.index_at(pressed)) / RATE
     print(f"the next question began {after:.3f} s after the key; the first takes {whole:.2f} s to say")
-    assert whole > 1.5 and 0 < after < whole / 2
+    # the key drops what is buffered, so the next question follows at once: `index_at` marks the
+    # key late by up to one recorded chunk, so "after" may read a few ms below zero
+    assert whole > 1.5 and -0.05 < after < whole / 2
     with History.open() as h:
         answers = [a["answer"] for a in h.table("screening_answers")]
     assert answers[-3:] == ["no", "no", "no"]

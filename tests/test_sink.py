@@ -72,7 +72,7 @@ def _driven(player: Player, calls: int, pause_at: int | None = None, pause: floa
 
 
 def _ready(player: Player) -> None:
-    player._stream = SimpleNamespace(abort=lambda: None, close=lambda: None)
+    player._stream = SimpleNamespace(abort=lambda: None, start=lambda: None, close=lambda: None, time=0.0)
     player._sd = sd
 
 
@@ -138,3 +138,35 @@ def test_a_gap_in_the_output_is_made_up_in_silence_so_a_hold_ends_on_time():
     at = player.position
     player._callback(bytearray(2 * block), block, SimpleNamespace(outputBufferDacTime=dac + 0.5, currentTime=dac), flags(True))
     assert player.position == min(at + block, renderer.total)
+
+
+def test_a_skip_key_drops_what_is_buffered_and_goes_back_to_what_was_heard():
+    """The output buffer is long (LATENCY: a busy machine must not starve it), so a key that
+    skips (next, previous, repeat) drops it: the old sound stops at once, and the cursor goes
+    back to the sample at the speaker, which is what the board showed when the key was pressed."""
+    import threading
+
+    from coach.audio.sink import LATENCY
+
+    assert LATENCY >= 0.15  # issue 28: at 50 ms a busy machine starved the output (holds 194 ms long)
+    calls: list[str] = []
+    player = Player(22050)
+    player._sd = sd
+    player._stream = SimpleNamespace(abort=lambda: calls.append("abort"), start=lambda: calls.append("start"),
+                                     close=lambda: None, time=10.0)
+    renderer = _hold()
+    interrupt = threading.Event()
+    seen: list[int] = []
+
+    def every(heard: int) -> None:  # PortAudio's thread, fed from here: 1 s buffered ahead of the speaker
+        if not seen:
+            for i in range(86):
+                at = 10.0 - 0.5 + i * 256 / 22050
+                player._callback(bytearray(512), 256, SimpleNamespace(outputBufferDacTime=at, currentTime=at), flags(False))
+            interrupt.set()
+        seen.append(heard)
+
+    assert player.play(renderer, interrupt=interrupt, every=every) is False
+    assert calls == ["abort", "start"] * 2  # only silence was buffered at the start; the sound, at the key
+    assert player.position == round(0.5 * 22050)  # the sample at the speaker when the key came
+    assert not player.paused

@@ -83,9 +83,10 @@ def close_stream(stream, abort: bool = True) -> None:
         pass
 
 
-LATENCY = 0.05  # seconds of output buffer. Measured through PulseAudio's ALSA plugin: at 30 ms
-# or with PortAudio's "high" default (35 ms) the first sound of a stream was sometimes lost or
-# came 0.1-1.5 s late; at 50 ms it came 11 ms after the first callback every time.
+LATENCY = 0.2  # seconds of output buffer. Through PulseAudio's ALSA plugin, at 30-35 ms the first
+# sound of a stream was sometimes lost or came 0.1-1.5 s late; at 50 ms a session beside six busy
+# loops on 2 cores had 19-256 underflows and holds up to 194 ms long; at 100 ms 1-21 and 24 ms; at
+# 200 ms 0-1 and 0 ms (issue 28). Pause, stop and the skip keys drop the buffer, so they stay at once.
 
 
 GAIN_MIN, GAIN_MAX = 0.1, 2.0
@@ -239,6 +240,8 @@ class Player:
         hands over a later draft.
         Ctrl-C or any other exception silences the output at once and propagates."""
         self.ready()
+        if time.monotonic() >= self.sounding_until:  # only silence is buffered: start at once
+            self._flush()
         with self._lock:
             self._reached.clear()
             self.position, self._end = start, renderer.total if end is None else end
@@ -251,16 +254,21 @@ class Player:
         try:
             while not self._reached.wait(tick):
                 if interrupt is not None and interrupt.is_set():
+                    with self._lock:
+                        self.renderer = None
+                    if not self._paused:  # a skip key: what is buffered is not heard
+                        self.drop()
                     return False
                 if every is not None:
-                    every(self.position)
+                    every(self.heard())  # what the person hears now, not the cursor ahead of it
                 now = time.monotonic()
                 if self._calls != calls or self._paused or now - looked > LATE:  # alive, or we were late too
                     heard, calls = now, self._calls
                 looked = now
                 if self._stopped.is_set() or now - heard > SILENT:
                     raise AudioLost("the audio output stopped in the middle of the session.")
-            time.sleep(2 * LATENCY)  # the last block is still in the output buffer
+            # the last sound is still in the output buffer
+            time.sleep(min(2 * LATENCY, max(0.0, self.sounding_until - time.monotonic())))
             return True
         except BaseException:
             self.close(abort=True)
@@ -305,11 +313,22 @@ class Player:
     def pause(self) -> int:
         """Silence at once: what is buffered is dropped, and the cursor goes back to the sample
         that was at the speaker, so nothing is skipped on resume. Returns that sample."""
-        heard = self.heard()
         with self._lock:
             self._paused = True
+        return self.drop()
+
+    def drop(self) -> int:
+        """Drop what is buffered, so what plays next is heard at once; the cursor goes back to the
+        sample that was at the speaker. Returns that sample."""
+        heard = self.heard()
+        with self._lock:
             self.position = heard
             self._blocks.clear()
+        self._flush()
+        self.sounding_until = min(self.sounding_until, time.monotonic())  # what was to sound is gone
+        return heard
+
+    def _flush(self) -> None:
         stream = self._stream
         if stream is not None:
             self._restarting = True
@@ -318,10 +337,9 @@ class Player:
                     stream.abort()
                     stream.start()
             except self._sd.PortAudioError as e:
-                raise AudioLost(f"the audio output failed on pause ({e}).") from e
+                raise AudioLost(f"the audio output failed ({e}).") from e
             finally:
                 self._restarting = False
-        return heard
 
     def resume(self) -> None:
         with self._lock:
