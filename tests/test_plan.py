@@ -174,7 +174,7 @@ def test_the_readme_plan_example_is_what_coach_plan_prints():
     import re
     from pathlib import Path
 
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parent.parent / "docs" / "using.md").read_text(encoding="utf-8")
     block = readme.split("prints the day (a test checks that this is what it prints):\n\n```\n")[1].split("```")[0]
     result = run_coach("plan", "--flexion")
     assert result.returncode == 0, result.stderr

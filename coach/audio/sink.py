@@ -1,4 +1,4 @@
-"""Where samples go live: one output stream, fed from a cursor. (Files: coach/export.py.)"""
+"""Where samples go live: one output stream, fed from a cursor. (Files: coach/audio/export.py.)"""
 
 from __future__ import annotations
 
