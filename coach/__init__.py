@@ -3,4 +3,11 @@
 General information, not medical advice.
 """
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str) -> str:
+    """`coach.__version__`, from the installed package's metadata: pyproject.toml is its one source."""
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("coach")
+    raise AttributeError(name)

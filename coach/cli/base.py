@@ -13,7 +13,6 @@ from typing import Any
 
 import click
 
-from coach import __version__
 from coach.core.errors import CoachError, InputError, Interrupted, interruptible
 from coach.core.text import printable
 from coach.storage.config import SETTINGS
@@ -75,7 +74,7 @@ SETTING_COMMANDS = ("start", "export", "script", "test", "routines", "plan")
 
 
 @click.group(cls=CoachGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="coach")
+@click.version_option(package_name="coach", prog_name="coach")  # read only when asked
 @click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
