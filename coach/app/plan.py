@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -31,49 +31,80 @@ def _minutes(request: sessions.Request, routine: str) -> int:
     return max(1, math.ceil(seconds / 60))
 
 
-def plan(request: sessions.Request, full: str, every: float, span: str, ics: Path | None, echo: Echo,
-         flag: str = "", today: dt.date | None = None) -> None:
-    """Print the day's plan; with `ics`, write it as a calendar too. `request.routine` is the
-    direction whose routines' lengths are given; `flag` is what the commands add to name it."""
-    if ics is not None and ics.suffix.lower() != ".ics":
-        raise InputError(f"cannot write {ics}: a calendar file's name ends in .ics.")
-    if ics is not None and not ics.parent.is_dir():
-        raise InputError(f"cannot write {ics}: the folder {ics.parent} does not exist.")
+@dataclass(frozen=True)
+class Planned:
+    at: dt.time
+    kind: str  # "full" or "short"
+    minutes: int
+    command: str
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """The day's sessions for one direction, what is said before them, and when the alarms end."""
+
+    direction: str
+    warning: list[str]
+    sessions: list[Planned]
+    until: dt.date  # the first day without alarms: six weeks into self-management
+
+    def to_dict(self) -> dict:
+        return {"direction": self.direction, "warning": self.warning, "until": self.until.isoformat(),
+                "sessions": [{"time": s.at.strftime("%H:%M"), "kind": s.kind, "minutes": s.minutes,
+                              "command": s.command} for s in self.sessions]}
+
+
+def make(request: sessions.Request, full: str, every: float, span: str, echo: Echo, flag: str = "",
+         today: dt.date | None = None) -> DayPlan:
+    """The day's plan. `request.routine` is the direction whose routines' lengths are given;
+    `flag` is what the commands add to name it."""
     today = today or dt.date.today()
     words = request.words
-    with opened(echo, write=False) as history:
+    with opened(echo, write=False) as history:  # what the history has to say, on stderr
         rec = evidence.recommendation(history, words, today)
         first = evidence.first_session(history)
     request = replace(request, bars=rec.barred)
-    w = words.plan
     start, end = (dt.time.fromisoformat(t) for t in span.split("-"))
     slots = day([dt.time.fromisoformat(t.strip()) for t in full.split(",")], every, start, end)
     direction = request.routine
     bar = choice.bar(rec, direction)
     warning = [bar.text(words), words.barred_file] if bar is not None else []  # as `coach start` says it
     warning += [loading.sentence(b, words) for b in sessions.left_out(request)]
-    last = until(first, today)
     commands = {FULL: f"coach start{flag}", "short": f"coach start{flag} --short"}
     minutes = {FULL: _minutes(request, direction), "short": _minutes(request, f"{direction}-short")}
+    return DayPlan(direction, warning, [Planned(s.at, s.kind, minutes[s.kind], commands[s.kind]) for s in slots],
+                   until(first, today))
+
+
+def plan(request: sessions.Request, full: str, every: float, span: str, ics: Path | None, echo: Echo,
+         flag: str = "", today: dt.date | None = None) -> None:
+    """Print the day's plan; with `ics`, write it as a calendar too."""
+    if ics is not None and ics.suffix.lower() != ".ics":
+        raise InputError(f"cannot write {ics}: a calendar file's name ends in .ics.")
+    if ics is not None and not ics.parent.is_dir():
+        raise InputError(f"cannot write {ics}: the folder {ics.parent} does not exist.")
+    today = today or dt.date.today()
+    words = request.words
+    p = make(request, full, every, span, echo, flag, today)
+    w = words.plan
     echo(w["title"])
-    for line in warning:
+    for line in p.warning:
         echo(line)
-    for s in slots:
-        echo("  " + w["line"].format(time=s.at.strftime("%H:%M"), what=w[s.kind], minutes=minutes[s.kind],
-                                      command=commands[s.kind]))
-    echo(w["until"].format(date=day_words(last, words, year=True)))
+    for s in p.sessions:
+        echo("  " + w["line"].format(time=s.at.strftime("%H:%M"), what=w[s.kind], minutes=s.minutes, command=s.command))
+    echo(w["until"].format(date=day_words(p.until, words, year=True)))
     echo(w["change"])
     if ics is None:
         return
-    said = " ".join(warning)
-    entries = [calendar.Entry(s.at, minutes[s.kind], w[f"{s.kind}_summary"],
-                              " ".join(filter(None, (said, w["description"].format(command=commands[s.kind])))),
-                              f"coach-{s.kind}-{s.at.strftime('%H%M')}@coach", until=last - dt.timedelta(days=1))
-               for s in slots]
-    entries.append(calendar.Entry(slots[0].at, 5, w["last_summary"], w["last_description"], "coach-last@coach",
-                                  day=last))
+    said = " ".join(p.warning)
+    entries = [calendar.Entry(s.at, s.minutes, w[f"{s.kind}_summary"],
+                              " ".join(filter(None, (said, w["description"].format(command=s.command)))),
+                              f"coach-{s.kind}-{s.at.strftime('%H%M')}@coach", until=p.until - dt.timedelta(days=1))
+               for s in p.sessions]
+    entries.append(calendar.Entry(p.sessions[0].at, 5, w["last_summary"], w["last_description"], "coach-last@coach",
+                                  day=p.until))
     try:
         calendar.write(ics, entries, today, w["calendar"])
     except OSError as e:
         raise CoachError(f"cannot write {ics}: {e.strerror or e}.") from e
-    echo(w["written"].format(path=ics, date=day_words(last, words, year=True)))
+    echo(w["written"].format(path=ics, date=day_words(p.until, words, year=True)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 import click
 
@@ -35,9 +36,10 @@ def exercises(as_json: bool) -> None:
 
 
 @cli.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the routines as JSON.")
 @setting_options("voice", "rate", "lang")
 @click.pass_context
-def routines(ctx: click.Context, **settings) -> None:
+def routines(ctx: click.Context, as_json: bool, **settings) -> None:
     """List the built-in routines and your own, with their length.
 
     Your own routines are TOML files in your routines folder, found by name with
@@ -51,6 +53,10 @@ def routines(ctx: click.Context, **settings) -> None:
 
     words, voice_settings, _ = sound(**settings)
     rows = routine_rows(Request(routine="", voice=voice_settings, words=words))
+    if as_json:
+        echo(json.dumps({"routines": [{**asdict(r), "estimated": r.length.startswith("~")} for r in rows],
+                         "folder": str(user_dir())}, indent=1))
+        return
     width = max(len(r.name) for r in rows)
     title = max(len(r.title) for r in rows)
     for r in rows:

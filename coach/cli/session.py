@@ -141,9 +141,10 @@ def script(as_json: bool, recording: bool, **options) -> None:
 @click.option("--extension", is_flag=True, help="Plan the extension routine's sessions.")
 @click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.ics",
               help="Also write the plan as a calendar file with an alarm for each session, repeating daily.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 @setting_options("plan_full", "plan_every", "plan_day", *SOUND)
-def plan(flexion: bool, extension: bool, ics: Path | None, plan_full: str, plan_every: float, plan_day: str,
-         **settings) -> None:
+def plan(flexion: bool, extension: bool, ics: Path | None, as_json: bool, plan_full: str, plan_every: float,
+         plan_day: str, **settings) -> None:
     """Print a day's plan, little and often: the full session once or twice, short ones between.
 
     The direction exercise done briefly every 2-3 hours, and the full routine once or twice a
@@ -159,4 +160,10 @@ def plan(flexion: bool, extension: bool, ics: Path | None, plan_full: str, plan_
     words, voice, _ = sound(**settings)
     direction, _why = choice.routine(flexion, extension, None, words)
     flag = " --flexion" if flexion else " --extension" if extension else ""
-    app.plan(Request(routine=direction, voice=voice, words=words), plan_full, plan_every, plan_day, ics, echo, flag)
+    request = Request(routine=direction, voice=voice, words=words)
+    if as_json:
+        if ics is not None:
+            raise click.UsageError("--json prints the plan; write the calendar without it.")
+        echo(json.dumps(app.make(request, plan_full, plan_every, plan_day, echo, flag).to_dict(), indent=1))
+        return
+    app.plan(request, plan_full, plan_every, plan_day, ics, echo, flag)

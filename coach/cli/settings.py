@@ -24,9 +24,10 @@ def config_group(ctx: click.Context) -> None:
 
 
 @config_group.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON: each one's value and where it comes from.")
 @setting_options(*SETTINGS)
 @click.pass_context
-def config_show(ctx: click.Context, **values) -> None:
+def config_show(ctx: click.Context, as_json: bool, **values) -> None:
     """Print the settings in effect, and where each comes from (default, file, environment, flag).
 
     Give flags as for 'coach start' to see what a command line would use."""
@@ -42,12 +43,19 @@ def config_show(ctx: click.Context, **values) -> None:
             s.option.split("/")[0] if values[s.key] else "--" + s.option.split("/--")[-1]),
     }
     width = max(map(len, config.SETTINGS))
+    shown: dict[str, dict] = {}
     for key, s in config.SETTINGS.items():
         value = values[key]
-        shown = "(not set)" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
         source = ctx.get_parameter_source(key)
         said = where.get(source, lambda s: "default") if source is not None else (lambda s: "default")
-        echo(f"{key:<{width}}  {shown:<12}  {said(s)}")
+        shown[key] = {"value": value, "from": said(s)}
+        if not as_json:
+            text = "(not set)" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+            echo(f"{key:<{width}}  {text:<12}  {said(s)}")
+    if as_json:
+        import json
+
+        echo(json.dumps(shown, indent=1))
 
 
 @config_group.command("set", context_settings={"ignore_unknown_options": True})  # "-0.5" is a value

@@ -10,31 +10,47 @@ from coach.storage.config import Number
 
 
 @cli.command()
-def voices() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the voices as JSON.")
+def voices(as_json: bool) -> None:
     """List the voices: the natural English voice first (when installed), then espeak's."""
     from coach.audio import natural
     from coach.audio.speech import Engine
 
-    if natural.installed():
-        echo(f"{natural.VOICE:<28} {natural.NAME} ({', '.join(natural.LANGUAGES)})")
-    for v in Engine().voices():
-        langs = ", ".join(v.languages)
-        echo(f"{v.id:<28} {v.name}" + (f" ({langs})" if langs else ""))
+    found = [(natural.VOICE, natural.NAME, list(natural.LANGUAGES))] if natural.installed() else []
+    found += [(v.id, v.name, list(v.languages)) for v in Engine().voices()]
+    if as_json:
+        import json
+
+        echo(json.dumps([{"id": i, "name": n, "languages": langs} for i, n, langs in found], indent=1))
+        return
+    for i, n, langs in found:
+        echo(f"{i:<28} {n}" + (f" ({', '.join(langs)})" if langs else ""))
 
 
 @cli.command()
-def doctor() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+def doctor(as_json: bool) -> None:
     """Check the speech engine, the audio output, the microphone and speech recognition, and
     say what to fix."""
     from coach.app.doctor import checks
 
     failed = 0
+    found = []
     for check in checks():
-        echo(f"{ {True: 'ok ', False: 'FAIL', None: '-- '}[check.ok]}  {check.what}: {check.detail}")
+        if as_json:
+            found.append({"check": check.what, "ok": check.ok, "detail": check.detail})
+        else:
+            echo(f"{ {True: 'ok ', False: 'FAIL', None: '-- '}[check.ok]}  {check.what}: {check.detail}")
         failed += check.ok is False
+    if as_json:
+        import json
+
+        echo(json.dumps(found, indent=1))
     if failed:
-        raise CoachError(f"{failed} check{'s' if failed > 1 else ''} failed; see above for the fix.")
-    echo("All checks passed.")
+        raise CoachError(f"{failed} check{'s' if failed > 1 else ''} failed; see {'the JSON' if as_json else 'above'} "
+                         "for the fix.")
+    if not as_json:
+        echo("All checks passed.")
 
 
 @cli.command()
