@@ -85,6 +85,14 @@ def test_nothing_imports_the_cli():
             assert layer(target) != "cli" and not (target == "coach" and "cli" in names), f"{name}:{line}"
 
 
+def test_only_the_cli_speaks_in_flags():
+    """Issue 29, item 4: Click is the command line's; below it, errors and settings are values."""
+    problems = [f"{name}:{line} imports {target}" for name, tree in modules().items()
+                if layer(name) not in ("cli", None) for target, _, line in imports(tree, name)
+                if target.split(".")[0] == "click"]
+    assert not problems, "\n".join(problems)
+
+
 def test_no_module_imports_another_modules_private_name():
     problems = []
     for name, tree in modules().items():

@@ -7,6 +7,7 @@ sounddevice and pyttsx3 are imported by the commands that use them."""
 from __future__ import annotations
 
 import contextlib
+import math
 import sys
 import traceback
 from typing import Any
@@ -15,7 +16,8 @@ import click
 
 from coach.core.errors import CoachError, InputError, Interrupted, interruptible
 from coach.core.text import printable
-from coach.storage.config import SETTINGS
+from coach.storage import config
+from coach.storage.config import SETTINGS, Setting
 
 
 class CoachFailure(click.ClickException):
@@ -94,18 +96,57 @@ def cli(ctx: click.Context, debug: bool) -> None:
         ctx.default_map = {ctx.invoked_subcommand: config.load()}
 
 
+class Number(click.FloatRange):
+    """A number in a closed range, and finite: nan and inf compare false with every bound, so
+    Click's own range lets them through."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number from {self.min:g} to {self.max:g}.", param, ctx)
+        return number
+
+
+class Checked(click.ParamType):
+    """A setting whose values only its own type checks (times of day, a span of the day)."""
+
+    def __init__(self, setting: Setting):
+        self.setting = setting
+        self.name = setting.key.split("_")[-1]
+
+    def convert(self, value, param, ctx):
+        try:
+            return self.setting.type.check(value)
+        except ValueError:
+            self.fail(f"{value!r} is not {self.setting.expected}.", param, ctx)
+
+
+def click_type(s: Setting) -> click.ParamType:
+    """The flag's type for a setting's value type (coach/storage/config.py knows no Click)."""
+    t = s.type
+    if isinstance(t, config.Whole):
+        return click.IntRange(t.min, t.max)
+    if isinstance(t, config.Number):
+        return Number(t.min, t.max)
+    if isinstance(t, config.OneOf):
+        return click.Choice(list(t.choices))
+    if isinstance(t, config.Text):
+        return click.STRING
+    return Checked(s)
+
+
 def setting_options(*keys: str):
     """Flags for settings of the config file (coach/storage/config.py): each also read from COACH_<KEY>."""
 
     def decorate(f):
         for key in reversed(keys):
             s = SETTINGS[key]
-            if s.type is bool:
+            if s.kind is bool:
                 f = click.option(s.option, s.key, default=s.default, envvar=s.env, show_envvar=True, help=s.help)(f)
             else:
-                f = click.option(s.option, s.key, type=s.type, default=s.default, envvar=s.env, show_envvar=True,
+                f = click.option(s.option, s.key, type=click_type(s), default=s.default, envvar=s.env, show_envvar=True,
                                  show_default=s.default is not None, help=s.help,
-                                 metavar=None if isinstance(s.type, click.Choice) else s.key.split("_")[-1].upper())(f)
+                                 metavar=None if isinstance(s.type, config.OneOf) else s.key.split("_")[-1].upper())(f)
         return f
 
     return decorate

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from coach.cli.base import SOUND, cli, echo, setting_options, sound
+from coach.cli.base import SOUND, Number, cli, echo, setting_options, sound
 from coach.core.errors import CoachError
-from coach.storage.config import Number
 
 
 @cli.command()

@@ -1,8 +1,9 @@
 """Preferences a person sets once: a TOML file in the user's config folder.
 
-Each setting is also an environment variable (COACH_<KEY>) and a command-line flag. Click decides
-which wins (flag > environment > file > default) and says where each value came from; this module
-says what each setting may be, checks the file, and writes it.
+Each setting is also an environment variable (COACH_<KEY>) and a command-line flag. The command
+line (coach/cli) decides which wins (flag > environment > file > default) and says where each value
+came from; this module says what each setting may be, checks the file, and writes it. It knows no
+flags: `Setting.type` is a plain value type, which the command line turns into its own.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import click
-
 from coach.core import data
 from coach.core.checker import Checker, FileProblems
 from coach.core.errors import CoachError, InputError
@@ -24,21 +23,108 @@ from coach.core.text import control
 from coach.storage import paths
 
 
-class Number(click.FloatRange):
-    """A number in a closed range, and finite: nan and inf compare false with every bound, so
-    Click's own range lets them through."""
+class Kind:
+    """What one setting's values may be: `check` takes a value from the file or from `parse`
+    and returns it, or raises ValueError. Plain values carry no range."""
 
-    def convert(self, value, param, ctx):
-        number = super().convert(value, param, ctx)
-        if not math.isfinite(number):
-            self.fail(f"{value!r} is not a number from {self.min:g} to {self.max:g}.", param, ctx)
-        return number
+    python: builtins.type = str
+
+    def check(self, value: Any) -> Any:
+        return value
+
+    def parse(self, text: str) -> Any:
+        """A value typed as text (a flag, an environment variable, `coach config set`)."""
+        return text
+
+
+class Flag(Kind):
+    python = bool
+    WORDS = {"1": True, "true": True, "t": True, "yes": True, "y": True, "on": True,
+             "0": False, "false": False, "f": False, "no": False, "n": False, "off": False}
+
+    def parse(self, text: str) -> Any:
+        try:
+            return self.WORDS[text.strip().lower()]
+        except KeyError:
+            raise ValueError(text) from None
+
+
+class Text(Kind):
+    pass
+
+
+@dataclass(frozen=True)
+class Whole(Kind):
+    """A whole number in a closed range."""
+
+    min: int
+    max: int
+    python = int
+
+    def check(self, value: Any) -> Any:
+        if not self.min <= value <= self.max:
+            raise ValueError(value)
+        return value
+
+    def parse(self, text: str) -> Any:
+        return int(text.strip())
+
+
+@dataclass(frozen=True)
+class Number(Kind):
+    """A number in a closed range, and finite (nan and inf compare false with every bound)."""
+
+    min: float
+    max: float
+    python = float
+
+    def check(self, value: Any) -> Any:
+        if not math.isfinite(value) or not self.min <= value <= self.max:
+            raise ValueError(value)
+        return float(value)
+
+    def parse(self, text: str) -> Any:
+        return float(text.strip())
+
+
+@dataclass(frozen=True)
+class OneOf(Kind):
+    choices: tuple[str, ...]
+
+    def check(self, value: Any) -> Any:
+        if value not in self.choices:
+            raise ValueError(value)
+        return value
+
+
+class Times(Kind):
+    """One or two times of day, "08:00, 18:00", kept as that text."""
+
+    example = "08:00, 18:00"
+
+    def check(self, value: Any) -> Any:
+        times = sorted(_time(t) for t in str(value).split(","))
+        if not 1 <= len(times) <= 2 or len(set(times)) != len(times):
+            raise ValueError(value)
+        return ", ".join(times)
+
+
+class Span(Kind):
+    """A waking day, "08:00-21:00", kept as that text."""
+
+    example = "08:00-21:00"
+
+    def check(self, value: Any) -> Any:
+        start, end = (_time(t) for t in str(value).split("-"))
+        if start >= end:
+            raise ValueError(value)
+        return f"{start}-{end}"
 
 
 @dataclass(frozen=True)
 class Setting:
     key: str
-    type: click.ParamType | type
+    type: Kind
     default: Any
     expected: str  # what a value must be, as an error message says it
     help: str
@@ -53,20 +139,9 @@ class Setting:
         return self.flag or "--" + self.key.replace("_", "-")
 
     @property
-    def click_type(self) -> click.ParamType:
-        """The setting's Click type, also for the plain ones (a flag, a text)."""
-        if isinstance(self.type, click.ParamType):
-            return self.type
-        return click.BOOL if self.type is bool else click.STRING
-
-    @property
     def kind(self) -> builtins.type:
         """What a value is in Python: bool, int, float or str."""
-        if self.type is bool:
-            return bool
-        if isinstance(self.type, click.IntRange):
-            return int
-        return float if isinstance(self.type, click.FloatRange) else str
+        return self.type.python
 
     def check(self, value: Any) -> Any:
         """The value if it is valid for this setting, else ValueError."""
@@ -75,42 +150,7 @@ class Setting:
             raise ValueError(value)
         if isinstance(value, str) and control(value) is not None:
             raise ValueError(value)
-        if isinstance(self.type, click.ParamType):
-            try:
-                value = self.type.convert(value, None, None)
-            except click.BadParameter:
-                raise ValueError(value) from None
-        return float(value) if kind is float else value
-
-
-class Times(click.ParamType):
-    """One or two times of day, "08:00, 18:00", kept as that text."""
-
-    name = "times"
-
-    def convert(self, value, param, ctx):
-        try:
-            times = sorted(_time(t) for t in str(value).split(","))
-        except ValueError:
-            self.fail(f"{value!r} is not one or two times of day, as 08:00, 18:00.", param, ctx)
-        if not 1 <= len(times) <= 2 or len(set(times)) != len(times):
-            self.fail(f"{value!r} is not one or two times of day, as 08:00, 18:00.", param, ctx)
-        return ", ".join(times)
-
-
-class Span(click.ParamType):
-    """A waking day, "08:00-21:00", kept as that text."""
-
-    name = "span"
-
-    def convert(self, value, param, ctx):
-        try:
-            start, end = (_time(t) for t in str(value).split("-"))
-        except ValueError:
-            self.fail(f"{value!r} is not a span of the day, as 08:00-21:00.", param, ctx)
-        if start >= end:
-            self.fail(f"{value!r} is not a span of the day, as 08:00-21:00.", param, ctx)
-        return f"{start}-{end}"
+        return self.type.check(value)  # a number given as 1 is kept as 1.0 by Number
 
 
 def _time(text: str) -> str:
@@ -130,27 +170,27 @@ def _languages() -> list[str]:
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
-        Setting("voice", str, None, "a voice id or name from 'coach voices'",
+        Setting("voice", Text(), None, "a voice id or name from 'coach voices'",
                 "A voice id or name from 'coach voices' (default: the language's own voice; "
                 "for English, the natural voice when installed)."),
-        Setting("rate", click.IntRange(80, 400), 150, "a whole number of words a minute from 80 to 400",
+        Setting("rate", Whole(80, 400), 150, "a whole number of words a minute from 80 to 400",
                 "Speaking rate, words per minute (80-400)."),
         Setting("volume", Number(0.0, 1.0), 1.0, "a number from 0 to 1", "Output volume, 0 to 1."),
         Setting("cue_volume", Number(0.0, 1.0), 1.0, "a number from 0 to 1",
                 "The tones' volume beside the voice, 0 to 1."),
         Setting("cue_pitch", Number(0.5, 2.0), 1.0, "a number from 0.5 to 2",
                 "The tones' pitch: 1 as made, 0.5 an octave lower, 2 an octave higher."),
-        Setting("leg", click.Choice(["left", "right"]), None, '"left" or "right"',
+        Setting("leg", OneOf(("left", "right")), None, '"left" or "right"',
                 "The leg that hurts: exercises done one leg at a time start on it."),
-        Setting("leg_only", bool, False, "true or false",
+        Setting("leg_only", Flag(), False, "true or false",
                 "Do one-leg exercises on the leg that hurts only.", "--leg-only/--both-legs"),
-        Setting("check_ins", bool, False, "true or false",
+        Setting("check_ins", Flag(), False, "true or false",
                 "Ask 'better, same or worse?' after each exercise; worse stops the session.", "--check-in/--no-check-in"),
-        Setting("settle", click.IntRange(1, 5), 2, "a whole number of minutes from 1 to 5",
+        Setting("settle", Whole(1, 5), 2, "a whole number of minutes from 1 to 5",
                 "Minutes of rest after a test position or a session that stirred the pain up, before asking again (1-5)."),
-        Setting("lang", click.Choice(_languages()), "en", f"a language with a catalog ({', '.join(_languages())})",
+        Setting("lang", OneOf(tuple(_languages())), "en", f"a language with a catalog ({', '.join(_languages())})",
                 "The session's language: a catalog's code (en English, es Spanish)."),
-        Setting("listen", bool, True, "true or false",
+        Setting("listen", Flag(), True, "true or false",
                 "Listen for spoken answers and commands, offline, when there is a microphone (no sound is stored).",
                 "--listen/--no-listen"),
         Setting("plan_full", Times(), "08:00, 18:00", "one or two times of day, as 08:00, 18:00",
@@ -207,9 +247,9 @@ def parse(key: str, text: str) -> Any:
     setting = SETTINGS.get(key)
     if setting is None:
         raise InputError(f"unknown setting '{key}': expected one of {', '.join(SETTINGS)}.")
-    try:  # the text as the setting's flag would take it: Click's own conversion
-        value = setting.click_type.convert(text, None, None)
-    except click.BadParameter:
+    try:  # the text as the setting's flag would take it
+        value = setting.type.parse(text)
+    except ValueError:
         value = text
     try:
         return setting.check(value)
