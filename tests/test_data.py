@@ -94,9 +94,15 @@ def test_spoken_words_never_promise_relief():
     ],
 )
 def test_bad_options_are_named(options, message):
-    with pytest.raises(InputError) as e:
+    """The error carries what was asked as values; the command line words it with its flag."""
+    from coach.cli.base import worded
+    from coach.core.errors import DoseError
+
+    with pytest.raises(DoseError) as e:
         plan(routines(words())["flexion"], **options, words=words())
-    assert message in str(e.value)
+    assert isinstance(e.value, InputError) and e.value.asked in options
+    assert message in worded(e.value)
+    assert "--" not in str(e.value)  # below the command line, no flag is named
 
 
 def test_options_in_range_apply():

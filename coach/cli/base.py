@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from coach.core.errors import CoachError, InputError, Interrupted, interruptible
+from coach.core.errors import CoachError, DoseError, InputError, Interrupted, interruptible
 from coach.core.text import printable
 from coach.storage import config
 from coach.storage.config import SETTINGS, Setting
@@ -41,7 +41,7 @@ class CoachGroup(click.Group):
             if getattr(e, "plain", False):  # a stop for safety: its advice is said; no "Error:"
                 _echo_quietly(str(e))
                 ctx.exit(e.exit_code)
-            raise CoachFailure(str(e), e.exit_code) from None
+            raise CoachFailure(worded(e), e.exit_code) from None
         except KeyboardInterrupt:
             _echo_quietly("\nStopped.")
             ctx.exit(130)
@@ -54,6 +54,28 @@ class CoachGroup(click.Group):
             raise CoachFailure(
                 f"unexpected {type(e).__name__}: {e}. Run again with --debug for details.", 1
             ) from None
+
+
+def worded(e: CoachError) -> str:
+    """An error's line for the person at the command line: a dose error names the flag to change."""
+    if not isinstance(e, DoseError):
+        return str(e)
+    v, ex, allowed = e.value, e.exercise, e.allowed
+    if e.asked == "only":
+        if e.why == "unknown":
+            return f"unknown exercise '{v}'. Known: {allowed} (see 'coach exercises')."
+        return f"'{v}' is not part of the {ex} routine, whose exercises are: {allowed}."
+    if e.asked == "hold" and e.why == "not-held":
+        return f"--hold applies to held exercises, and none is chosen ({allowed} go by reps): use --reps instead."
+    if e.asked == "hold" and not ex:
+        return f"--hold {v} is outside the test's range of {allowed} seconds (the article's)."
+    if e.asked == "hold":
+        return f"--hold {v} is outside {ex}'s range of {allowed} seconds: choose a hold in range, or pick exercises with --only."
+    if e.asked == "reps":
+        return f"--reps {v} is outside {ex}'s range of {allowed}: choose a number in range, or pick exercises with --only."
+    if e.asked == "side":
+        return f"--side must be {allowed}, not '{v}'."
+    return f"the leg to start with must be {allowed}, not '{v}'."
 
 
 def echo(message: str = "", err: bool = False) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Mapping
 
-from coach.core.errors import InputError
+from coach.core.errors import DoseError
 from coach.core.exercise import Level, catalog
 from coach.core.routine import SIDES, Dose, Routine, Step
 from coach.core.words import Words
@@ -41,41 +41,26 @@ def plan(
     known = {**catalog(words), **{s.exercise.id: s.exercise for s in routine.steps}}
     for ex_id in only:
         if ex_id not in known:
-            raise InputError(
-                f"unknown exercise '{ex_id}'. Known: {', '.join(known)} (see 'coach exercises')."
-            )
+            raise DoseError("only", ex_id, "unknown", allowed=", ".join(known))
         if ex_id not in routine.exercises:
-            raise InputError(
-                f"'{ex_id}' is not part of the {routine.id} routine, whose exercises are: "
-                f"{', '.join(dict.fromkeys(routine.exercises))}."
-            )
+            raise DoseError("only", ex_id, "elsewhere", routine.id, ", ".join(dict.fromkeys(routine.exercises)))
     chosen = [s for s in routine.steps if not only or s.exercise.id in only]
 
     if hold is not None:
         held = [s.exercise for s in chosen if s.exercise.held]
         if not held:
-            raise InputError(
-                "--hold applies to held exercises, and none is chosen "
-                f"({', '.join(s.exercise.id for s in chosen)} go by reps): use --reps instead."
-            )
+            raise DoseError("hold", hold, "not-held", allowed=", ".join(s.exercise.id for s in chosen))
         for ex in held:
             if hold not in ex.hold:  # type: ignore[operator]
-                raise InputError(
-                    f"--hold {hold} is outside {ex.id}'s range of {ex.hold} seconds: "
-                    "choose a hold in range, or pick exercises with --only."
-                )
+                raise DoseError("hold", hold, "range", ex.id, str(ex.hold))
     if reps is not None:
         for ex in (s.exercise for s in chosen):
             if reps not in ex.count:
-                what = "holds per side" if ex.held else "reps per side"
-                raise InputError(
-                    f"--reps {reps} is outside {ex.id}'s range of {ex.count} {what}: "
-                    "choose a number in range, or pick exercises with --only."
-                )
+                raise DoseError("reps", reps, "range", ex.id, f"{ex.count} {'holds' if ex.held else 'reps'} per side")
     if side not in ("both", *SIDES):
-        raise InputError(f"--side must be left, right or both, not '{side}'.")
+        raise DoseError("side", side, "range", allowed="left, right or both")
     if first not in (None, *SIDES):
-        raise InputError(f"the leg to start with must be left or right, not '{first}'.")
+        raise DoseError("first", first, "range", allowed="left or right")
 
     def sides_of(step: Step) -> tuple[str | None, ...]:
         if not step.exercise.per_side:

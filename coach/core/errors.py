@@ -16,6 +16,19 @@ class InputError(CoachError):
     exit_code = 2
 
 
+class DoseError(InputError):
+    """A dose the exercise data does not allow, as values: what was asked (`asked`: "only",
+    "hold", "reps", "side" or "first"), its `value`, the `exercise` it was checked against, what
+    is `allowed` (a range's text or the choices), and `why`: "unknown", "elsewhere" (not in the
+    routine), "not-held" (a hold, and only exercises that go by reps), or "range". Its text names
+    no flag; the command line words it for the person (coach/cli/base.py)."""
+
+    def __init__(self, asked: str, value: object, why: str, exercise: str = "", allowed: str = ""):
+        self.asked, self.value, self.why, self.exercise, self.allowed = asked, value, why, exercise, allowed
+        where = f" for {exercise}" if exercise else ""
+        super().__init__(f"{asked} {value!s} is not allowed{where} ({why}; allowed: {allowed}).")
+
+
 class NoDirection(InputError):
     """No routine to follow: no test found a direction, or every direction is barred. `spoken`
     is what to do next, in the session's language, for someone lying down."""

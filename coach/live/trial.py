@@ -39,7 +39,7 @@ from coach.clinical.preference import (
     result,
 )
 from coach.clinical.response import MIXED, SAME, WORSE, Rating, Verdict, compare, reasons_text, sentence
-from coach.core.errors import InputError
+from coach.core.errors import DoseError
 from coach.core.exercise import catalog
 from coach.core.script import test_position
 from coach.live.conversation import recorded
@@ -61,7 +61,7 @@ class Outcome:
 def check_hold(hold: int) -> int:
     lo, hi = HOLD_RANGE
     if not lo <= hold <= hi:
-        raise InputError(f"--hold {hold} is outside the test's range of {lo}-{hi} seconds (the article's).")
+        raise DoseError("hold", hold, "range", "", f"{lo}-{hi}")  # no exercise: the test's own range
     return hold
 
 
