@@ -187,3 +187,25 @@ def test_setup_puts_a_coach_command_on_the_path(tmp_path):
     ran = subprocess.run([found, "exercises"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
                          env={**os.environ, "PATH": os.pathsep.join(folders)})
     assert ran.returncode == 0 and "knees-to-chest" in ran.stdout, ran.stderr
+
+
+def test_only_portaudios_own_lines_are_kept_off_stderr():
+    """Issue 29, item 5: PortAudio's "Expression ... failed" lines, printed by its threads when the
+    sound server goes, are dropped; every other line C code writes to fd 2 reaches the person,
+    a native crash's message too (it once went to /dev/null with the rest)."""
+    import subprocess
+
+    code = ("import sys; sys.argv = ['coach', 'exercises']\n"
+            "from coach.cli import _filter_native_stderr\n"
+            "_filter_native_stderr()\n"
+            "import faulthandler, os, ctypes\n"
+            "faulthandler.enable()\n"
+            "os.write(2, b\"Expression 'alsa_snd_pcm_poll_descriptors_revents( self->pcm )' failed in "
+            "'src/hostapi/alsa/pa_linux_alsa.c', line: 3665\\nALSA said something else\\n\")\n"
+            "print('the coach line', file=sys.stderr)\n"
+            "ctypes.string_at(0)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "Expression" not in done.stderr
+    assert "ALSA said something else" in done.stderr and "the coach line" in done.stderr
+    assert "Fatal Python error: Segmentation fault" in done.stderr

@@ -10,31 +10,45 @@ import sys
 from coach.cli import listing, records, session, settings, system  # noqa: F401  (registers the commands)
 from coach.cli.base import cli
 
+# PortAudio's own checks, printed straight to file descriptor 2 by its threads when the sound server
+# goes ("Expression '...' failed in 'src/hostapi/alsa/pa_linux_alsa.c', line: 3665"), with no way
+# to turn them off: its debug-print hook is not exported. These lines alone are kept off the screen.
+PORTAUDIO_NOISE = r"^Expression '.*' failed in '.*', line: [0-9]+$"
 
-def _quiet_native_stderr() -> None:
-    """Keep what C libraries print straight to file descriptor 2 (PortAudio's "Expression ...
-    failed" when the sound server goes, ALSA's and espeak's own lines) off the person's screen:
-    fd 2 goes to /dev/null for the life of the process, and Python's stderr, which carries the
-    coach's one line, is moved to a copy of the real one. `--debug` keeps everything."""
+
+def _filter_native_stderr() -> None:
+    """Pass what C code writes to fd 2 through `grep -v PORTAUDIO_NOISE` in a process of its own:
+    every other line reaches the terminal, a native crash's message too, even after this process
+    has died (a thread of ours would die with it). Python's stderr, which carries the coach's one
+    line, writes to the real one directly. ALSA's messages are turned off where they are made
+    (coach/audio/sink.py). `--debug` keeps everything."""
     import io
     import os
+    import shutil
+    import subprocess
 
+    grep = shutil.which("grep")
+    if grep is None:
+        return
     try:
         sys.stderr.flush()
         real = os.dup(2)
-        null = os.open(os.devnull, os.O_WRONLY)
+        child = subprocess.Popen([grep, "--line-buffered", "-v", "-E", PORTAUDIO_NOISE], stdin=subprocess.PIPE,
+                                 stdout=real, stderr=real, start_new_session=True)  # Ctrl-C is not its
     except (OSError, AttributeError, ValueError):
         return
+    assert child.stdin is not None
     encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
     sys.stderr = io.TextIOWrapper(io.FileIO(real, "w"), encoding=encoding, errors="backslashreplace",
                                   line_buffering=True, write_through=True)
-    os.dup2(null, 2)
-    os.close(null)
+    os.dup2(child.stdin.fileno(), 2)
+    child.stdin.close()  # fd 2 holds the pipe now: grep ends when this process (and its children) end
 
 
 def main() -> None:
-    if "--debug" not in sys.argv[1:]:
-        _quiet_native_stderr()
+    args = sys.argv[1:]
+    if args and not {"--debug", "--help", "--version"} & set(args):  # a bare --help starts at once
+        _filter_native_stderr()
     try:
         cli(prog_name="coach")
     except BrokenPipeError:  # `coach script | head`: the reader left; that is not an error
