@@ -560,9 +560,10 @@ def view_cpu(home: Path) -> None:
     from coach.core.exercise import catalog
     from coach.core.words import catalog as words
     from coach.live import view
+    from coach.live.board import Board
 
     script = compose(Request("flexion")).script
-    board = view.Board(script, {k: v.name for k, v in catalog(words()).items()}, "coach · flexion routine", words())
+    board = Board(script, {k: v.name for k, v in catalog(words()).items()}, "coach · flexion routine", words())
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     done = threading.Event()

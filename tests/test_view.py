@@ -20,8 +20,9 @@ from coach.core.exercise import catalog
 from coach.core.script import SAMPLE_RATE, SPEECH
 from coach.core.steps import parts
 from coach.core.words import catalog as words
-from coach.live import view
-from coach.live.view import Board, Lines, Screen, figlet
+from coach.live import board, view
+from coach.live.board import Board, figlet
+from coach.live.view import Lines, Screen
 from tests.terminal import Display
 from tests.test_script import make
 
@@ -84,7 +85,7 @@ def test_elapsed_and_remaining_add_up_and_the_bar_fills():
         assert s.elapsed + s.left in (total - 1, total)
     start = BOARD.frame(BOARD.state(0), 80, 24)[-2]
     end = BOARD.frame(BOARD.state(FLEXION.total), 80, 24)[-2]
-    assert "█" not in start and "░" in start and start.endswith(f"{view.clock(total)} left")
+    assert "█" not in start and "░" in start and start.endswith(f"{board.clock(total)} left")
     assert "░" not in end and "█" in end and end.endswith("0:00 left")
 
 
@@ -144,7 +145,7 @@ def test_paused_and_a_message_are_shown():
 
 
 def test_accented_names_are_drawn_without_accents():
-    assert view.big_text("Extensión", ("future",), 80) == view.big_text("Extension", ("future",), 80)
+    assert board.big_text("Extensión", ("future",), 80) == board.big_text("Extension", ("future",), 80)
 
 
 # --- the screen on a real pseudo-terminal, read back by a terminal emulator ------------------
