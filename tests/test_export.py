@@ -240,6 +240,8 @@ def test_a_failed_encode_leaves_nothing_and_keeps_the_old_file(tmp_path, monkeyp
 
 
 def test_a_failed_split_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
+    from coach.audio.tags import Chapter
+
     session = compose(Request(routine="flexion", only=("knees-to-chest",), reps=1))
     renderer = session.renderer()
     folder = tmp_path / "parts"
@@ -255,7 +257,7 @@ def test_a_failed_split_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
 
     real = export._encode
     monkeypatch.setattr(export, "_encode", encode)
-    parts = [export.Chapter(0, 1000, "Introduction"), export.Chapter(1000, renderer.total, "Knees to chest", "knees-to-chest")]
+    parts = [Chapter(0, 1000, "Introduction"), Chapter(1000, renderer.total, "Knees to chest", "knees-to-chest")]
     with pytest.raises(CoachError, match="the disk is full"):
         # forced: a file of the person's own by the same name is refused before any work without it
         export.write_split(renderer, folder, export.named("mp3"), "album", parts, [], "flexion routine", force=True)

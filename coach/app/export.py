@@ -16,6 +16,7 @@ from coach.app import session as sessions
 from coach.app.records import opened, printer
 from coach.audio import export as files
 from coach.audio.speech import Clips
+from coach.audio.tags import Tags, chapters
 from coach.clinical import evidence, loading, screening
 from coach.clinical.preference import Bar
 from coach.core.routine import Dose, Routine
@@ -97,9 +98,9 @@ def write(request: sessions.Request, output: Path | None, split: Path | None = N
     w = request.words
     outline = sessions.outline(*checked, w, opening)  # its parts and chapters, before any speech is made
     if split is None:  # what the file can hold is known before any speech is made or encoded
-        files.check_chapters(chosen, files.chapters(outline, checked[0].names, w))
+        files.check_chapters(chosen, chapters(outline, checked[0].names, w))
     elif not force:  # a person's own files are never replaced: refused before any work
-        parts = files.chapters(outline, checked[0].names, w, by_side=False)
+        parts = chapters(outline, checked[0].names, w, by_side=False)
         files.refuse_clash(split, files.split_names(parts, chosen, checked[0].name))
     warned = warnings(bar, request)
     if warned:
@@ -111,14 +112,14 @@ def write(request: sessions.Request, output: Path | None, split: Path | None = N
     with (progress or _no_progress)(script.total, w.printed.rendering) as update:
         if split is None:
             assert output is not None
-            tags = files.Tags(title=w.file.title.format(routine=name, length=clock(script.seconds)),
+            tags = Tags(title=w.file.title.format(routine=name, length=clock(script.seconds)),
                               album=album, comment=w.file.comment, date=date)
-            files.write(session.renderer(), output, tags, files.chapters(script, names, w), update)
+            files.write(session.renderer(), output, tags, chapters(script, names, w), update)
             written = [output]
         else:
-            parts = files.chapters(script, names, w, by_side=False)
+            parts = chapters(script, names, w, by_side=False)
             written = files.write_split(session.renderer(), split, chosen, album, parts,
-                                        files.chapters(script, names, w), name, update, date, force=force)
+                                        chapters(script, names, w), name, update, date, force=force)
     for path in written:
         echo(str(path))
     return written
