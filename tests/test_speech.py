@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from coach.audio import wav
-from coach.audio.speech import TRIM_THRESHOLD, Clips, Engine, VoiceSettings, trim
+from coach.audio.espeak import Engine
+from coach.audio.speech import TRIM_THRESHOLD, Clips, VoiceSettings, trim
 from coach.core.errors import InputError
 from coach.core.script import SAMPLE_RATE
 from coach.storage import paths
@@ -118,7 +119,7 @@ def test_the_pyttsx3_internals_speech_relies_on_are_there(engine):
     for past its public API is all there. A new pyttsx3 fails here, naming what changed."""
     import importlib.metadata
 
-    from coach.audio.speech import missing_internals
+    from coach.audio.espeak import missing_internals
 
     version = importlib.metadata.version("pyttsx3")
     missing = missing_internals(engine)
@@ -130,7 +131,7 @@ def test_the_pyttsx3_internals_speech_relies_on_are_there(engine):
 def test_an_engine_without_them_is_named(engine, monkeypatch):
     from pyttsx3.drivers import _espeak, espeak
 
-    from coach.audio.speech import missing_internals
+    from coach.audio.espeak import missing_internals
 
     monkeypatch.delattr(_espeak, "Synchronize")
     monkeypatch.setattr(espeak, "time", None)
@@ -153,3 +154,18 @@ def test_phrases_made_in_a_thread_lose_nothing_printed_meanwhile(tmp_path, capsy
     made.join()
     out = capsys.readouterr().out
     assert out.splitlines() == [f"line {n}" for n in range(printed)]  # every line, and nothing of the driver's
+
+
+def test_a_phrase_at_another_rate_is_resampled_band_limited():
+    """Issue 29, item 3: soxr, not linear interpolation. A 1 kHz tone keeps its pitch and length;
+    a 7 kHz partial, above what 8 kHz can hold, is filtered out rather than folded back as 1 kHz."""
+    import numpy as np
+
+    from coach.audio.speech import resample
+
+    t = np.arange(16000) / 16000
+    tone = resample(np.sin(2 * np.pi * 1000 * t).astype(np.float32), 16000, 22050)
+    assert abs(len(tone) - 22050) <= 1 and tone.dtype == np.float32
+    assert abs(np.argmax(np.abs(np.fft.rfft(tone))) * 22050 / len(tone) - 1000) < 5
+    high = resample(np.sin(2 * np.pi * 7000 * t).astype(np.float32), 16000, 8000)
+    assert np.sqrt(np.mean(high[400:-400] ** 2)) < 0.01  # folded, it would be a 1 kHz tone at 0.7

@@ -18,7 +18,7 @@ class Check:
 
 
 def _speech() -> Check:
-    from coach.audio.speech import Engine
+    from coach.audio.espeak import Engine
 
     try:
         engine = Engine()

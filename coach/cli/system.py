@@ -13,7 +13,7 @@ from coach.core.errors import CoachError
 def voices(as_json: bool) -> None:
     """List the voices: the natural English voice first (when installed), then espeak's."""
     from coach.audio import natural
-    from coach.audio.speech import Engine
+    from coach.audio.espeak import Engine
 
     found = [(natural.VOICE, natural.NAME, list(natural.LANGUAGES))] if natural.installed() else []
     found += [(v.id, v.name, list(v.languages)) for v in Engine().voices()]
