@@ -146,9 +146,9 @@ class Checked(click.ParamType):
 def click_type(s: Setting) -> click.ParamType:
     """The flag's type for a setting's value type (coach/storage/config.py knows no Click)."""
     t = s.type
-    if isinstance(t, config.Whole):
-        return click.IntRange(t.min, t.max)
-    if isinstance(t, config.Number):
+    if isinstance(t, config.Range) and t.python is int:
+        return click.IntRange(int(t.min), int(t.max))
+    if isinstance(t, config.Range):
         return Number(t.min, t.max)
     if isinstance(t, config.OneOf):
         return click.Choice(list(t.choices))

@@ -54,37 +54,21 @@ class Text(Kind):
 
 
 @dataclass(frozen=True)
-class Whole(Kind):
-    """A whole number in a closed range."""
-
-    min: int
-    max: int
-    python = int
-
-    def check(self, value: Any) -> Any:
-        if not self.min <= value <= self.max:
-            raise ValueError(value)
-        return value
-
-    def parse(self, text: str) -> Any:
-        return int(text.strip())
-
-
-@dataclass(frozen=True)
-class Number(Kind):
-    """A number in a closed range, and finite (nan and inf compare false with every bound)."""
+class Range(Kind):
+    """A number in a closed range, and finite (nan and inf compare false with every bound): a
+    whole one when `python` is int."""
 
     min: float
     max: float
-    python = float
+    python: builtins.type = float
 
     def check(self, value: Any) -> Any:
         if not math.isfinite(value) or not self.min <= value <= self.max:
             raise ValueError(value)
-        return float(value)
+        return self.python(value)
 
     def parse(self, text: str) -> Any:
-        return float(text.strip())
+        return self.python(text.strip())
 
 
 @dataclass(frozen=True)
@@ -173,12 +157,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("voice", Text(), None, "a voice id or name from 'coach voices'",
                 "A voice id or name from 'coach voices' (default: the language's own voice; "
                 "for English, the natural voice when installed)."),
-        Setting("rate", Whole(80, 400), 150, "a whole number of words a minute from 80 to 400",
+        Setting("rate", Range(80, 400, int), 150, "a whole number of words a minute from 80 to 400",
                 "Speaking rate, words per minute (80-400)."),
-        Setting("volume", Number(0.0, 1.0), 1.0, "a number from 0 to 1", "Output volume, 0 to 1."),
-        Setting("cue_volume", Number(0.0, 1.0), 1.0, "a number from 0 to 1",
+        Setting("volume", Range(0.0, 1.0), 1.0, "a number from 0 to 1", "Output volume, 0 to 1."),
+        Setting("cue_volume", Range(0.0, 1.0), 1.0, "a number from 0 to 1",
                 "The tones' volume beside the voice, 0 to 1."),
-        Setting("cue_pitch", Number(0.5, 2.0), 1.0, "a number from 0.5 to 2",
+        Setting("cue_pitch", Range(0.5, 2.0), 1.0, "a number from 0.5 to 2",
                 "The tones' pitch: 1 as made, 0.5 an octave lower, 2 an octave higher."),
         Setting("leg", OneOf(("left", "right")), None, '"left" or "right"',
                 "The leg that hurts: exercises done one leg at a time start on it."),
@@ -186,7 +170,7 @@ SETTINGS: dict[str, Setting] = {
                 "Do one-leg exercises on the leg that hurts only.", "--leg-only/--both-legs"),
         Setting("check_ins", Flag(), False, "true or false",
                 "Ask 'better, same or worse?' after each exercise; worse stops the session.", "--check-in/--no-check-in"),
-        Setting("settle", Whole(1, 5), 2, "a whole number of minutes from 1 to 5",
+        Setting("settle", Range(1, 5, int), 2, "a whole number of minutes from 1 to 5",
                 "Minutes of rest after a test position or a session that stirred the pain up, before asking again (1-5)."),
         Setting("lang", OneOf(tuple(_languages())), "en", f"a language with a catalog ({', '.join(_languages())})",
                 "The session's language: a catalog's code (en English, es Spanish)."),
@@ -195,7 +179,7 @@ SETTINGS: dict[str, Setting] = {
                 "--listen/--no-listen"),
         Setting("plan_full", Times(), "08:00, 18:00", "one or two times of day, as 08:00, 18:00",
                 "'coach plan': when the full session is done, once or twice a day."),
-        Setting("plan_every", Number(2.0, 3.0), 3.0, "a number of hours from 2 to 3",
+        Setting("plan_every", Range(2.0, 3.0), 3.0, "a number of hours from 2 to 3",
                 "'coach plan': hours between short sessions (2-3)."),
         Setting("plan_day", Span(), "08:00-21:00", "a span of the day, as 08:00-21:00",
                 "'coach plan': the part of the day the short sessions fall in."),
