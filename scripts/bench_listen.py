@@ -41,7 +41,7 @@ def accuracy(row, cache: Path) -> None:
     """The synthetic voices (kept: real people's rows come first, scripts/bench_real.py)."""
     from sphinx_recognizer import Recognizer as Sphinx
 
-    from coach.audio.recognizer import load
+    from coach.audio.hearing import load
     from coach.core.grammar import grammars
     from coach.core.words import catalog
     from coach.live.listener import NO_CONFIDENCE

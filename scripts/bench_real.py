@@ -96,7 +96,7 @@ def _judge(job) -> tuple:
         sys.path.insert(0, str(ROOT / "scripts"))
         from sphinx_recognizer import Recognizer as Sphinx
 
-        from coach.audio.recognizer import load
+        from coach.audio.hearing import load
         from coach.core.grammar import grammars
         from coach.core.words import catalog
 
@@ -163,7 +163,7 @@ def radio(row) -> None:
     """A minute of a radio (sentences of the protocol read by a second voice, with the real
     people's everyday words between them) and noise bursts, into the recognizer as the
     microphone would feed it, while a session plays and while a yes/no question waits."""
-    from coach.audio.recognizer import load
+    from coach.audio.hearing import load
     from coach.core.grammar import grammars
     from coach.core.words import catalog
     from tests.voices import real, second

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.audio.hearing import decide, written
-from coach.audio.recognizer import NoModel, load
+from coach.audio.hearing import decide, load, written
+from coach.audio.recognizer import NoModel
 from coach.audio.vad import CHUNK, Stretches
 from coach.audio.whisper import Scores, Whisper, model_dir
 from coach.core.grammar import PLAYING, grammars

@@ -66,7 +66,7 @@ def test_it_speaks_at_the_sessions_rate_and_caches(tmp_path, monkeypatch):
 
 def test_the_recognizer_hears_the_natural_voice(tmp_path):
     """The coach's listener on the natural voice's command words."""
-    from coach.audio.recognizer import load
+    from coach.audio.hearing import load
     from coach.core.grammar import PAUSED, PLAYING, grammars
     from coach.core.words import catalog
 

@@ -79,8 +79,9 @@ def _listening() -> list[Check]:
     """The microphone and the recognition model: neither is needed (answers work by key)."""
     from importlib.metadata import version
 
+    from coach.audio.hearing import load
     from coach.audio.microphone import Microphone
-    from coach.audio.recognizer import RATE, NoModel, load
+    from coach.audio.recognizer import RATE, NoModel
     from coach.core.grammar import grammars
     from coach.core.words import catalog
     from coach.live.listener import BLOCK

@@ -17,13 +17,9 @@ import types
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from coach.audio import wav
 from coach.core.errors import CoachError, InputError
-
-if TYPE_CHECKING:
-    from coach.audio.speech import VoiceSettings
 
 SYNTH_TIMEOUT = 15.0  # seconds to wait for one phrase
 INSTALL_HINT = "install it with: sudo apt-get install espeak-ng libespeak-ng1"
@@ -115,10 +111,11 @@ class Engine:
                 return v.id
         raise InputError(f"unknown voice '{wanted}': see 'coach voices' for the voices installed.")
 
-    def configure(self, settings: VoiceSettings) -> None:
-        """Choose the voice and rate for the phrases that follow (an unknown voice: InputError)."""
-        voice = self.resolve_voice(settings.voice) if settings.voice else self._default_voice
-        self._properties = (("voice", voice), ("rate", settings.rate))
+    def configure(self, voice: str | None, rate: int) -> None:
+        """Choose the voice (None: the engine's default) and the rate, in words a minute, for the
+        phrases that follow (an unknown voice: InputError)."""
+        chosen = self.resolve_voice(voice) if voice else self._default_voice
+        self._properties = (("voice", chosen), ("rate", rate))
 
     def _apply(self) -> None:
         # Straight on the espeak driver, and waited for, whenever they change: pyttsx3 queues a

@@ -19,7 +19,7 @@ import math
 import re
 from typing import Mapping
 
-from coach.audio.recognizer import SILENT, Heard, level
+from coach.audio.recognizer import SILENT, Heard, Recognizer, level
 from coach.audio.vad import CHUNK, Stretch, Stretches
 from coach.audio.whisper import NUMBERS, Scores, Whisper
 from coach.core.grammar import Grammar
@@ -92,3 +92,8 @@ def decide(grammar: Grammar, scores: Scores, loudest: float) -> Heard:
              and top - runner >= MARGIN)
     said = own if clear else scores.said  # a phrase taken is shown as the grammar spells it ("pause")
     return Heard(token if clear else None, said, round(confidence, 3), loudest)
+
+
+def load(grammars: Mapping[str, Grammar]) -> Recognizer:
+    """The coach's recognizer for these grammars, loaded and checked; NoModel if it cannot be."""
+    return PhraseRecognizer(grammars)

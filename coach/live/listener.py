@@ -23,7 +23,7 @@ import time
 from typing import Callable
 
 from coach.audio.microphone import Microphone, NoMicrophone
-from coach.audio.recognizer import RATE, SILENT, Heard, NoModel, Recognizer, available, level, load
+from coach.audio.recognizer import RATE, SILENT, Heard, NoModel, Recognizer, available, level
 from coach.audio.vad import CHUNK
 from coach.core.errors import CoachError
 from coach.core.grammar import grammars, problems
@@ -210,6 +210,8 @@ class Listener:
 
         def run() -> None:
             try:
+                from coach.audio.hearing import load  # the engine the coach ships, imported here
+
                 loaded.append(load(self.grammars))
             except BaseException as e:  # a damaged model, a missing engine: keys work
                 self.error = e
