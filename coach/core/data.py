@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import re
-import tomllib
-from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from coach.core.text import printable
 
+if TYPE_CHECKING:
+    import tomllib
+
+HERE = Path(__file__).resolve().parent.parent / "data"  # the package's own folder, when it is one
+
 
 def _root():
+    """The data folder: a plain folder in every install the coach makes; importlib.resources (a
+    few ms on the way to `coach --help`) only for a package that is not one, such as a zip."""
+    if HERE.is_dir():
+        return HERE
+    from importlib import resources
+
     return resources.files("coach") / "data"
 
 
@@ -21,6 +31,8 @@ def text(name: str) -> str:
 
 def read(name: str) -> dict[str, Any]:
     """One TOML file, by its path inside coach/data."""
+    import tomllib
+
     return tomllib.loads(text(name))
 
 
@@ -31,6 +43,8 @@ def names(folder: str) -> list[str]:
 
 def read_all(folder: str) -> list[tuple[str, dict[str, Any]]]:
     """Every TOML file in a folder inside coach/data, sorted by name."""
+    import tomllib
+
     files = sorted(
         (f for f in (_root() / folder).iterdir() if f.name.endswith(".toml")),
         key=lambda f: f.name,
