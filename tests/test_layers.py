@@ -93,6 +93,15 @@ def test_only_the_cli_speaks_in_flags():
     assert not problems, "\n".join(problems)
 
 
+def test_the_clinical_rules_draw_nothing():
+    """Issue 29, item 2: the chart is drawn where files are written (coach/app/chart.py); the
+    clinical layer decides, and imports no plotting library and no file writer."""
+    problems = [f"{name}:{line} imports {target}" for name, tree in modules().items()
+                if layer(name) == "clinical" for target, _, line in imports(tree, name)
+                if target.split(".")[0] == "matplotlib" or target.startswith("coach.storage.atomic")]
+    assert not problems, "\n".join(problems)
+
+
 def test_no_module_imports_another_modules_private_name():
     problems = []
     for name, tree in modules().items():

@@ -32,6 +32,7 @@ def opened(echo: Callable[..., None], write: bool = True) -> Iterator[History]:
 
 def trend_png(history: History, path: Path) -> Path:
     """The trend chart of leg pain and reach, by day, as a PNG image."""
+    from coach.app import chart
     from coach.clinical import trend as trends
 
     if path.suffix.lower() != ".png":
@@ -42,7 +43,7 @@ def trend_png(history: History, path: Path) -> Path:
     if t.empty:
         raise InputError("no pain ratings yet, so there is no chart to draw.")
     try:
-        trends.png(t, path)
+        chart.png(t, path)
     except OSError as e:
         raise InputError(f"cannot write {path}: {e.strerror or e}.") from e
     return path

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+from coach.app import chart
 from coach.clinical import evidence
 from coach.clinical import trend as trends
 from coach.core.errors import CoachError, InputError
@@ -185,7 +186,7 @@ def _chart(t: trends.Trend, size: tuple[float, float]) -> Any:
 
     fig, (pain, reach) = plt.subplots(2, 1, figsize=size, sharex=True, height_ratios=(3, 2))
     try:
-        trends.draw(t, pain, reach, mono=True)
+        chart.draw(t, pain, reach, mono=True)
         fig.autofmt_xdate()
         fig.tight_layout()
         out = io.BytesIO()
@@ -203,7 +204,7 @@ def write(h: History, path: Path, words: Words, paper: str = "a4", today: dt.dat
         raise InputError(f"cannot write {path}: a report's name ends in .pdf.")
     if not path.parent.is_dir():
         raise InputError(f"cannot write {path}: the folder {path.parent} does not exist.")
-    with trends.quiet():  # the font cache's notice, subsetting's chatter, a legend's warning
+    with chart.quiet():  # the font cache's notice, subsetting's chatter, a legend's warning
         _write(h, path, words, paper, today or dt.date.today())
 
 
