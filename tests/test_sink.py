@@ -170,3 +170,16 @@ def test_a_skip_key_drops_what_is_buffered_and_goes_back_to_what_was_heard():
     assert calls == ["abort", "start"] * 2  # only silence was buffered at the start; the sound, at the key
     assert player.position == round(0.5 * 22050)  # the sample at the speaker when the key came
     assert not player.paused
+
+
+def test_a_span_that_ends_in_silence_is_played_out_before_the_next():
+    """The next play drops what is buffered, so a play returns only once its last sample, silence
+    too, is at the speaker (a rest after a flare ended 0.22 s short when it returned at the last
+    sound instead)."""
+    player = Player(22050)
+    player._stream = SimpleNamespace(time=10.9)
+    player._blocks.append((10.0, 0))  # the last block written: sample 0 at the speaker at 10.0 s
+    player._end = 22050  # the span ends 1 s after it: at 11.0 s
+    assert abs(player._until_out() - 0.1) < 1e-9
+    player._stream = SimpleNamespace(time=11.2)
+    assert player._until_out() == 0.0

@@ -267,8 +267,7 @@ class Player:
                 looked = now
                 if self._stopped.is_set() or now - heard > SILENT:
                     raise AudioLost("the audio output stopped in the middle of the session.")
-            # the last sound is still in the output buffer
-            time.sleep(min(2 * LATENCY, max(0.0, self.sounding_until - time.monotonic())))
+            time.sleep(self._until_out())  # the span's end, silence too, is still in the output buffer
             return True
         except BaseException:
             self.close(abort=True)
@@ -276,6 +275,18 @@ class Player:
         finally:
             with self._lock:
                 self.renderer = None
+
+    def _until_out(self) -> float:
+        """Seconds until the span's last sample reaches the speaker. Its trailing silence counts
+        (the rest after a flare ends in one): the next play drops what is buffered, so returning
+        before it is out would cut it short."""
+        stream = self._stream
+        with self._lock:
+            last = self._blocks[-1] if self._blocks else None
+        if stream is None or last is None:
+            return 0.0
+        dac, start = last
+        return min(2 * LATENCY, max(0.0, dac + (self._end - start) / self.sample_rate - stream.time))
 
     def follow(self, renderer: Renderer, end: int) -> None:
         """Go on playing a later draft of what plays now (the same samples before the cursor,
