@@ -156,7 +156,7 @@ class Engine:
         the engine speaks a plain phrase, else the engine's (exit 1)."""
         if text != PROBE:
             with contextlib.suppress(CoachError):
-                samples, _ = self.synthesize(PROBE, path, attempts=1)
+                samples, _ = self.synthesize(PROBE, path, attempts=2)  # a late callback of the silent one: once more
                 if any(samples):
                     return InputError(f"the speech engine says nothing for the text {text!r}: "
                                       "give it words it can say (letters or digits).")
