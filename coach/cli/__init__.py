@@ -14,6 +14,7 @@ from coach.cli.base import cli
 # goes ("Expression '...' failed in 'src/hostapi/alsa/pa_linux_alsa.c', line: 3665"), with no way
 # to turn them off: its debug-print hook is not exported. These lines alone are kept off the screen.
 PORTAUDIO_NOISE = r"^Expression '.*' failed in '.*', line: [0-9]+$"
+OPENS_AUDIO = {"start", "test", "listen", "doctor"}  # the commands that open a PortAudio stream
 
 
 def _filter_native_stderr() -> None:
@@ -46,8 +47,8 @@ def _filter_native_stderr() -> None:
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    if args and not {"--debug", "--help", "--version"} & set(args):  # a bare --help starts at once
+    args = set(sys.argv[1:])
+    if args & OPENS_AUDIO and not args & {"--debug", "--help", "--version"}:  # no grep for the rest
         _filter_native_stderr()
     try:
         cli(prog_name="coach")

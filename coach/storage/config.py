@@ -84,8 +84,6 @@ class OneOf(Kind):
 class Times(Kind):
     """One or two times of day, "08:00, 18:00", kept as that text."""
 
-    example = "08:00, 18:00"
-
     def check(self, value: Any) -> Any:
         times = sorted(_time(t) for t in str(value).split(","))
         if not 1 <= len(times) <= 2 or len(set(times)) != len(times):
@@ -95,8 +93,6 @@ class Times(Kind):
 
 class Span(Kind):
     """A waking day, "08:00-21:00", kept as that text."""
-
-    example = "08:00-21:00"
 
     def check(self, value: Any) -> Any:
         start, end = (_time(t) for t in str(value).split("-"))
