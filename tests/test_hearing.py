@@ -131,6 +131,17 @@ def test_a_phrase_is_taken_only_when_clearly_the_one():
     assert decide(yes_no, scores("Stop.", stop=-2.0, yes=-9.0, no=-9.0), -20).token is None
 
 
+def test_a_filler_before_a_phrase_is_not_part_of_it():
+    playing = grammars(catalog().listen)["playing"]
+    # a real person's "stop", written "And stop." by the model under load (CI, 2026-12-07)
+    assert decide(playing, scores("And stop.", stop=-1.0, pause=-9.0), -20).token == "quit"
+    assert decide(playing, scores("Um, okay, pause.", pause=-1.0, stop=-9.0), -20).token == "pause"
+    # a filler after the phrase, or a word that is no filler, still names nothing
+    assert decide(playing, scores("Stop it.", stop=-1.0, pause=-9.0), -20).token is None
+    assert decide(playing, scores("Don't stop.", stop=-1.0, pause=-9.0), -20).token is None
+    assert playing.phrase("and") == "and" and playing.phrase("so so") == "so"
+
+
 def test_what_the_model_writes_is_read_as_a_phrase():
     assert written("Seven.") == "seven" and written(" 7 ") == "seven" and written("Low-back!") == "low back"
     assert written("Go on.") == "go on" and written("") == ""

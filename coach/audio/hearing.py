@@ -5,7 +5,8 @@ A closed grammar alone takes anything ("dog" was heard as "stop", a noise burst 
 every sound is nearest to some phrase. So the model hears each stretch twice (coach/audio/
 whisper.py): it writes what it heard freely, and it scores every phrase of the grammar. A
 phrase is taken only when all three agree:
-- the free transcription names it ("Seven." is "seven"; "Bed." names nothing: not understood),
+- the free transcription names it ("Seven." is "seven", "And stop." is "stop": a filler word before
+  a phrase is not part of it; "Bed." names nothing: not understood),
 - it beats every phrase that stands for something else by MARGIN (log probability),
 - and the model found speech in the window (its no-speech probability below NO_SPEECH).
 Its confidence is its share of the probability among the grammar's phrases: the guide confirms
@@ -87,7 +88,7 @@ def decide(grammar: Grammar, scores: Scores, loudest: float) -> Heard:
     runner = max((s for p, s in ranked[1:] if grammar.phrases.get(p) != token or token is None), default=-math.inf)
     m = max(s for _, s in ranked)
     confidence = 1.0 / sum(math.exp(s - m) for _, s in ranked) if top == m else 0.0
-    own = written(scores.said)  # what the model wrote, spelled as a phrase
+    own = grammar.phrase(written(scores.said))  # what the model wrote, spelled as a phrase
     clear = (token is not None and grammar.phrases.get(own) == token and scores.no_speech < NO_SPEECH
              and top - runner >= MARGIN)
     said = own if clear else scores.said  # a phrase taken is shown as the grammar spells it ("pause")

@@ -38,6 +38,15 @@ class Grammar:
     name: str
     phrases: Mapping[str, str]  # a phrase as said → the token it stands for (an answer, a command)
     decoys: frozenset[str] = frozenset()  # phrases listened for that stand for nothing here
+    fillers: frozenset[str] = frozenset()  # words said before a phrase that are not part of it
+
+    def phrase(self, text: str) -> str:
+        """`text` without the fillers said before a phrase: "and stop" → "stop". Words that are a
+        phrase of their own stay as they are, and fillers alone are not a phrase."""
+        said = text.split()
+        while len(said) > 1 and said[0] in self.fillers and " ".join(said) not in self.phrases:
+            said = said[1:]
+        return " ".join(said)
 
     def jsgf(self) -> str:
         alternatives = " | ".join(sorted({*self.phrases, *self.decoys}))
@@ -64,8 +73,9 @@ def grammars(listen: Listen) -> dict[str, Grammar]:
     out[PAUSED] = Grammar(PAUSED, {p: c for c in PAUSED_COMMANDS for p in commands.get(c, ())})
     out[CONFIRM] = Grammar(CONFIRM, dict(out["yes-no"].phrases))
     said = {*out[PLAYING].phrases, *out[PAUSED].phrases}
-    return {name: Grammar(name, g.phrases, frozenset(said - set(g.phrases))) if set(g.phrases.values()) <= YES_NO
-            else g for name, g in out.items()}
+    fillers = frozenset(listen.fillers)
+    return {name: Grammar(name, g.phrases, frozenset(said - set(g.phrases)) if set(g.phrases.values()) <= YES_NO
+                          else frozenset(), fillers) for name, g in out.items()}
 
 
 def problems(words: Words) -> list[str]:

@@ -139,6 +139,7 @@ class Listen:
 
     model: str  # the recognition model's name, as the recognizer knows it
     skip: Lines
+    fillers: Lines  # words a person may say before a phrase ("and stop", "um, four"): not heard as part of it
     commands: Mapping[str, Lines]
     answers: Mapping[str, Mapping[str, Lines]]  # a question kind → the answer recorded → its phrases
 
