@@ -83,7 +83,7 @@ def test_a_flare_in_the_test_rests_asks_again_and_bars_the_direction(pulse):
     assert follows.stdout.startswith("# extension routine")
     assert "Using the extension routine" in follows.stderr
     with History.open() as h:
-        assert evidence.recommendation(h, w).bar("flexion").text(w) == avoid
+        assert evidence.recommendation(h.record(), w).bar("flexion").text(w) == avoid
 
 
 def flared_in_a_test() -> str:
@@ -98,7 +98,7 @@ def flared_in_a_test() -> str:
         h.update("trials", tid, flares=json.dumps(flares), worse=json.dumps(["flexion"]))
         h.end("trials", tid, "completed", step="result", result="extension", worse=json.dumps(["flexion"]),
               better=json.dumps(["extension"]), caution="[]", reasons="[]")
-        return evidence.recommendation(h, words()).bar("flexion").text(words())
+        return evidence.recommendation(h.record(), words()).bar("flexion").text(words())
 
 
 def test_a_barred_direction_is_not_chosen_and_is_asked_about_when_chosen(pulse, tmp_path):
@@ -178,7 +178,7 @@ def test_a_session_rated_worse_after_stops_it_for_today(pulse):
         s = h.table("sessions")[-1]
         assert (s["outcome"], s["response"], s["step"]) == ("worse", "worse", "rest after the session")
         assert json.loads(s["response_reasons"])["change"] == "worse"
-        assert [b.direction for b in evidence.recommendation(h, w).barred] == ["flexion"]
+        assert [b.direction for b in evidence.recommendation(h.record(), w).barred] == ["flexion"]
         assert [r["numbness"] for r in h.table("ratings") if r["session_id"] == s["id"]] == [None, "no", "no"]
     table = run_coach("history").stdout
     assert "ended worse" in table

@@ -81,7 +81,7 @@ def test_a_yes_stops_and_no_exercise_is_guided_that_day(pulse):
     assert result.stderr.strip().startswith("Stopped by the safety questions: no exercise today.")
     assert "Traceback" not in result.stderr and "Error" not in result.stderr
     with History.open() as h:
-        assert h.screening_today()["outcome"] == "emergency"
+        assert h.screening_today().outcome == "emergency"
         assert h.table("sessions") == []
     for again in (("start", "--flexion"), ("test",), ("start", "--flexion", "--output", "s.wav")):
         later = run_coach(*again, env=pulse.env)  # no answers: none are asked
@@ -200,5 +200,5 @@ def test_single_keys_in_a_terminal_end_to_end(pulse):
         assert got == [("before", 5, "knee", None), ("check-in", None, None, "better"), ("after", 4, "thigh", None)]
         # it reaches less far: better, said (a mixed or worse one rests first: tests/test_session_rest.py)
         assert h.table("sessions")[0]["response"] == "better"
-        assert h.screening_today()["outcome"] == "clear"
+        assert h.screening_today().outcome == "clear"
     assert "During this session, the pain moved back up, from knee to thigh." in " ".join(text.split())

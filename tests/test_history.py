@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import subprocess
 import sys
 import textwrap
+
+import pytest
 
 from coach.storage import history as hist
 from coach.storage.history import MIGRATIONS, History
@@ -148,11 +151,11 @@ def test_screening_today_a_stop_outranks_a_clear(tmp_path):
     with History.open(tmp_path / "h.sqlite3") as h:
         assert h.screening_today() is None
         h.record_screening("session", [("saddle", "Numbness?", "no")], "clear")
-        assert h.screening_today()["outcome"] == "clear"
+        assert h.screening_today().outcome == "clear"
         h.record_screening("test", [("saddle", "Numbness?", "yes")], "emergency", "Get help.")
-        assert h.screening_today()["outcome"] == "emergency"
+        assert h.screening_today().outcome == "emergency"
         h.record_screening("session", [("saddle", "Numbness?", "no")], "incomplete")
-        assert h.screening_today()["outcome"] == "emergency"
+        assert h.screening_today().outcome == "emergency"
         answers = h.table("screening_answers")
         assert [a["answer"] for a in answers] == ["no", "yes", "no"]
 
@@ -164,14 +167,43 @@ def test_trials_newest_first(tmp_path):
             h.end("trials", tid, "completed", result=result, worse=json.dumps(worse))
         cut = h.start_trial()
         h.end("trials", cut, "interrupted")
-        assert [(t["result"], json.loads(t["worse"])) for t in h.trials()] == [
-            (None, []), ("extension", []), ("unclear", ["extension"]), ("flexion", [])]
+        assert [(t.result, t.worse) for t in h.trials()] == [
+            (None, frozenset()), ("extension", frozenset()), ("unclear", {"extension"}), ("flexion", frozenset())]
         from coach.clinical import evidence
 
-        assert [(t.result, t.worse) for t in evidence.trials(h)] == [  # the completed ones
+        assert [(t.result, t.worse) for t in evidence.trials(h.record())] == [  # the completed ones
             ("extension", frozenset()), ("unclear", frozenset({"extension"})), ("flexion", frozenset())]
 
 
 def test_the_default_place_is_under_coach_home(fresh_home):
     with History.open() as h:
         assert h.path == fresh_home / "data" / hist.FILE
+
+
+def test_one_join_gives_each_session_and_test_its_own_ratings():
+    """Issue 29, item 1: the text history and the PDF report read the same join (pure values)."""
+    from coach.core import records as r
+
+    s1, s2 = r.Session(1, "flexion", "2026-01-01T09:00", "completed"), r.Session(2, "flexion", "2026-01-02T09:00", "quit")
+    t = r.Trial(1, "2026-01-03T09:00", "completed", result="flexion")
+    ratings = (r.Rating(1, "a", "before", session_id=1, leg=5), r.Rating(2, "b", "check-in", session_id=1),
+               r.Rating(3, "c", "after", session_id=1, leg=3), r.Rating(4, "d", "baseline", trial_id=1, leg=6),
+               r.Rating(5, "e", "after", trial_id=1, leg=5), r.Rating(6, "f", "after", trial_id=1, leg=4))
+    sessions, trials = r.joined(r.Record(sessions=(s1, s2), trials=(t,), ratings=ratings))
+    assert [(x.session.id, x.before and x.before.id, x.after and x.after.id, [c.id for c in x.check_ins])
+            for x in sessions] == [(1, 1, 3, [2]), (2, None, None, [])]
+    assert [(x.baseline.id, x.last.id) for x in trials if x.baseline and x.last] == [(4, 6)]  # the last after
+
+
+def test_the_history_hands_out_values_decoded_once(tmp_path):
+    with History.open(tmp_path / "h.sqlite3") as h:
+        sid = h.start_session("flexion", {"check_in": True, "only": ["knees-to-chest"]}, direction="flexion")
+        h.end("sessions", sid, "completed", response="worse",
+              response_reasons=json.dumps({"change": "worse", "reasons": [{"key": "spread"}]}))
+        h.add_rating("before", leg=4, reach="calf", session_id=sid)
+        record = h.record()
+    s = record.sessions[0]
+    assert s.options == {"check_in": True, "only": ["knees-to-chest"]} and s.response_reasons["change"] == "worse"
+    assert (record.ratings[0].leg, record.ratings[0].reach, record.ratings[0].session_id) == (4, "calf", sid)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.routine = "extension"  # type: ignore[misc]

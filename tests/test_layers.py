@@ -102,6 +102,20 @@ def test_the_clinical_rules_draw_nothing():
     assert not problems, "\n".join(problems)
 
 
+def test_the_clinical_rules_read_records_not_the_database():
+    """Issue 29, items 1 and 2: the rules take records (coach/core/records.py) and return
+    decisions; the history is read by the layers that hold it open. And a JSON column is decoded
+    in one place, where a row is read (coach/storage/rows.py)."""
+    problems = [f"{name}:{line} imports {target}" for name, tree in modules().items()
+                if layer(name) == "clinical" for target, _, line in imports(tree, name)
+                if target.startswith("coach.storage") or target.split(".")[0] == "sqlite3"]
+    assert not problems, "\n".join(problems)
+    decoding = [name for name, tree in modules().items() if layer(name) not in ("storage", None)
+                and any(isinstance(n, ast.Attribute) and n.attr == "loads" and isinstance(n.value, ast.Name)
+                        and n.value.id == "json" for n in ast.walk(tree)) and name != "coach.audio.natural"]
+    assert not decoding, f"JSON decoded outside storage (the history's columns are decoded once): {decoding}"
+
+
 def test_no_module_imports_another_modules_private_name():
     problems = []
     for name, tree in modules().items():

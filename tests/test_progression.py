@@ -153,8 +153,8 @@ def test_a_step_up_offered_in_a_live_session_accepted_or_declined(pulse, answer,
     assert ("Then today: knees to chest, held 45 seconds." if answer == "y" else "Then we keep the same dose.") in text
     with History.open(write=False) as h:
         rows = h.doses("flexion")
-        options = json.loads(h.sessions_of("flexion")[-1]["options"])
-    assert [(r["exercise"], r["hold"], r["count"], r["change"], r["reason"]) for r in rows] == \
+        options = h.sessions_of("flexion")[-1].options
+    assert [(r.exercise, r.hold, r.count, r.change, r.reason) for r in rows] == \
         [("knees-to-chest", 45, 3, change, "steady")]
     assert options["levels"] == ({"knees-to-chest": [45, 3]} if answer == "y" else {})
     assert _script_holds(env) == holds  # the next session's dose, from the script
@@ -224,7 +224,7 @@ def test_a_next_position_offered_in_a_live_session_and_taken(pulse):
     assert "You should not feel pain spreading down your leg. If you do, stop, and lie flat. Would you like to try it today?" in text
     assert "Then today: press-ups, in place of propped on your elbows." in text
     with History.open(write=False) as h:
-        assert [(r["exercise"], r["replaces"], r["change"]) for r in h.doses("extension")] == \
+        assert [(r.exercise, r.replaces, r.change) for r in h.doses("extension")] == \
             [("press-up", "prone-on-elbows", "forward")]
     out = subprocess.run([sys.executable, "-m", "coach", "script", "--extension", "--json"], env=env,
                          capture_output=True, text=True, timeout=120)

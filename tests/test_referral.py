@@ -89,19 +89,19 @@ def test_the_notices_from_a_real_history(tmp_path):
         made_up(h, 3, (6, "calf"), (6, "foot"))
         made_up(h, 2, (6, "calf"), (6, "calf"))
         made_up(h, 1, (6, "calf"), (7, "foot"))
-        assert evidence.notices(h, dt.date.today()) == [
+        assert evidence.notices(h.record(), dt.date.today()) == [
             n for n in [referral.no_improvement(evidence.trend.trend(h.leg_ratings()).days,
                                                 dt.date.today() - dt.timedelta(days=45), dt.date.today())] if n]
-        assert len(evidence.notices(h)) == 1  # two spreading days: not yet three
+        assert len(evidence.notices(h.record())) == 1  # two spreading days: not yet three
         made_up(h, 0, (6, "calf"), (6, "foot"))
-        keys = [n.key for n in evidence.notices(h)]
+        keys = [n.key for n in evidence.notices(h.record())]
         assert keys == ["spreading", "no_improvement"]
 
 
 def test_a_session_that_ended_worse_bars_its_direction(tmp_path):
     with History.open(tmp_path / "h.sqlite3") as h:
         made_up(h, 2, (3, "thigh"), (7, "foot"), routine="extension", outcome="worse")
-        rec = evidence.recommendation(h, EN)
+        rec = evidence.recommendation(h.record(), EN)
         [bar] = rec.barred
         when = dt.date.today() - dt.timedelta(days=2)
         assert bar.text(EN) == (
@@ -111,9 +111,9 @@ def test_a_session_that_ended_worse_bars_its_direction(tmp_path):
         # a session stopped for symptoms with no ratings bars too, with the person's own words
         sid = h.start_session("flexion", {}, "flexion")
         h.end("sessions", sid, "symptoms", "w")
-        assert {b.direction for b in evidence.recommendation(h, EN).barred} == {"extension", "flexion"}
-        assert "you said the pain was spreading down your leg" in evidence.recommendation(h, EN).bar("flexion").text(EN)
+        assert {b.direction for b in evidence.recommendation(h.record(), EN).barred} == {"extension", "flexion"}
+        assert "you said the pain was spreading down your leg" in evidence.recommendation(h.record(), EN).bar("flexion").text(EN)
         # a user routine has no direction: it bars nothing
         other = h.start_session("my-morning", {})
         h.end("sessions", other, "symptoms", "w")
-        assert len(evidence.recommendation(h, EN).barred) == 2
+        assert len(evidence.recommendation(h.record(), EN).barred) == 2

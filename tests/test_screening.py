@@ -181,7 +181,7 @@ def test_after_cleared_emergency_the_same_day_the_coach_says_tomorrow_calmly():
     with History.open() as h:
         g, shown, spoken = guide([])
         with pytest.raises(ScreeningStop):
-            screening.refuse_if_stopped(h, g.say, catalog("en"))
+            screening.refuse_if_stopped(h.safety(), g.say, catalog("en"))
         assert spoken == ["You have been seen by a clinician. Sessions start again tomorrow."]
         back_in_time(h, 1)  # the next day: the questions again, from the start
         g, shown, spoken = guide(NO)

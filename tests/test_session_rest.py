@@ -48,7 +48,7 @@ def test_still_worse_after_the_rest_ends_it_worse_and_bars_the_direction(tmp_pat
     assert session_row(h) == ("worse", "worse")
     assert str(ended.value).startswith("The pain was worse after this session, and still after a rest: the pain spread "
                                        "farther down, from thigh to foot; leg pain went up 3 points, from 3 to 6.")
-    assert [b.direction for b in evidence.recommendation(h, words()).barred] == ["flexion"]
+    assert [b.direction for b in evidence.recommendation(h.record(), words()).barred] == ["flexion"]
     assert [r["moment"] for r in h.table("ratings")] == ["before", "after", "settled"]
 
 
@@ -59,7 +59,7 @@ def test_settled_back_after_the_rest_is_a_caution_not_a_stop(tmp_path):
         in spoken
     assert "It has settled back: a brief flare, a caution, not a stop. Go gently with this routine next time." in spoken
     assert [round(r.seconds - r.seconds % 60) for r in rests] == [60]  # one rest of a minute (--settle 1)
-    assert evidence.recommendation(h, words()).barred == ()  # a caution bars nothing
+    assert evidence.recommendation(h.record(), words()).barred == ()  # a caution bars nothing
     reasons = json.loads(h.table("sessions")[0]["response_reasons"])
     assert reasons["change"] == "worse"  # what it was before the rest, kept with the caution
 

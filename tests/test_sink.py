@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import sounddevice as sd
 
+from coach.app.records import table
 from coach.audio.sink import Player
 from coach.storage.history import History
-from coach.storage.report import table
 
 
 def flags(underflow: bool) -> sd.CallbackFlags:
@@ -33,7 +33,7 @@ def test_a_sessions_underflows_are_on_its_history_line(coach_home):
         for gaps in (0, 1, 4):
             sid = h.start_session("flexion", {})
             h.end("sessions", sid, "completed", underflows=gaps)
-        lines = table(h).splitlines()[2:]
+        lines = table(h.record())[0].splitlines()[2:]
     assert "audio gap" not in lines[0]
     assert "completed (1 audio gap)" in lines[1]
     assert "(4 audio gaps)" in lines[2]

@@ -165,7 +165,7 @@ def test_a_flare_that_did_not_settle_bars_even_if_the_test_is_cut_off(tmp_path):
     from coach.clinical import evidence
     from coach.core.words import catalog as words
 
-    assert [b.direction for b in evidence.recommendation(h, words()).barred] == ["flexion"]
+    assert [b.direction for b in evidence.recommendation(h.record(), words()).barred] == ["flexion"]
 
 
 def test_the_end_of_input_mid_test_is_recorded(tmp_path):

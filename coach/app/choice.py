@@ -32,7 +32,7 @@ def routine(flexion: bool, extension: bool, spec: str | None, words: Words) -> t
     if flexion or extension:
         return ("flexion" if flexion else "extension"), None
     with History.open(write=False) as history:
-        rec = evidence.recommendation(history, words)
+        rec = evidence.recommendation(history.record(), words)
     if rec.direction in DIRECTIONS:
         return rec.direction, "; ".join(rec.reasons)
     raise no_direction(rec, words)

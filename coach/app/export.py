@@ -67,7 +67,7 @@ def opening(request: sessions.Request, made: dt.date, echo: Echo = print) -> tup
     """A file's safety opening for `request` (`coach script --recording` prints it), with its
     direction's bar from the history."""
     with opened(echo, write=False) as history:
-        bar = choice.bar(evidence.recommendation(history, request.words), sessions.check(request)[0].direction)
+        bar = choice.bar(evidence.recommendation(history.record(), request.words), sessions.check(request)[0].direction)
     return preamble(bar, request, made)
 
 
@@ -77,8 +77,8 @@ def export(request: sessions.Request, output: Path | None, split: Path | None, f
     with opened(echo, write=False) as history:
         request = doses.today(history, request)  # each dose as the response has moved it
         checked = sessions.check(request)
-        screening.refuse_if_stopped(history, printer(echo), request.words)
-        bar = choice.bar(evidence.recommendation(history, request.words), checked[0].direction)
+        screening.refuse_if_stopped(history.safety(), printer(echo), request.words)
+        bar = choice.bar(evidence.recommendation(history.record(), request.words), checked[0].direction)
     return write(request, output, split, fmt, echo, progress, checked=checked, bar=bar, force=force)
 
 

@@ -61,8 +61,9 @@ def make(request: sessions.Request, full: str, every: float, span: str, echo: Ec
     today = today or dt.date.today()
     words = request.words
     with opened(echo, write=False) as history:  # what the history has to say, on stderr
-        rec = evidence.recommendation(history, words, today)
-        first = evidence.first_session(history)
+        record = history.record()
+        rec = evidence.recommendation(record, words, today)
+        first = evidence.first_session(record)
     request = replace(request, bars=rec.barred)
     start, end = (dt.time.fromisoformat(t) for t in span.split("-"))
     slots = day([dt.time.fromisoformat(t.strip()) for t in full.split(",")], every, start, end)

@@ -24,25 +24,25 @@ STOPPED = ("symptoms", "worse")  # outcomes that count as a session that ended w
 
 def record(history: History, routine: str) -> list[Past]:
     """The routine's sessions and dose changes, oldest first."""
-    items = [(s["started"], Past("session", s["response"] or (WORSE if s["outcome"] in STOPPED else None)))
+    items = [(s.started, Past("session", s.response or (WORSE if s.outcome in STOPPED else None)))
              for s in history.sessions_of(routine)]
-    items += [(d["at"], Past("change")) for d in history.doses(routine)]
+    items += [(d.at, Past("change")) for d in history.doses(routine)]
     return [p for _, p in sorted(items, key=lambda item: item[0])]
 
 
 def current(history: History, routine: str) -> dict[str, Level]:
     """Each exercise's dose as the routine's changes left it (a declined step changes nothing)."""
-    return {d["exercise"]: Level(d["hold"], d["count"]) for d in history.doses(routine) if d["change"] in (UP, DOWN)}
+    return {d.exercise: Level(d.hold, d.count) for d in history.doses(routine) if d.change in (UP, DOWN)}
 
 
 def positions(history: History, routine: str) -> dict[str, str]:
     """The next positions taken and not gone back from: the exercise replaced → the one done."""
     active: dict[str, str] = {}
     for d in history.doses(routine):
-        if d["change"] == FORWARD:
-            active[d["replaces"]] = d["exercise"]
-        elif d["change"] == BACK:
-            active.pop(d["replaces"], None)
+        if d.change == FORWARD and d.replaces:
+            active[d.replaces] = d.exercise
+        elif d.change == BACK and d.replaces:
+            active.pop(d.replaces, None)
     return active
 
 
@@ -94,7 +94,7 @@ def today(history: History, request: sessions.Request) -> sessions.Request:
     """The request with each exercise's dose and position as they have moved (a file or a script:
     nothing asked)."""
     routine = find(request.routine, request.words).id  # its id only: the options are checked where it is used
-    bars = evidence.recommendation(history, request.words).barred  # left out of every routine
+    bars = evidence.recommendation(history.record(), request.words).barred  # left out of every routine
     return replace(request, levels=current(history, routine), positions=positions(history, routine), bars=bars)
 
 

@@ -7,18 +7,18 @@ chart drawn once by matplotlib and placed in it. Black and white, on A4 or Lette
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from coach.app import chart
+from coach.app.records import ended, pain
 from coach.clinical import evidence
 from coach.clinical import trend as trends
+from coach.core import records
 from coach.core.errors import CoachError, InputError
 from coach.core.words import Words
-from coach.storage.history import OUTCOMES, History
-from coach.storage.report import by
+from coach.storage.history import OUTCOMES
 
 ROWS = 14  # the newest rows of a table shown; the rest are counted
 DISCLAIMER = ("General information, not medical advice. Made by coach, an exercise guide following a published "
@@ -33,22 +33,12 @@ class Table:
     left_out: int  # older rows not shown
 
 
-def _day(stamp: str | None) -> str:
-    return stamp[:10] if stamp else ""
-
-
-def _pain(r: dict[str, Any] | None) -> str:
-    if not r or (r["leg"] is None and r["reach"] is None):
-        return "-"
-    return f"{'?' if r['leg'] is None else r['leg']} ({r['reach'] or '?'})"
-
-
 def _newest(title: str, head: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> Table:
     cells = [tuple(str(c) for c in r) for r in rows]
     return Table(title, head, cells[-ROWS:], max(0, len(cells) - ROWS))
 
 
-def _dose(routine: str, options: dict[str, Any], words: Words) -> str:
+def _dose(routine: str, options: Mapping[str, Any], words: Words) -> str:
     """The dose a session played: "3 × 30 s" (holds × seconds, each side), or each exercise's
     where they differ; what the options said, where the routine can no longer be read."""
     from coach.app import session as sessions
@@ -67,7 +57,7 @@ def _dose(routine: str, options: dict[str, Any], words: Words) -> str:
     return "; ".join([usual, *(f"{d.exercise.name.lower()} {e}" for d, e in zip(doses, each) if e != usual)])
 
 
-def _options(options: dict[str, Any]) -> str:
+def _options(options: Mapping[str, Any]) -> str:
     parts = []
     if options.get("only"):
         parts.append(", ".join(options["only"]))
@@ -80,42 +70,31 @@ def _options(options: dict[str, Any]) -> str:
     return "; ".join(parts) or "the routine's own"
 
 
-def tables(h: History, words: Words) -> list[Table]:
-    """The report's four tables, each its newest rows. Linear in the history: ratings and answers
-    grouped once, and a session's dose worked out only for the rows shown (20,000 sessions took
-    130 s when every session scanned every rating and had its dose planned)."""
-    ratings = h.table("ratings")
-    of_session, of_trial = by(ratings, "session_id"), by(ratings, "trial_id")
+def tables(record: records.Record, words: Words) -> list[Table]:
+    """The report's four tables, each its newest rows. Linear in the history: the ratings joined
+    once, and a session's dose worked out only for the rows shown (20,000 sessions took 130 s when
+    every session scanned every rating and had its dose planned)."""
+    sessions, trials = records.joined(record)
     tests = []
-    for t in h.table("trials"):
-        mine = of_trial.get(t["id"], [])
-        base = next((r for r in mine if r["moment"] == "baseline"), None)
-        last = next((r for r in reversed(mine) if r["moment"] == "after"), None)
-        found = t["result"] if t["outcome"] == "completed" else OUTCOMES.get(t["outcome"], t["outcome"])
-        reasons = "; ".join(json.loads(t["reasons"] or "[]"))
-        tests.append((_day(t["started"]), found or "-", _pain(base), _pain(last), reasons))
-    sessions, stops = [], []
-    for s in h.table("sessions"):
-        mine = of_session.get(s["id"], [])
-        before = next((r for r in mine if r["moment"] == "before"), None)
-        after = next((r for r in mine if r["moment"] == "after"), None)
-        ended = OUTCOMES.get(s["outcome"], s["outcome"])
-        sessions.append((s, ended, _pain(before), _pain(after)))
-        for r in mine:
-            if r["moment"] == "check-in":
-                stops.append((_day(r["at"]), f"check-in after {r['exercise']}", r["compared"] or "skipped"))
-        if s["outcome"] not in ("completed", "running"):
-            where = f" at {s['step']}" if s["step"] else ""
-            stops.append((_day(s["started"]), f"{s['routine']} session", f"{ended}{where}"))
-    shown = [(_day(s["started"]), s["routine"], _dose(s["routine"], json.loads(s["options"] or "{}"), words), ended,
-              before, after, s["response"] or "-") for s, ended, before, after in sessions[-ROWS:]]
-    of_screening = by(h.table("screening_answers"), "screening_id")
+    for t in trials:
+        found = t.trial.result if t.trial.outcome == "completed" else OUTCOMES.get(t.trial.outcome, t.trial.outcome)
+        tests.append((t.trial.day, found or "-", pain(t.baseline), pain(t.last), "; ".join(t.trial.reasons)))
+    stops = []
+    for line in sessions:
+        s = line.session
+        stops += [(r.day, f"check-in after {r.exercise}", r.compared or "skipped") for r in line.check_ins]
+        if s.outcome not in ("completed", "running"):
+            stops.append((s.day, f"{s.routine} session", ended(s.outcome, s.step)))
+    shown = [(line.session.day, line.session.routine, _dose(line.session.routine, line.session.options, words),
+              OUTCOMES.get(line.session.outcome, line.session.outcome), pain(line.before), pain(line.after),
+              line.session.response or "-") for line in sessions[-ROWS:]]
+    of_screening = records.grouped(record.answers, lambda a: a.screening_id)
     safety = []
-    for sc in h.table("screenings"):
-        answers = of_screening.get(sc["id"], [])
-        yes = [a["question"] for a in answers if a["answer"] == "yes"]
-        safety.append((sc["day"], sc["purpose"], f"{len(answers)} asked", "yes: " + ", ".join(yes) if yes else "all no",
-                       sc["outcome"]))
+    for sc in record.screenings:
+        answers = of_screening.get(sc.id, [])
+        yes = [a.question for a in answers if a.answer == "yes"]
+        safety.append((sc.day, sc.purpose, f"{len(answers)} asked", "yes: " + ", ".join(yes) if yes else "all no",
+                       sc.outcome))
     stops.sort()
     dose = _newest("Sessions and doses", ("date", "routine", "dose", "how it ended", "before", "after", "response"),
                    shown)
@@ -196,7 +175,7 @@ def _chart(t: trends.Trend, size: tuple[float, float]) -> Any:
         plt.close(fig)
 
 
-def write(h: History, path: Path, words: Words, paper: str = "a4", today: dt.date | None = None) -> None:
+def write(record: records.Record, path: Path, words: Words, paper: str = "a4", today: dt.date | None = None) -> None:
     """The report as a PDF, written atomically: what to read first and the direction on page 1,
     with the tests and the sessions; the chart, the check-ins and the safety answers after.
     No library's warning reaches the terminal (a report is one line of output)."""
@@ -205,20 +184,20 @@ def write(h: History, path: Path, words: Words, paper: str = "a4", today: dt.dat
     if not path.parent.is_dir():
         raise InputError(f"cannot write {path}: the folder {path.parent} does not exist.")
     with chart.quiet():  # the font cache's notice, subsetting's chatter, a legend's warning
-        _write(h, path, words, paper, today or dt.date.today())
+        _write(record, path, words, paper, today or dt.date.today())
 
 
-def _write(h: History, path: Path, words: Words, paper: str, made: dt.date) -> None:
+def _write(record: records.Record, path: Path, words: Words, paper: str, made: dt.date) -> None:
     from fpdf import FPDF
 
     from coach.app import attention
     from coach.storage.atomic import atomic_path, create
     from coach.storage.paths import PRIVATE_FILE
 
-    tests, sessions, stops, safety = tables(h, words)
-    rec = evidence.recommendation(h, words)
-    notices = [n.text(words) for n in evidence.notices(h)]
-    trend = trends.trend(h.leg_ratings())
+    tests, sessions, stops, safety = tables(record, words)
+    rec = evidence.recommendation(record, words)
+    notices = [n.text(words) for n in evidence.notices(record)]
+    trend = trends.trend(record.leg_ratings)
     chart = None if trend.empty else _chart(trend, (7.2, 4.2))
 
     class Report(FPDF):
@@ -239,7 +218,7 @@ def _write(h: History, path: Path, words: Words, paper: str, made: dt.date) -> N
     pdf.set_font(FONT, "", 7.5)
     pdf.multi_cell(0, 3.6, f"Made {made.isoformat()} by coach. {DISCLAIMER}", new_x="LMARGIN", new_y="NEXT")
     _heading(pdf, attention.TITLE)
-    _lines(pdf, attention.first(h, words))
+    _lines(pdf, attention.first(record, words))
     _heading(pdf, "Direction")
     _lines(pdf, [f"{rec.summary(words)}."])
     if notices:

@@ -105,8 +105,8 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
         history = stack.enter_context(opened(echo))
         request = doses.today(history, request)  # each dose as the response has moved it
         checked = sessions.check(request)
-        screening.refuse_if_stopped(history, printer(echo), w)
-        rec = evidence.recommendation(history, w)  # once: the bar below, and what to avoid
+        screening.refuse_if_stopped(history.safety(), printer(echo), w)
+        rec = evidence.recommendation(history.record(), w)  # once: the bar below, and what to avoid
         bar = choice.bar(rec, routine.direction)
         if player is None:
             from coach.app import export as exports  # a file, not a live session: its own imports
@@ -156,7 +156,7 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
         with answers.session():
             _greet(guide, listening)
             safety.daily(guide, history)
-            for notice in evidence.notices(history):  # when to get seen, before anything else
+            for notice in evidence.notices(history.record()):  # when to get seen, before anything else
                 guide.say(notice.text(w))
             confirmation = _confirm(guide, history, bar) if bar is not None else None
             for name, other in sessions.asked_barred(request):  # named with --only: confirmed the same way
@@ -190,7 +190,7 @@ def test(voice: VoiceSettings, words: Words, hold: int, settle: int, volume: flo
         with answers.session():
             echo(words.printed.disclaimer)
             _greet(guide, listening)
-            screening.refuse_if_stopped(history, guide.say, words)
+            screening.refuse_if_stopped(history.safety(), guide.say, words)
             safety.screen(guide, history, "test")
             trial.run(guide, history, hold, settle)
 

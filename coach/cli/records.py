@@ -41,11 +41,14 @@ def history(as_json: bool, csv_dir: Path | None, trend: bool, png: Path | None, 
 
             echo(trends.text(trends.trend(h.leg_ratings()), shutil.get_terminal_size().columns))
         else:
-            from coach.app import attention
+            from coach.app import attention, records
             from coach.core.words import catalog
-            from coach.storage import report
 
-            echo(attention.overview(h, catalog(), report.table(h, every)))
+            record = h.record()
+            table, older = records.table(record, every)
+            if older:
+                table = f"{table}\n... and {older} older: 'coach history --all' shows every row."
+            echo(attention.overview(record, catalog(), table))
 
 
 @cli.command()
@@ -84,5 +87,5 @@ def report(path: Path, paper: str) -> None:
     from coach.core.words import catalog
 
     with opened(echo, write=False) as h:
-        reports.write(h, path, catalog(), paper)
+        reports.write(h.record(), path, catalog(), paper)
     echo(str(path))

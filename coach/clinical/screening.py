@@ -22,13 +22,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Callable, Mapping
+from typing import Callable, Mapping
 
 from coach.core import data
 from coach.core.errors import ScreeningStop
 from coach.core.question import Question
+from coach.core.records import Safety
+from coach.core.records import Screening as Screened
 from coach.core.words import Words
-from coach.storage.history import History
 
 EMERGENCY = "emergency"
 CANCER = "cancer"
@@ -109,25 +110,24 @@ def stop_line(qid: str, group: str, words: Words) -> str:
     return f"{words.printed.screening_stop} {words.printed.stop_advice(qid, group)}"
 
 
-def refuse_if_stopped(history: History, say: Callable[..., None], words: Words) -> dict[str, Any] | None:
+def refuse_if_stopped(state: Safety, say: Callable[..., None], words: Words) -> Screened | None:
     """Raise ScreeningStop, with the advice again, while an emergency answer has not been seen by
-    a clinician or an urgent answer was given today; else today's screening, if any."""
+    a clinician or an urgent answer was given today; else today's screening, if any. `state` is
+    where the safety questions stand, read from the history (`History.safety`)."""
     from coach.clinical.preference import day_words
 
     s = screening(words)
-    block = history.emergency_block()
-    if block is not None:
+    if state.block is not None:
         say(*s.group(EMERGENCY).advice)
-        when = day_words(dt.date.fromisoformat(block["day"]), words, year=True)
+        when = day_words(dt.date.fromisoformat(state.block.day), words, year=True)
         raise ScreeningStop(words.printed.emergency_block.format(date=when))
-    today = history.screening_today()
-    seen = history.cleared(EMERGENCY)
-    if today and today["outcome"] == EMERGENCY and seen is not None and seen["at"] >= today["at"]:
+    today, seen = state.today, state.seen
+    if today and today.outcome == EMERGENCY and seen is not None and seen.at >= today.at:
         # seen by a clinician since: no more "call emergency services", one calm line for the day
         say(words.screening.cleared_today)
         raise ScreeningStop(words.printed.cleared_today)
-    if today and today["outcome"] != "clear":
-        qid = history.yes_answer(today["id"])
-        say(*(s.advice(qid) if qid else s.group(today["outcome"]).advice))
+    if today and today.outcome != "clear":
+        qid = state.stopped_on
+        say(*(s.advice(qid) if qid else s.group(today.outcome).advice))
         raise ScreeningStop(words.printed.stopped_today)
     return today

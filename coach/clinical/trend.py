@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Iterable
+
+from coach.core.records import Rating
 
 FIRST_WEEK = 7  # days
 POINTS, SHARE = 2, 0.30
@@ -50,31 +52,31 @@ def meaningful(value: float, baseline: float) -> bool:
     return diff >= POINTS or (baseline > 0 and diff / baseline >= SHARE)
 
 
-def trend(ratings: Iterable[dict[str, Any]]) -> Trend:
-    """From rating rows (at, moment, leg, reach), oldest first."""
-    chosen: dict[dt.date, dict[str, Any]] = {}
+def trend(ratings: Iterable[Rating]) -> Trend:
+    """From ratings with a leg pain or reach, oldest first."""
+    chosen: dict[dt.date, Rating] = {}
     ratings = list(ratings)
-    points = tuple(Point(dt.datetime.fromisoformat(r["at"]).replace(tzinfo=None), r["moment"], r["leg"], r["reach"])
+    points = tuple(Point(dt.datetime.fromisoformat(r.at).replace(tzinfo=None), r.moment, r.leg, r.reach)
                    for r in ratings)
     for r in ratings:
-        day = dt.date.fromisoformat(r["at"][:10])  # the local day it was taken
-        first_before = r["moment"] in ("before", "baseline")
+        day = dt.date.fromisoformat(r.day)  # the local day it was taken
+        first_before = r.moment in ("before", "baseline")
         held = chosen.get(day)
-        if held is None or (first_before and held["moment"] not in ("before", "baseline")):
+        if held is None or (first_before and held.moment not in ("before", "baseline")):
             chosen[day] = r
     if not chosen:
         return Trend((), None)
     start = min(chosen)
-    week = [r["leg"] for d, r in chosen.items() if (d - start).days < FIRST_WEEK and r["leg"] is not None]
+    week = [r.leg for d, r in chosen.items() if (d - start).days < FIRST_WEEK and r.leg is not None]
     baseline = sum(week) / len(week) if week else None
     days = []
     for d in sorted(chosen):
         r = chosen[d]
         change = ""
-        if baseline is not None and r["leg"] is not None and (d - start).days >= FIRST_WEEK \
-                and meaningful(r["leg"], baseline):
-            change = "better" if r["leg"] < baseline else "worse"
-        days.append(Day(d, r["leg"], r["reach"], change))
+        if baseline is not None and r.leg is not None and (d - start).days >= FIRST_WEEK \
+                and meaningful(r.leg, baseline):
+            change = "better" if r.leg < baseline else "worse"
+        days.append(Day(d, r.leg, r.reach, change))
     return Trend(tuple(days), baseline, points)
 
 

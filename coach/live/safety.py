@@ -52,5 +52,5 @@ def said(words: Words) -> list[str]:
 def daily(guide: Guide, history: History) -> None:
     """Before a live session: all the questions (`screen`) unless today's were all no; then the three
     emergency ones, briefly."""
-    today = refuse_if_stopped(history, guide.say, guide.words)
+    today = refuse_if_stopped(history.safety(), guide.say, guide.words)
     screen(guide, history, "session-brief" if today else "session", brief=today is not None)

@@ -121,7 +121,7 @@ def run(guide: Guide, history: History, hold: int = DEFAULT_HOLD, settle: int = 
                     better=json.dumps(sorted({p.direction for p in positions if p.helped})),
                     caution=json.dumps(sorted({p.direction for p in positions if p.settled == CAUTION})),
                     reasons=json.dumps(list(found.reasons)))
-    rec = evidence.recommendation(history, w)
+    rec = evidence.recommendation(history.record(), w)
     if found.direction in (FLEXION, EXTENSION):
         # each position's change was said as it was measured; the result names the one that helped
         what = w.reasons["and"].join(names[p.exercise] for p in found.helped)

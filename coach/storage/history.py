@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from coach.core import records
 from coach.core.errors import CoachError
 from coach.storage import database, paths
-from coach.storage import rows as row_rules
+from coach.storage import rows as rows_of
 from coach.storage.database import MIGRATIONS, WAIT  # noqa: F401  (the history's schema, for its readers)
 from coach.storage.rows import usable
 
@@ -96,7 +97,7 @@ class History:
             except sqlite3.DatabaseError as e:  # not a database, a damaged one, or another program's
                 db, notice = cls._fresh(path, e)
         database.private_files(path)
-        notice = " ".join(filter(None, [notice, row_rules.skipped(db)]))  # bad rows: named once, skipped
+        notice = " ".join(filter(None, [notice, rows_of.skipped(db)]))  # bad rows: named once, skipped
         history = cls(db, path, notice or None)
         cut = history._close_abandoned()
         if cut:
@@ -237,14 +238,14 @@ class History:
             raise CoachError(f"writing the history failed ({e}); {self.path}") from e
         return sid or 0
 
-    def emergency_block(self) -> dict[str, Any] | None:
+    def emergency_block(self) -> records.Screening | None:
         """The newest emergency-level screening no clearance has come after: it blocks every
         session, whatever the day, until the person records that a clinician has seen them."""
         rows = self._rows("SELECT * FROM screenings WHERE outcome = 'emergency' ORDER BY id DESC LIMIT 1")
         if not rows:
             return None
         seen = self.cleared("emergency")
-        return None if seen is not None and seen["at"] >= rows[0]["at"] else rows[0]
+        return None if seen is not None and seen.at >= rows[0]["at"] else rows_of.screening(rows[0])
 
     def record_clearance(self, kind: str, note: str | None = None) -> int:
         """A clinician has seen the person (after an emergency-level answer), or a doctor has
@@ -252,10 +253,10 @@ class History:
         return self._write("INSERT INTO clearances (at, day, kind, note) VALUES (?, ?, ?, ?)",
                            (now(), today(), kind, note))
 
-    def cleared(self, kind: str) -> dict[str, Any] | None:
+    def cleared(self, kind: str) -> records.Clearance | None:
         found = self._rows(f"SELECT * FROM clearances WHERE kind = ? AND {usable('clearances')} "
                            "ORDER BY id DESC LIMIT 1", (kind,))
-        return found[0] if found else None
+        return rows_of.clearance(found[0]) if found else None
 
     def record_confirmation(self, direction: str, reason: str, answer: str) -> int:
         """A person chose a barred direction with its flag, and was asked to confirm."""
@@ -277,27 +278,42 @@ class History:
                           "WHERE a.question = ? AND a.answer = 'no' ORDER BY s.day DESC LIMIT 1", (question,))
         return dt.date.fromisoformat(rows[0]["day"]) if rows else None
 
-    def screening_today(self) -> dict[str, Any] | None:
+    def screening_today(self) -> records.Screening | None:
         """Today's screening that reached an outcome: a stop outranks a clear one."""
         rows = self._rows(
             "SELECT * FROM screenings WHERE day = ? AND outcome IN ('clear', 'emergency', 'urgent') "
             "ORDER BY outcome = 'clear', id DESC LIMIT 1",
             (today(),),
         )
-        return rows[0] if rows else None
+        return rows_of.screening(rows[0]) if rows else None
+
+    def safety(self) -> records.Safety:
+        """Where the safety questions stand today."""
+        now_ = self.screening_today()
+        return records.Safety(self.emergency_block(), now_, self.yes_answer(now_.id) if now_ else None,
+                              self.cleared("emergency"))
 
     # -- reading --------------------------------------------------------------------------------
 
-    def trials(self) -> list[dict[str, Any]]:
+    def trials(self) -> list[records.Trial]:
         """Every test trial, newest first (cut-off ones too: a flare they recorded still counts)."""
-        return self._rows(f"SELECT * FROM trials WHERE {usable('trials')} ORDER BY started DESC, id DESC")
+        return [rows_of.trial(r) for r in
+                self._rows(f"SELECT * FROM trials WHERE {usable('trials')} ORDER BY started DESC, id DESC")]
 
-    def latest_trial(self) -> dict[str, Any] | None:
-        rows = self._rows(f"SELECT * FROM trials WHERE outcome = 'completed' AND {usable('trials')} "
-                          "ORDER BY id DESC LIMIT 1")
-        return rows[0] if rows else None
+    def record(self) -> records.Record:
+        """The whole history as values, each table oldest first, a bad row skipped."""
+        return records.Record(
+            sessions=tuple(map(rows_of.session, self.table("sessions"))),
+            trials=tuple(map(rows_of.trial, self.table("trials"))),
+            ratings=tuple(map(rows_of.rating, self.table("ratings"))),
+            doses=tuple(map(rows_of.dose, self.table("doses"))),
+            screenings=tuple(map(rows_of.screening, self.table("screenings"))),
+            answers=tuple(map(rows_of.answer, self.table("screening_answers"))),
+            clearances=tuple(map(rows_of.clearance, self.table("clearances"))),
+        )
 
     def table(self, name: str) -> list[dict[str, Any]]:
+        """A table's usable rows as stored, oldest first: for the CSV files and `history --json`."""
         assert name in TABLES
         return self._rows(f"SELECT * FROM {name} WHERE {usable(name)} ORDER BY id")  # a bad row skipped
 
@@ -322,18 +338,19 @@ class History:
         self._write("INSERT INTO doses (at, routine, exercise, hold, count, change, reason, replaces) "
                     "VALUES (?, ?, ?, NULL, 0, ?, ?, ?)", (now(), routine, exercise, change, reason, replaces))
 
-    def doses(self, routine: str) -> list[dict[str, Any]]:
+    def doses(self, routine: str) -> list[records.Dose]:
         """A routine's dose changes and declined steps, oldest first."""
-        return self._rows(f"SELECT * FROM doses WHERE routine = ? AND {usable('doses')} ORDER BY at, id", (routine,))
+        return [rows_of.dose(r) for r in
+                self._rows(f"SELECT * FROM doses WHERE routine = ? AND {usable('doses')} ORDER BY at, id", (routine,))]
 
-    def sessions_of(self, routine: str) -> list[dict[str, Any]]:
+    def sessions_of(self, routine: str) -> list[records.Session]:
         """A routine's sessions, oldest first."""
-        return self._rows(f"SELECT * FROM sessions WHERE routine = ? AND {usable('sessions')} ORDER BY started, id",
-                          (routine,))
+        return [rows_of.session(r) for r in self._rows(
+            f"SELECT * FROM sessions WHERE routine = ? AND {usable('sessions')} ORDER BY started, id", (routine,))]
 
-    def leg_ratings(self) -> list[dict[str, Any]]:
+    def leg_ratings(self) -> list[records.Rating]:
         """Every rating with a leg pain or reach, oldest first."""
-        return self._rows(f"SELECT at, moment, leg, reach FROM ratings WHERE (leg IS NOT NULL OR reach IS NOT NULL) "
-                          f"AND {usable('ratings')} ORDER BY at, id")
+        return [rows_of.rating(r) for r in self._rows(
+            f"SELECT * FROM ratings WHERE (leg IS NOT NULL OR reach IS NOT NULL) AND {usable('ratings')} ORDER BY at, id")]
 
 

@@ -5,8 +5,12 @@ a file SQLite cannot read at all is set aside (coach/storage/history.py)."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
+from typing import Any, Mapping
+
+from coach.core import records
 
 REACHES = "'none', 'low back', 'buttock', 'thigh', 'knee', 'calf', 'foot'"  # coach/clinical/response.py REACH
 RULES = {  # table → what a usable row holds
@@ -57,3 +61,44 @@ def skipped(db: sqlite3.Connection) -> str | None:
     listed = said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"
     return (f"{listed} in your history {verb} damaged or out of range, and "
             f"{'was' if verb == 'is' else 'were'} skipped; the rest is used.")
+
+
+# -- a usable row as a value (coach/core/records.py): its JSON columns decoded here, once ---------
+
+def _json(text: str | None, empty: Any) -> Any:
+    return json.loads(text) if text else empty
+
+
+def session(r: Mapping[str, Any]) -> records.Session:
+    return records.Session(r["id"], r["routine"], r["started"], r["outcome"], _json(r["options"], {}), r["ended"],
+                           r["step"], r["reason"], r["direction"], r["response"],
+                           _json(r["response_reasons"], None), r["underflows"])
+
+
+def trial(r: Mapping[str, Any]) -> records.Trial:
+    return records.Trial(r["id"], r["started"], r["outcome"], r["ended"], r["step"], r["reason"], r["result"],
+                         frozenset(_json(r["worse"], [])), frozenset(_json(r["better"], [])),
+                         frozenset(_json(r["caution"], [])), tuple(_json(r["flares"], [])),
+                         tuple(_json(r["reasons"], [])))
+
+
+def rating(r: Mapping[str, Any]) -> records.Rating:
+    return records.Rating(r["id"], r["at"], r["moment"], r["session_id"], r["trial_id"], r["exercise"], r["leg"],
+                          r["back"], r["reach"], r["numbness"], r["compared"], _json(r["reasons"], None), r["given"])
+
+
+def dose(r: Mapping[str, Any]) -> records.Dose:
+    return records.Dose(r["id"], r["at"], r["routine"], r["exercise"], r["count"], r["change"], r["reason"],
+                        r["hold"], r["replaces"])
+
+
+def screening(r: Mapping[str, Any]) -> records.Screening:
+    return records.Screening(r["id"], r["at"], r["day"], r["purpose"], r["outcome"], r["advice"])
+
+
+def answer(r: Mapping[str, Any]) -> records.Answer:
+    return records.Answer(r["id"], r["screening_id"], r["question"], r["text"], r["answer"], r["given"])
+
+
+def clearance(r: Mapping[str, Any]) -> records.Clearance:
+    return records.Clearance(r["id"], r["at"], r["day"], r["kind"], r["note"])
