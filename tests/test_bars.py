@@ -113,7 +113,7 @@ def test_no_direction_never_suggests_a_barred_flag():
     one = run_coach("start")
     assert one.returncode == 2
     line = one.stderr.strip().splitlines()[-1]
-    assert "Avoid flexion for now" in line and line.endswith("Repeat 'coach test' on another day; or choose --extension.")
+    assert "Avoid flexion for now" in line and line.endswith("Repeat 'coach test' on another day, or choose --extension.")
     assert "--flexion" not in line
     _unclear_test(["flexion", "extension"])
     both = run_coach("script")

@@ -41,7 +41,7 @@ def error_line(result) -> str:
         (["script", "--flexion", "--side", "middle"], 2, "Invalid value for '--side'"),
         (["script", "--flexion", "--rate", "10"], 2, "Invalid value for '--rate'"),
         (["script", "--flexion", "--volume", "3"], 2, "Invalid value for '--volume'"),
-        (["script", "--flexion", "--voice", "no-such-voice"], 2, "unknown voice 'no-such-voice': see 'coach voices'"),
+        (["script", "--flexion", "--voice", "no-such-voice"], 2, "unknown voice 'no-such-voice'. See 'coach voices' for the voices installed."),
         (["start", "--flexion", "--output", "/nonexistent/dir/s.wav"], 2, "the folder /nonexistent/dir does not exist"),
         (["start", "--flexion", "--output", "/proc/s.wav"], 2, "cannot write /proc/s.wav: the folder /proc is not writable"),
         (["start", "--flexion", "--output", "session.aiff"], 2, "the name must end in one of .mp3, .ogg, .opus, .flac, .wav"),
@@ -209,3 +209,16 @@ def test_only_portaudios_own_lines_are_kept_off_stderr():
     assert "Expression" not in done.stderr
     assert "ALSA said something else" in done.stderr and "the coach line" in done.stderr
     assert "Fatal Python error: Segmentation fault" in done.stderr
+
+
+def test_the_command_line_words_what_can_be_done_about_an_error():
+    """Issue 29, item 4: errors below cli/ carry their ways out as keys; here they become flags."""
+    from coach.cli.base import worded
+    from coach.core.errors import InputError, NoDirection
+
+    assert worded(InputError("too many chapters.", ways=("split", "fewer"))) == (
+        "too many chapters. Write it in parts with --split FOLDER, or choose fewer exercises with --only.")
+    assert worded(NoDirection("no direction.", (), ("test-first", "flexion", "extension"))) == (
+        "no direction. Run 'coach test' first to find the direction that eases your leg pain, "
+        "or choose --flexion or --extension.")
+    assert worded(InputError("plain.")) == "plain."

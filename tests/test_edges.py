@@ -260,8 +260,8 @@ def test_more_chapters_than_an_mp3_holds_is_refused_before_any_work(tmp_path):
     out = tmp_path / "many.mp3"
     result = run_coach("export", "--routine", str(path), str(out), env={"COACH_HOME": str(tmp_path / "cold")})
     assert result.returncode == 2
-    assert result.stderr.strip() == ("Error: this session has 263 chapters, and a .mp3 file lists at most 255: "
-                                     "write it in parts with --split FOLDER, or choose fewer exercises with --only.")
+    assert result.stderr.strip() == ("Error: this session has 263 chapters, and a .mp3 file lists at most 255. "
+                                     "Write it in parts with --split FOLDER, or choose fewer exercises with --only.")
     assert not out.exists() and not (tmp_path / "cold" / "cache").exists()
 
 

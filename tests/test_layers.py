@@ -93,6 +93,28 @@ def test_only_the_cli_speaks_in_flags():
     assert not problems, "\n".join(problems)
 
 
+def test_no_error_below_the_cli_names_a_flag_or_a_command():
+    """Issue 29, item 4: an error raised below cli/ says what went wrong; what the person can do
+    about it is a key (`ways`), worded by the command line in flags and commands."""
+    import re
+
+    from coach.cli.base import WAYS as WORDED
+    from coach.core.errors import WAYS
+
+    named = re.compile(r"(^|\s)--[a-z]|'coach [a-z]")
+    problems = []
+    for name, tree in modules().items():
+        if layer(name) in ("cli", None):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                for c in ast.walk(node.exc):
+                    if isinstance(c, ast.Constant) and isinstance(c.value, str) and named.search(c.value):
+                        problems.append(f"{name}:{node.lineno}: {c.value!r}")
+    assert not problems, "errors below cli/ that name a flag or a command:\n" + "\n".join(problems)
+    assert set(WAYS) == set(WORDED), "every way out is worded by the command line, and only those"
+
+
 def test_the_clinical_rules_draw_nothing():
     """Issue 29, item 2: the chart is drawn where files are written (coach/app/chart.py); the
     clinical layer decides, and imports no plotting library and no file writer."""

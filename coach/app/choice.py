@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from coach.clinical import evidence
 from coach.clinical.preference import DIRECTIONS, Bar, Recommendation
-from coach.core.errors import InputError, NoDirection
+from coach.core.errors import DoseError, NoDirection
 from coach.core.words import Words
 from coach.storage.history import History
 
@@ -19,8 +19,7 @@ def bar(rec: Recommendation, direction: str | None) -> Bar | None:
 def short(routine: str, words: Words) -> str:
     """The short routine of a direction (`coach start --short`): the direction exercise alone."""
     if routine not in DIRECTIONS:
-        raise InputError(f"--short goes with --flexion, --extension, or the direction your tests found, not with "
-                         f"the routine {routine}.")
+        raise DoseError("short", routine, "not-direction")
     return f"{routine}-short"
 
 
@@ -42,17 +41,12 @@ def no_direction(rec: Recommendation, words: Words) -> NoDirection:
     """What to do when no direction is found: printed and said. A barred direction's flag is never
     suggested; with both barred, rest and test again another day."""
     bars = tuple(b.text(words) for b in rec.barred)
-    open_ = [d for d in DIRECTIONS if rec.bar(d) is None]
-    flags = " or ".join(f"--{d}" for d in open_)
+    open_ = tuple(d for d in DIRECTIONS if rec.bar(d) is None)
     if not rec.trials:
-        step = "Run 'coach test' first to find the direction that eases your leg pain" + \
-            (f", or choose {flags}." if flags else ".")
-        spoken = words.no_direction["untested"]
+        ways, spoken = ("test-first", *open_), words.no_direction["untested"]
     elif open_:
-        step = f"Repeat 'coach test' on another day; or choose {flags}."
-        spoken = words.no_direction["repeat"]
+        ways, spoken = ("test-again", *open_), words.no_direction["repeat"]
     else:
-        step = "Rest today, and repeat 'coach test' on another day."
-        spoken = words.no_direction["rest"]
-    message = " ".join([f"no direction to follow yet ({rec.reasons[0]}).", *bars, step])
-    return NoDirection(message, (*bars, spoken))
+        ways, spoken = ("rest",), words.no_direction["rest"]
+    message = " ".join([f"no direction to follow yet ({rec.reasons[0]}).", *bars])
+    return NoDirection(message, (*bars, spoken), ways)

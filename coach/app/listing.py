@@ -26,6 +26,7 @@ class RoutineRow:
     title: str
     length: str  # "15:42", "~15:40" when some phrase was never spoken with this voice, or "-"
     source: str  # "built-in" or the file
+    problems: int = 0  # a routine file that cannot be played: how many problems it has (then no title)
 
 
 class _Lengths:
@@ -64,8 +65,7 @@ def routine_rows(request: sessions.Request) -> list[RoutineRow]:
             routine, doses = sessions.check(sessions.Request(routine=spec, voice=request.voice, words=request.words))
         except InputError as e:
             n = len(getattr(e, "problems", [])) or 1
-            rows.append(RoutineRow(name, f"({n} problem{'s' if n > 1 else ''}: see 'coach script --routine {name}')",
-                                   "-", str(path)))
+            rows.append(RoutineRow(name, "", "-", str(path), n))
             continue
         length.guessed = False
         script = build(routine, doses, request.words, length, SAMPLE_RATE)

@@ -74,8 +74,7 @@ def check(request: Request) -> tuple[Routine, tuple[Dose, ...]]:
     least = outline(routine, doses, request.words).seconds
     if least > LONGEST:
         raise InputError(f"the {routine.name} routine lasts at least {clock(least)} before any words are said; "
-                         f"the longest session the coach plays is {clock(LONGEST)}: choose exercises with --only "
-                         "or make the routine shorter.")
+                         f"the longest session the coach plays is {clock(LONGEST)}.", ways=("fewer", "shorter"))
     return routine, doses
 
 

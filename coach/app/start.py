@@ -184,7 +184,7 @@ def test(voice: VoiceSettings, words: Words, hold: int, settle: int, volume: flo
         try:
             player.ready()
         except NoOutputDevice as e:
-            raise CoachError(f"{e} The test is guided by voice and needs one: see 'coach doctor'.") from None
+            raise CoachError(f"{e} The test is guided by voice and needs one.", ways=("doctor",)) from None
         answers: Answers = from_stdin()
         guide = Guide(player, clips, answers, echo, words, volume, tone)
         with answers.session():

@@ -109,7 +109,7 @@ class Engine:
         for v in self.voices():
             if w in (v.id.lower(), v.id.lower().rsplit("/", 1)[-1], v.name.lower()):
                 return v.id
-        raise InputError(f"unknown voice '{wanted}': see 'coach voices' for the voices installed.")
+        raise InputError(f"unknown voice '{wanted}'.", ways=("voices",))
 
     def configure(self, voice: str | None, rate: int) -> None:
         """Choose the voice (None: the engine's default) and the rate, in words a minute, for the

@@ -183,8 +183,8 @@ def check_chapters(fmt: Format, marks: Sequence[Chapter]) -> None:
     """Fail before any work if the file could not list every chapter."""
     limit = CHAPTERS[fmt.suffix]
     if len(marks) > limit:
-        raise InputError(f"this session has {len(marks)} chapters, and a {fmt.suffix} file lists at most {limit}: "
-                         "write it in parts with --split FOLDER, or choose fewer exercises with --only.")
+        raise InputError(f"this session has {len(marks)} chapters, and a {fmt.suffix} file lists at most {limit}.",
+                         ways=("split", "fewer"))
 
 
 def write(renderer: Renderer, path: Path, tags: Tags | None = None, marks: Sequence[Chapter] = (),
@@ -237,8 +237,8 @@ def refuse_clash(folder: Path, names: Sequence[str]) -> None:
     if theirs:
         more = f" and {len(theirs) - 1} more" if len(theirs) > 1 else ""
         raise InputError(f"{folder / theirs[0]}{more} already exist{'s' if not more else ''} and "
-                         f"{'is' if not more else 'are'} not from an earlier export: nothing was written. "
-                         "Choose another folder, or add --force to replace them.")
+                         f"{'is' if not more else 'are'} not from an earlier export: nothing was written.",
+                         ways=("other-folder", "force"))
 
 
 def write_split(renderer: Renderer, folder: Path, fmt: Format, album: str, parts: list[Chapter],

@@ -56,11 +56,42 @@ class CoachGroup(click.Group):
             ) from None
 
 
+WAYS = {  # what the person can do about an error (coach/core/errors.py WAYS), in flags and commands
+    "voices": "see 'coach voices' for the voices installed",
+    "doctor": "see 'coach doctor'",
+    "split": "write it in parts with --split FOLDER",
+    "fewer": "choose fewer exercises with --only",
+    "shorter": "make the routine shorter",
+    "other-folder": "choose another folder",
+    "force": "add --force to replace them",
+    "test-first": "run 'coach test' first to find the direction that eases your leg pain",
+    "test-again": "repeat 'coach test' on another day",
+    "rest": "rest today, and repeat 'coach test' on another day",
+    "flexion": "choose --flexion",
+    "extension": "choose --extension",
+    "faster": "choose a faster --rate",
+    "routines": "see 'coach routines' for the routines",
+    "toml": "give a file ending in .toml",
+}
+
+
 def worded(e: CoachError) -> str:
-    """An error's line for the person at the command line: a dose error names the flag to change."""
-    if not isinstance(e, DoseError):
-        return str(e)
+    """An error's line for the person at the command line: a dose error names the flag to change,
+    and what can be done about any error is said in flags and commands."""
+    line = _dose(e) if isinstance(e, DoseError) else str(e)
+    ways = [WAYS[w] for w in e.ways]
+    if ways[1:] and ways[-1].startswith("choose --") and ways[-2].startswith("choose --"):  # one choice of two flags
+        ways[-2:] = [f"{ways[-2]} or {ways[-1].removeprefix('choose ')}"]
+    if not ways:
+        return line
+    said = ", or ".join(ways)
+    return f"{line} {said[:1].upper()}{said[1:]}."
+
+
+def _dose(e: DoseError) -> str:
     v, ex, allowed = e.value, e.exercise, e.allowed
+    if e.asked == "short":
+        return f"--short goes with --flexion, --extension, or the direction your tests found, not with the routine {v}."
     if e.asked == "only":
         if e.why == "unknown":
             return f"unknown exercise '{v}'. Known: {allowed} (see 'coach exercises')."

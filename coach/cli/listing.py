@@ -57,10 +57,12 @@ def routines(ctx: click.Context, as_json: bool, **settings) -> None:
         echo(json.dumps({"routines": [{**asdict(r), "estimated": r.length.startswith("~")} for r in rows],
                          "folder": str(user_dir())}, indent=1))
         return
-    width = max(len(r.name) for r in rows)
-    title = max(len(r.title) for r in rows)
-    for r in rows:
-        echo(f"{r.name:<{width}}  {r.title:<{title}}  {r.length:>7}  {r.source}")
+    titles = [r.title if not r.problems else
+              f"({r.problems} problem{'s' if r.problems > 1 else ''}: see 'coach script --routine {r.name}')"
+              for r in rows]
+    width, title = max(len(r.name) for r in rows), max(map(len, titles))
+    for r, shown in zip(rows, titles):
+        echo(f"{r.name:<{width}}  {shown:<{title}}  {r.length:>7}  {r.source}")
     if any(r.length.startswith("~") for r in rows):
         echo("~ estimated from the speaking rate: some of its phrases have not been spoken in this voice yet.", err=True)
     echo(f"\nYour routines folder: {user_dir()}")

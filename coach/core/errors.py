@@ -5,9 +5,21 @@ from typing import Iterator
 
 
 class CoachError(Exception):
-    """The machine or an engine failed (no device, no speech engine): exit 1."""
+    """The machine or an engine failed (no device, no speech engine): exit 1.
+
+    Its text names no flag and no command: `ways` are what the person can do about it, as keys
+    of WAYS, and the command line words them ("write it in parts with --split FOLDER")."""
 
     exit_code = 1
+
+    def __init__(self, *args: object, ways: tuple[str, ...] = ()):
+        super().__init__(*args)
+        self.ways = ways
+
+
+# what a person can do about an error, by key; worded by the command line (coach/cli/base.py)
+WAYS = ("voices", "doctor", "split", "fewer", "shorter", "other-folder", "force", "test-first", "test-again",
+        "rest", "flexion", "extension", "faster", "routines", "toml")
 
 
 class InputError(CoachError):
@@ -31,10 +43,11 @@ class DoseError(InputError):
 
 class NoDirection(InputError):
     """No routine to follow: no test found a direction, or every direction is barred. `spoken`
-    is what to do next, in the session's language, for someone lying down."""
+    is what to do next, in the session's language, for someone lying down; `ways` what to do,
+    printed (a direction that is barred is never one of them)."""
 
-    def __init__(self, message: str, spoken: tuple[str, ...]):
-        super().__init__(message)
+    def __init__(self, message: str, spoken: tuple[str, ...], ways: tuple[str, ...] = ()):
+        super().__init__(message, ways=ways)
         self.spoken = spoken
 
 

@@ -234,8 +234,7 @@ def _rep_set(t: Timeline, words: Words, count: int, seconds_per_rep: float) -> N
             t.fill_to(at)  # the lead-in after the note belongs to no rep
         if not t.place(at, at + half, words.number(k + 1), rep=k + 1):
             raise InputError(
-                f"the voice is too slow to count a {seconds_per_rep:g}-second rep: "
-                "choose a faster --rate."
+                f"the voice is too slow to count a {seconds_per_rep:g}-second rep.", ways=("faster",)
             )
         if k < SAID_BACK:
             t.place(at + half, at + period, words.and_back, tick=True, rep=k + 1)

@@ -35,5 +35,4 @@ def find(spec: str, words: Words) -> Routine:
     if spec in built_in:
         return built_in[spec]
     known = sorted({*built_in, *mine})
-    raise InputError(f"no routine named '{spec}'. Known: {', '.join(known)} (see 'coach routines'), "
-                     "or give a file ending in .toml.")
+    raise InputError(f"no routine named '{spec}'. Known: {', '.join(known)}.", ways=("routines", "toml"))
