@@ -419,6 +419,63 @@ def export_figures(home: Path) -> None:
         "independent of length")
 
 
+ENGINE_WAYS = """
+import json, sys, tempfile, threading, time, types
+from pathlib import Path
+way, texts = sys.argv[1], json.loads(sys.argv[2])
+folder = Path(tempfile.mkdtemp())
+t = time.perf_counter()
+if way == "ours":
+    from coach.audio.synthesizer import Espeak
+    voice = Espeak(None, 150)
+    for k, text in enumerate(texts):
+        voice.synthesize(text, folder / f"{k}.wav")
+    voice.close()
+else:
+    import pyttsx3
+    from pyttsx3.drivers import espeak
+    done = threading.Event()
+    if way == "reach-in":  # what coach did before issue 29: the driver's print and clock patched
+        espeak.print = lambda *a, **k: None
+        class Quick:
+            def __getattr__(self, name): return getattr(time, name)
+            sleep = staticmethod(lambda s: time.sleep(min(s, 0.001)))
+        espeak.time = Quick()
+    engine = pyttsx3.init()
+    engine.connect("finished-utterance", lambda name=None, completed=True: done.set() if completed else None)
+    engine.setProperty("rate", 150)
+    for k, text in enumerate(texts):
+        done.clear()
+        engine.save_to_file(text, str(folder / f"{k}.wav"))
+        engine.runAndWait()
+        done.wait(15)
+print(json.dumps(time.perf_counter() - t))
+"""
+
+
+def engine_cost(home: Path) -> None:
+    """Issue 29, item 3: espeak through pyttsx3's public API, in a process of its own, beside the
+    in-process way that patched pyttsx3's driver (its print and its run loop's 10 ms clock) and
+    the plain public API in process (which prints a line a phrase into the session's output, and
+    was measured to drop a rate change between two phrases). The flexion session's phrases, cold."""
+    script = json.loads(coach("script", "--flexion", "--json", env=home_env(home)).stdout)
+    texts = list(dict.fromkeys(e["text"] for e in script["events"] if e.get("text")))
+    took = {}
+    for way in ("ours", "reach-in", "public-in-process"):
+        runs = []
+        for _ in range(3):
+            done = subprocess.run([PY, "-c", ENGINE_WAYS, way, json.dumps(texts)], capture_output=True, text=True,
+                                  check=True, cwd=ROOT)
+            runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        took[way] = statistics.median(runs)
+    n = len(texts)
+    row(f"espeak, {n} phrases of the flexion session made cold (the engine's start included)",
+        f"own process, public API: {took['ours']:.2f} s ({took['ours'] / n * 1000:.1f} ms a phrase)",
+        f"in process, driver patched: {took['reach-in']:.2f} s ({took['reach-in'] / n * 1000:.1f} ms); "
+        f"in process, public API: {took['public-in-process']:.2f} s ({took['public-in-process'] / n * 1000:.1f} ms)",
+        "measure what the public API costs (issue 29)")
+
+
 def help_time() -> None:
     def best(argv):
         times = []
@@ -718,6 +775,10 @@ def main() -> None:
     if only == ["help"]:
         help_time()
         return table()
+    if only == ["engine"]:
+        with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
+            engine_cost(Path(tmp))
+        return table()
     if only == ["start"]:
         with PulseServer() as server:
             session_start_cold(server)
@@ -738,6 +799,7 @@ def main() -> None:
             render_speed(home)
             voice_figures()
             help_time()
+            engine_cost(home)
             peak_memory(home)
             export_figures(home)
             scale_figures(home)

@@ -62,14 +62,15 @@ def test_an_output_folder_that_is_a_file(tmp_path):
     assert result.exit_code == 2 and "is a directory" in error_line(result)
 
 
-def test_missing_speech_engine(fresh_home, monkeypatch):
-    """libespeak-ng missing: pyttsx3 fails to load it; the user gets the apt command."""
-    import pyttsx3
-
-    def no_library(*a, **k):
-        raise OSError("libespeak-ng.so.1: cannot open shared object file: No such file or directory")
-
-    monkeypatch.setattr(pyttsx3, "init", no_library)
+def test_missing_speech_engine(fresh_home, monkeypatch, tmp_path):
+    """libespeak-ng missing: pyttsx3 fails to load it, in the engine's process (a stand-in pyttsx3
+    found first there); the user gets the apt command."""
+    shim = tmp_path / "shim" / "pyttsx3"
+    shim.mkdir(parents=True)
+    (shim / "__init__.py").write_text(
+        "def init(*a, **k):\n"
+        "    raise OSError('libespeak-ng.so.1: cannot open shared object file: No such file or directory')\n")
+    monkeypatch.setenv("PYTHONPATH", str(shim.parent))
     result = invoke("script", "--flexion", "--voice", "en-us")  # espeak's voice: the natural one needs no espeak
     assert result.exit_code == 1
     line = error_line(result)

@@ -31,8 +31,19 @@ WAIT = 30.0  # seconds: a gate not opened by then is a test that hangs
 
 
 class Gated:
-    """A speech engine that makes a phrase only once the test opens its gate: a tone whose
-    length follows the text."""
+    """A synthesizer (coach/audio/synthesizer.py) that makes a phrase only once the test opens
+    its gate: a tone whose length follows the text."""
+
+    slow = True
+
+    def ident(self) -> list:
+        return ["gated"]
+
+    def start(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
     def __init__(self) -> None:
         self.asked: list[str] = []
@@ -66,7 +77,7 @@ class Gated:
 
 def gated(tmp_path) -> tuple[Clips, Gated]:
     clips = Clips(VoiceSettings("gated"), tmp_path, SR)
-    engine = clips._engine = Gated()  # type: ignore[assignment]
+    engine = clips.voice = Gated()
     return clips, engine
 
 

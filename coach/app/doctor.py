@@ -20,6 +20,7 @@ class Check:
 def _speech() -> Check:
     from coach.audio.espeak import Engine
 
+    engine = None
     try:
         engine = Engine()
         with tempfile.TemporaryDirectory(prefix="coach-doctor-") as tmp:
@@ -27,6 +28,9 @@ def _speech() -> Check:
         return Check("speech engine", True, f"pyttsx3 with {len(engine.voices())} voices")
     except CoachError as e:
         return Check("speech engine", False, str(e))
+    finally:
+        if engine is not None:
+            engine.close()
 
 
 def _natural() -> Check:

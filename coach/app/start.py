@@ -123,7 +123,7 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
             raise NotPlayed(w.printed.no_device.format(path=output)) from None
         answers = from_stdin()
         clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE, lambda line: echo(line, err=True))
-        if clips.is_natural:  # the questions, then the session's phrases (about 20 s cold), made ahead
+        if clips.voice.slow:  # the questions, then the session's phrases (about 20 s cold), made ahead
             stack.callback(clips.close)
             clips.ahead([*safety.said(w), *conversation.said_first(w), *sessions.phrases(*checked, w)])
         guide = Guide(player, clips, answers, echo, w, request.volume, request.tone)

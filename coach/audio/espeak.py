@@ -1,19 +1,24 @@
-"""The espeak voices, through pyttsx3: one engine per process, one phrase at a time, to a file.
+"""The espeak voices, through pyttsx3: each phrase made by the engine's own process
+(coach/audio/espeak_worker.py), through pyttsx3's public API only, as a WAV file read back.
 
 pyttsx3's espeak driver has measured pitfalls (see the engineering notes): `say()` plays through
-`aplay` with no control of timing, `runAndWait()` may return before synthesis ends, and several
-requests queued before one `runAndWait()` produce only the last. So each phrase is synthesized
-alone with `save_to_file`, we wait for the `finished-utterance` callback, check the file, and
-read its PCM. Three things reach past pyttsx3's public API (`missing_internals` names them; each
-falls back quietly), all here: coach/audio/speech.py, which caches the phrases, knows none.
+`aplay` with no control of timing, `runAndWait()` may return before synthesis ends, several
+requests queued before one `runAndWait()` produce only the last, a property changed between two
+phrases may be dropped, and the driver prints a line for every file it writes. So each phrase
+is synthesized alone with `save_to_file`, waited for (`finished-utterance`) and checked, in a
+process whose voice and rate are set once, before its first phrase; another voice or rate is
+another process. What that costs against reaching into the driver: scripts/bench "voice engine".
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
 import threading
-import time
-import types
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +26,10 @@ from pathlib import Path
 from coach.audio import wav
 from coach.core.errors import CoachError, InputError
 
-SYNTH_TIMEOUT = 15.0  # seconds to wait for one phrase
 INSTALL_HINT = "install it with: sudo apt-get install espeak-ng libespeak-ng1"
 PROBE = "Ready."  # a phrase every voice says: tells a silent phrase from a silent engine
-_DEFAULT_VOICE: str | None = None
-_APPLIED: tuple | None = None  # the voice and rate the process's engine has now
+DEFAULT_RATE = 150  # words a minute, until configured
+HOME = str(Path(__file__).resolve().parents[2])  # where the coach package is, for the engine's process
 
 
 @dataclass(frozen=True)
@@ -69,86 +73,104 @@ def check_espeak_data() -> None:
 
 
 class Engine:
-    """One pyttsx3 engine, used one phrase at a time."""
+    """The espeak voice at one voice and rate, in its own process, started at the first need."""
 
     def __init__(self) -> None:
         check_espeak_data()
-        try:
-            import pyttsx3
-
-            _quiet_driver()  # before init: the driver loads with it
-            self._engine = pyttsx3.init()
-        except ImportError as e:
-            raise CoachError(f"the speech engine pyttsx3 is not installed ({e}).") from e
-        except (OSError, RuntimeError, AttributeError) as e:
-            raise CoachError(f"the speech engine could not start ({e}): {INSTALL_HINT}.") from e
-        self._done = threading.Event()
-        self._engine.connect("finished-utterance", self._finished)
-        global _DEFAULT_VOICE
-        if _DEFAULT_VOICE is None:  # the engine is one per process: remember its own default once
-            _DEFAULT_VOICE = self._engine.getProperty("voice") or ""
-        self._default_voice = _DEFAULT_VOICE
-        self._properties: tuple = (("voice", self._default_voice),)
-        _quicken_driver_loop()
-
-    def _finished(self, name=None, completed=True) -> None:
-        # The driver also reports stray unfinished utterances (completed=False); only a
-        # completed one means the file is written.
-        if completed:
-            self._done.set()
-
-    def voices(self) -> list[VoiceInfo]:
-        return [
-            VoiceInfo(v.id, v.name, tuple(v.languages or ()))
-            for v in self._engine.getProperty("voices")
-        ]
-
-    def resolve_voice(self, wanted: str) -> str:
-        """The id of a voice given by id, by the last part of its id, or by name."""
-        w = wanted.strip().lower()
-        for v in self.voices():
-            if w in (v.id.lower(), v.id.lower().rsplit("/", 1)[-1], v.name.lower()):
-                return v.id
-        raise InputError(f"unknown voice '{wanted}'.", ways=("voices",))
+        self._wanted: tuple[str | None, int] = (None, DEFAULT_RATE)
+        self._proc: subprocess.Popen | None = None
+        self._ready: dict | None = None
+        self._errors: tempfile._TemporaryFileWrapper | None = None
+        self._lock = threading.RLock()
 
     def configure(self, voice: str | None, rate: int) -> None:
         """Choose the voice (None: the engine's default) and the rate, in words a minute, for the
-        phrases that follow (an unknown voice: InputError)."""
-        chosen = self.resolve_voice(voice) if voice else self._default_voice
-        self._properties = (("voice", chosen), ("rate", rate))
+        phrases that follow (an unknown voice: InputError, when the engine starts)."""
+        if (voice, rate) != self._wanted:
+            self.close()
+            self._wanted = (voice, rate)
 
-    def _apply(self) -> None:
-        # Straight on the espeak driver, and waited for, whenever they change: pyttsx3 queues a
-        # property change behind its run loop, and the loop's stop-and-cancel was seen to drop a
-        # change made between two phrases (the next phrase came out at the old rate).
-        global _APPLIED
-        if _APPLIED == self._properties:  # kept per process, as pyttsx3 keeps one engine
-            return
-        driver = getattr(getattr(self._engine, "proxy", None), "_driver", None)
-        set_now = getattr(driver, "setProperty", None) or self._engine.setProperty
-        for name, value in self._properties:
-            if value:
-                set_now(name, value)
-        with contextlib.suppress(ImportError, AttributeError, OSError):
-            from pyttsx3.drivers import _espeak
+    def start(self) -> None:
+        """Start the engine's process now, without waiting for it: it loads while the coach works."""
+        with self._lock:
+            if self._proc is None:
+                self._spawn()
 
-            _espeak.Synchronize()
-        _APPLIED = self._properties
+    def voices(self) -> list[VoiceInfo]:
+        return [VoiceInfo(i, n, tuple(langs)) for i, n, langs in self._started()["voices"]]
 
-    def synthesize(self, text: str, path: Path, attempts: int = 3) -> tuple[array, int]:
+    def resolve_voice(self, wanted: str) -> str:
+        """The id of a voice given by id, by the last part of its id, or by name."""
+        from coach.audio.espeak_worker import pick
+
+        found = pick(self.voices(), wanted)
+        if found is None:
+            raise InputError(f"unknown voice '{wanted}'.", ways=("voices",))
+        return found.id
+
+    def _spawn(self) -> None:
+        voice, rate = self._wanted
+        self._errors = tempfile.NamedTemporaryFile(prefix="coach-espeak-", suffix=".log")
+        path = os.pathsep.join(filter(None, [HOME, os.environ.get("PYTHONPATH")]))
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "coach.audio.espeak_worker", str(rate), *([voice] if voice else [])],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors, text=True, encoding="utf-8",
+                env={**os.environ, "PYTHONPATH": path})
+        except OSError as e:
+            raise CoachError(f"the speech engine could not start ({e}): {INSTALL_HINT}.") from e
+
+    def _started(self) -> dict:
+        """The engine's process, started, and its first answer: the voices and the one chosen."""
+        with self._lock:
+            if self._ready is not None and self._proc is not None and self._proc.poll() is None:
+                return self._ready
+            if self._proc is None or self._proc.poll() is not None:
+                self.close()
+                self._spawn()
+            first = self._answer()
+            if "failed" in first:
+                self.close()
+                raise CoachError(f"the speech engine could not start ({first['failed']}): {INSTALL_HINT}.")
+            if "unknown" in first:
+                self.close()
+                raise InputError(f"unknown voice '{first['unknown']}'.", ways=("voices",))
+            self._ready = first
+            return first
+
+    def _answer(self) -> dict:
+        proc = self._proc
+        assert proc is not None and proc.stdout is not None
+        line = proc.stdout.readline()
+        if not line:
+            proc.wait()
+            why = self._why(proc.returncode)
+            self.close()
+            raise CoachError(f"the speech engine stopped ({why}): {INSTALL_HINT}.")
+        return json.loads(line)
+
+    def _why(self, code: int | None) -> str:
+        said: list[str] = []
+        if self._errors is not None:
+            self._errors.seek(0)
+            said = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+        return said[-1] if said else f"exit code {code}"
+
+    def synthesize(self, text: str, path: Path) -> tuple[array, int]:
         """Write `text` as a WAV file at `path` and return its samples and rate, or raise CoachError."""
-        for _ in range(attempts):
-            path.unlink(missing_ok=True)
-            self._done.clear()
-            self._apply()
-            self._engine.save_to_file(text, str(path))
-            self._engine.runAndWait()
-            finished = self._done.wait(SYNTH_TIMEOUT)
-            if finished:
-                with contextlib.suppress(OSError, wav.WavError):
-                    samples, rate = wav.read(path)
-                    if len(samples):
-                        return samples, rate
+        with self._lock:
+            self._started()
+            proc = self._proc
+            assert proc is not None and proc.stdin is not None
+            with contextlib.suppress(OSError):  # it ended: its answer says why
+                proc.stdin.write(json.dumps({"text": text, "path": str(path)}) + "\n")
+                proc.stdin.flush()
+            answer = self._answer()
+        if answer.get("ok"):
+            with contextlib.suppress(OSError, wav.WavError):
+                samples, rate = wav.read(path)
+                if len(samples):
+                    return samples, rate
         raise self.silent(text, path)
 
     def silent(self, text: str, path: Path) -> CoachError:
@@ -156,67 +178,27 @@ class Engine:
         the engine speaks a plain phrase, else the engine's (exit 1)."""
         if text != PROBE:
             with contextlib.suppress(CoachError):
-                samples, _ = self.synthesize(PROBE, path, attempts=2)  # a late callback of the silent one: once more
+                samples, _ = self.synthesize(PROBE, path)
                 if any(samples):
                     return InputError(f"the speech engine says nothing for the text {text!r}: "
                                       "give it words it can say (letters or digits).")
         return CoachError(f"the speech engine produced no audio for {text!r}: {INSTALL_HINT}.")
 
-
-class _QuickTime:
-    """The `time` module as pyttsx3's espeak driver sees it, with its loop's 10 ms poll cut to 1 ms.
-
-    espeak synthesizes a short phrase in 1-2 ms, then the driver's run loop sleeps 10 ms before
-    it notices: most of the cost of a cold speech cache (measured: 0.55 s of 1.7 s for a session)."""
-
-    def __getattr__(self, name):
-        return getattr(time, name)
-
-    @staticmethod
-    def sleep(seconds: float) -> None:
-        time.sleep(min(seconds, 0.001))
-
-
-def missing_internals(engine: Engine | None = None) -> list[str]:
-    """What this module reaches for past pyttsx3's public API, and the installed pyttsx3 lacks
-    (nothing, on the version pyproject pins). Each falls back quietly at run time, at a cost
-    (a slower cold cache, or a rate change dropped between two phrases); tests/test_speech.py
-    fails on any, so a new pyttsx3 is seen before it ships."""
-    missing = []
-    try:
-        from pyttsx3.drivers import _espeak, espeak
-    except ImportError as e:
-        return [f"pyttsx3.drivers.espeak and _espeak ({e})"]
-    if not isinstance(getattr(espeak, "time", None), (types.ModuleType, _QuickTime)):
-        missing.append("pyttsx3.drivers.espeak.time, the clock of the driver's run loop")
-    if not callable(getattr(_espeak, "Synchronize", None)):
-        missing.append("pyttsx3.drivers._espeak.Synchronize, to wait for a property change")
-    if not callable(getattr(getattr(espeak, "EspeakDriver", None), "setProperty", None)):
-        missing.append("pyttsx3.drivers.espeak.EspeakDriver.setProperty")
-    if engine is not None:
-        driver = getattr(getattr(engine._engine, "proxy", None), "_driver", None)
-        if not callable(getattr(driver, "setProperty", None)):
-            missing.append("engine.proxy._driver.setProperty, to set the voice and rate at once")
-    return missing
-
-
-def _silent(*args, **kwargs) -> None:
-    pass
-
-
-def _quiet_driver() -> None:
-    """The espeak driver prints "Audio saved to ..." for every phrase: its module's `print` is
-    made silent. Not with contextlib.redirect_stdout, which swaps sys.stdout for every thread:
-    phrases made in a thread (ahead, or a draft's) then swallowed the session's printed lines."""
-    with contextlib.suppress(ImportError):
-        from pyttsx3.drivers import espeak
-
-        espeak.print = _silent  # found before the builtin
-
-
-def _quicken_driver_loop() -> None:
-    with contextlib.suppress(ImportError, AttributeError):
-        from pyttsx3.drivers import espeak
-
-        if isinstance(espeak.time, types.ModuleType):
-            espeak.time = _QuickTime()
+    def close(self) -> None:
+        """End the engine's process (it also ends by itself with the coach: its input closes)."""
+        with self._lock:
+            proc, self._proc, self._ready = self._proc, None, None
+            if proc is not None:
+                with contextlib.suppress(OSError):
+                    if proc.stdin:
+                        proc.stdin.close()
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+                if proc.stdout:
+                    proc.stdout.close()
+            if self._errors is not None:
+                self._errors.close()
+                self._errors = None

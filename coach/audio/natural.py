@@ -62,8 +62,8 @@ def length_scale(rate: int) -> float:
 
 
 class NaturalEngine:
-    """piper with the natural voice, one phrase at a time, at `rate` words per minute: used as
-    coach/audio/speech.py uses its espeak Engine."""
+    """piper with the natural voice, one phrase at a time, at `rate` words per minute (behind
+    coach/audio/synthesizer.py's interface)."""
 
     def __init__(self, rate: int) -> None:
         self.rate = rate
@@ -112,6 +112,8 @@ class NaturalEngine:
         pcm = np.clip(np.round(audio * 32767), -32768, 32767).astype(np.int16)
         return array("h", pcm.tobytes()), self.sample_rate
 
-    def silent(self, text: str, path: Path | None = None) -> CoachError:
-        """The error for a phrase that came out as no sound (piper says something for any word)."""
-        return InputError(f"the natural voice says nothing for the text {text!r}: give it words it can say.")
+
+
+def silent(text: str) -> CoachError:
+    """The error for a phrase that came out as no sound (piper says something for any word)."""
+    return InputError(f"the natural voice says nothing for the text {text!r}: give it words it can say.")

@@ -1,6 +1,6 @@
-"""Spoken phrases: made offline by a voice (espeak through pyttsx3: coach/audio/espeak.py; the
-natural piper voice: coach/audio/natural.py), trimmed, resampled to the session's rate, and
-cached on disk. An engine starts only when a phrase is missing from the cache.
+"""Spoken phrases: made offline by a voice (a synthesizer: coach/audio/synthesizer.py), trimmed,
+resampled to the session's rate, and cached on disk. An engine starts only when a phrase is
+missing from the cache.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from coach.audio import natural, wav
-from coach.audio.espeak import Engine
-from coach.core.errors import CoachError
+from coach.audio import synthesizer, wav
+from coach.audio.synthesizer import Synthesizer, Unavailable
 from coach.core.script import Guess
 
 CACHE_FORMAT = 1  # bump when trimming or the stored format changes
@@ -77,7 +76,7 @@ class Clips:
         self.dir = cache_dir / "speech"
         self.sample_rate = sample_rate
         self._clips: dict[str, array] = {}
-        self._engine: Engine | natural.NaturalEngine | None = None
+        self.voice: Synthesizer = synthesizer.chosen(settings.voice, settings.rate)
         self._tmp: tempfile.TemporaryDirectory | None = None
         self.synthesized = 0  # phrases this run had to synthesize (0 with a warm cache)
         self._lock = threading.Lock()  # one phrase at a time through the engine and the cache
@@ -86,30 +85,8 @@ class Clips:
         self._ahead: threading.Thread | None = None
         self._stop = threading.Event()
 
-    @property
-    def is_natural(self) -> bool:
-        return self.settings.voice == natural.VOICE
-
-    @property
-    def engine(self) -> Engine | natural.NaturalEngine:
-        if self._engine is None and self.is_natural:
-            try:
-                self._engine = natural.NaturalEngine(self.settings.rate)
-            except CoachError as e:  # espeak speaks instead, from here on (the cache key follows)
-                self.notice(FALLBACK.format(why=e))
-                self.settings = VoiceSettings(None, self.settings.rate)
-        if self._engine is None:
-            engine = Engine()
-            engine.configure(self.settings.voice, self.settings.rate)
-            self._engine = engine
-        return self._engine
-
     def key(self, text: str) -> str:
-        if self.is_natural:  # the engine, and the model by its hash (pinned, checked by a test)
-            engine = [f"piper-{_engine_version('piper', 'piper_tts')}", natural.MODEL_SHA256, natural.NOISE]
-        else:
-            engine = [f"pyttsx3-{_engine_version()}", self.settings.voice or ""]
-        ident = [CACHE_FORMAT, *engine, self.settings.rate, self.sample_rate, text]
+        ident = [CACHE_FORMAT, *self.voice.ident(), self.sample_rate, text]
         return hashlib.sha256(json.dumps(ident).encode()).hexdigest()
 
     def path(self, text: str) -> Path:
@@ -133,7 +110,13 @@ class Clips:
         with self._lock:
             clip = self._clips.get(text)  # made by the thread ahead while this one waited
             if clip is None:
-                clip = wav.cached(self.path(text), lambda: self._synthesize(text), self.sample_rate)
+                try:
+                    clip = wav.cached(self.path(text), lambda: self._synthesize(text), self.sample_rate)
+                except Unavailable as e:  # espeak speaks instead, from here on: its clips, by its key
+                    self.notice(FALLBACK.format(why=e))
+                    self.settings = VoiceSettings(None, self.settings.rate)
+                    self.voice = synthesizer.chosen(None, self.settings.rate)
+                    clip = wav.cached(self.path(text), lambda: self._synthesize(text), self.sample_rate)
                 self._clips[text] = clip
         return clip
 
@@ -159,13 +142,14 @@ class Clips:
         self._ahead.start()
 
     def close(self) -> None:
-        """Stop synthesizing ahead (the phrase under way ends first)."""
+        """Stop synthesizing ahead (the phrase under way ends first), and let go of the engine."""
         with self._asked:
             self._stop.set()
             self._asked.notify_all()
         if self._ahead is not None:
             self._ahead.join()
             self._ahead = None
+        self.voice.close()
 
     def length(self, text: str) -> int:
         return len(self.get(text))
@@ -188,11 +172,11 @@ class Clips:
         if self._tmp is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="coach-tts-")
         where = Path(self._tmp.name) / "phrase.wav"
-        samples, rate = self.engine.synthesize(text, where)
+        samples, rate = self.voice.synthesize(text, where)
         self.synthesized += 1
         clip = trim(resample(wav.to_float(samples), rate, self.sample_rate), self.sample_rate)
         if len(clip) == 0:
-            raise self.engine.silent(text, where)
+            raise self.voice.silent(text, where)
         return wav.from_float(clip)
 
 
@@ -210,27 +194,3 @@ def _to_stderr(line: str) -> None:
     import sys
 
     print(line, file=sys.stderr)
-
-
-_ENGINE_VERSIONS: dict[str, str] = {}
-
-
-def _engine_version(module: str = "pyttsx3", dist: str | None = None) -> str:
-    """A speech engine's version, for the cache key, read from the dist-info folder's name of
-    its distribution `dist` (named as the module when None).
-
-    importlib.metadata scans every path entry (78 ms here, on the way to the first sound);
-    this looks only beside the package."""
-    dist = dist or module
-    if dist not in _ENGINE_VERSIONS:
-        import importlib.util
-
-        version = "unknown"
-        spec = importlib.util.find_spec(module)
-        if spec and spec.origin:
-            site = Path(spec.origin).parent.parent
-            found = sorted(site.glob(f"{dist}-*.dist-info"))
-            if found:
-                version = found[-1].name[len(dist) + 1 : -len(".dist-info")]
-        _ENGINE_VERSIONS[dist] = version
-    return _ENGINE_VERSIONS[dist]

@@ -16,7 +16,11 @@ def voices(as_json: bool) -> None:
     from coach.audio.espeak import Engine
 
     found = [(natural.VOICE, natural.NAME, list(natural.LANGUAGES))] if natural.installed() else []
-    found += [(v.id, v.name, list(v.languages)) for v in Engine().voices()]
+    engine = Engine()
+    try:
+        found += [(v.id, v.name, list(v.languages)) for v in engine.voices()]
+    finally:
+        engine.close()
     if as_json:
         import json
 
