@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 
 import pytest
@@ -223,3 +224,29 @@ def test_the_command_line_words_what_can_be_done_about_an_error():
         "no direction. Run 'coach test' first to find the direction that eases your leg pain, "
         "or choose --flexion or --extension.")
     assert worded(InputError("plain.")) == "plain."
+
+
+def test_the_lazy_command_list_is_each_commands_own():
+    """Issue 29, item 10: `coach --help` lists the commands from coach/cli/group.py COMMANDS without
+    importing them; each line there is the first paragraph of the command's own help, and every
+    command is listed, from the module it says."""
+    import importlib
+
+    from coach.cli.group import COMMANDS, cli
+
+    for module in {m for m, _ in COMMANDS.values()}:
+        importlib.import_module(f"coach.cli.{module}")
+    assert set(cli.commands) == set(COMMANDS)
+    for name, command in cli.commands.items():
+        module, line = COMMANDS[name]
+        assert command.callback.__module__ == f"coach.cli.{module}", name
+        own = " ".join((command.help or "").split("\n\n")[0].split())
+        assert line == own, f"{name}: COMMANDS says {line!r}, its help {own!r}"
+
+
+def test_help_imports_no_command_module():
+    code = ("import sys; from coach.cli import main; sys.argv = ['coach', '--help']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('coach.cli.') or m.startswith('coach.storage')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
+    assert out.strip().splitlines()[-1] == "['coach.cli.group']"

@@ -1,14 +1,14 @@
 """The command line: each command parses, calls one function of the application (coach/app),
 and turns domain errors into one line and an exit code (coach/cli/base.py).
 
-Split by command area; importing them registers the commands on the group."""
+Split by command area; a command's module is imported when the command is used, and
+registers its commands on the group then (coach/cli/group.py)."""
 
 from __future__ import annotations
 
 import sys
 
-from coach.cli import listing, records, session, settings, system  # noqa: F401  (registers the commands)
-from coach.cli.base import cli
+from coach.cli.group import cli
 
 # PortAudio's own checks, printed straight to file descriptor 2 by its threads when the sound server
 # goes ("Expression '...' failed in 'src/hostapi/alsa/pa_linux_alsa.c', line: 3665"), with no way
