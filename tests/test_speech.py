@@ -192,3 +192,33 @@ def test_a_phrase_at_another_rate_is_resampled_band_limited():
     assert abs(np.argmax(np.abs(np.fft.rfft(tone))) * 22050 / len(tone) - 1000) < 5
     high = resample(np.sin(2 * np.pi * 7000 * t).astype(np.float32), 16000, 8000)
     assert np.sqrt(np.mean(high[400:-400] ** 2)) < 0.01  # folded, it would be a 1 kHz tone at 0.7
+
+
+def test_phrases_made_at_setup_are_read_not_made_again(tmp_path):
+    """Issue 29, item 11: set-up makes a first session's opening phrases (coach/app/opening.py);
+    a fresh home reads them, the same clip, and the engine never starts for them."""
+    from coach.app.opening import phrases
+    from coach.core.words import catalog
+
+    made = tmp_path / "made"
+    texts = phrases(catalog("en"))[:3]
+    setup = Clips(VoiceSettings("en-us"), made, SAMPLE_RATE)
+    first = [setup.get(t) for t in texts]
+    setup.close()
+    fresh = Clips(VoiceSettings("en-us"), tmp_path / "home" / "cache", SAMPLE_RATE, made=made)
+    assert [fresh.get(t) for t in texts] == first
+    assert fresh.synthesized == 0 and fresh.voice._engine is None  # type: ignore[attr-defined]
+    other = Clips(VoiceSettings("en-us", rate=190), tmp_path / "other", SAMPLE_RATE, made=made)
+    assert len(other.get(texts[0])) < len(first[0]) and other.synthesized == 1  # another rate: made as before
+    other.close()
+
+
+def test_the_opening_phrases_are_what_a_first_session_says_first():
+    from coach.app.opening import phrases
+    from coach.core.words import catalog
+    from coach.live import conversation, safety
+
+    w = catalog("en")
+    said = phrases(w)
+    assert said[:2] == [w.listening, w.keys_only] and set(safety.said(w)) <= set(said)
+    assert set(conversation.said_first(w)) <= set(said)

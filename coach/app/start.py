@@ -122,10 +122,12 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
             exports.write(request, output, echo=echo, progress=progress, checked=checked, bar=bar)
             raise NotPlayed(w.printed.no_device.format(path=output)) from None
         answers = from_stdin()
-        clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE, lambda line: echo(line, err=True))
+        clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE, lambda line: echo(line, err=True),
+                      made=paths.made_at_setup())
         if clips.voice.slow:  # the questions, then the session's phrases (about 20 s cold), made ahead
             stack.callback(clips.close)
-            clips.ahead([*safety.said(w), *conversation.said_first(w), *sessions.phrases(*checked, w)])
+            clips.ahead([*safety.said(w), *conversation.said_first(w), *sessions.phrases(*checked, w)],
+                        after=player.sounded)
         guide = Guide(player, clips, answers, echo, w, request.volume, request.tone)
 
         def prepare() -> sessions.Session:
@@ -180,7 +182,7 @@ def test(voice: VoiceSettings, words: Words, hold: int, settle: int, volume: flo
 
     trial.check_hold(hold)
     with opened(echo) as history, _opened() as player, _listening(words, player, listen) as listening:
-        clips = Clips(voice, paths.cache_dir(), SAMPLE_RATE)
+        clips = Clips(voice, paths.cache_dir(), SAMPLE_RATE, made=paths.made_at_setup())
         try:
             player.ready()
         except NoOutputDevice as e:

@@ -143,6 +143,7 @@ class Player:
         self._calls = 0  # callbacks so far: the stream is alive while they come
         self._expect: tuple[float, int] | None = None  # the next block's time at the speaker, and its sample
         self.caught_up = 0  # samples of silence skipped after output gaps, to keep the schedule
+        self.sounded = threading.Event()  # set when the first sound goes out: work that can wait, waits for it
 
     def _callback(self, outdata, frames, time_info, status) -> None:
         out = memoryview(outdata).cast("h")
@@ -186,6 +187,8 @@ class Player:
         if played.count(0) != len(played):  # sound until this block has played: the listener waits
             delay = max(0.0, time_info.outputBufferDacTime - time_info.currentTime)
             self.sounding_until = time.monotonic() + delay + (k + n) / self.sample_rate
+            if not self.sounded.is_set():  # once
+                self.sounded.set()
 
     def open(self) -> None:
         """Open and start the output stream (playing silence), or raise NoOutputDevice/CoachError."""

@@ -25,6 +25,7 @@ TRIM_THRESHOLD = 0.003  # of full scale: below this, the engine's lead-in and en
 TRIM_KEEP_BEFORE = 0.005  # seconds kept before the first sound
 TRIM_KEEP_AFTER = 0.02  # seconds kept after the last sound
 FADE = 0.004  # seconds of fade at each trimmed edge
+AFTER_AT_MOST = 5.0  # seconds making phrases ahead waits for the first sound
 AHEAD_NICE = 10  # the thread that makes phrases ahead runs at this niceness (Linux: per thread)
 
 
@@ -70,8 +71,9 @@ class Clips:
     A warm cache is read without numpy or the speech engine."""
 
     def __init__(self, settings: VoiceSettings, cache_dir: Path, sample_rate: int,
-                 notice: Callable[[str], None] | None = None):
+                 notice: Callable[[str], None] | None = None, made: Path | None = None):
         self.settings = settings
+        self.made = None if made is None else made / "speech"  # phrases made at set-up, read only
         self.notice = notice or _to_stderr  # says, once, that the natural voice fell back to espeak
         self.dir = cache_dir / "speech"
         self.sample_rate = sample_rate
@@ -111,7 +113,8 @@ class Clips:
             clip = self._clips.get(text)  # made by the thread ahead while this one waited
             if clip is None:
                 try:
-                    clip = wav.cached(self.path(text), lambda: self._synthesize(text), self.sample_rate)
+                    clip = wav.cached(self.path(text), lambda: self._premade(text) or self._synthesize(text),
+                                      self.sample_rate)
                 except Unavailable as e:  # espeak speaks instead, from here on: its clips, by its key
                     self.notice(FALLBACK.format(why=e))
                     self.settings = VoiceSettings(None, self.settings.rate)
@@ -120,14 +123,29 @@ class Clips:
                 self._clips[text] = clip
         return clip
 
-    def ahead(self, texts: Iterable[str]) -> None:
+    def _premade(self, text: str) -> array | None:
+        """The phrase as set-up made it (the same voice, rate and text: the same key), if it did."""
+        if self.made is None:
+            return None
+        k = self.key(text)
+        try:
+            samples, rate = wav.read(self.made / k[:2] / f"{k}.wav")
+        except (OSError, wav.WavError):
+            return None
+        return samples if rate == self.sample_rate and len(samples) else None
+
+    def ahead(self, texts: Iterable[str], after: threading.Event | None = None) -> None:
         """Synthesize `texts`, in order, in a thread, while the coach speaks and asks: a phrase
         asked for meanwhile goes first, after at most the one phrase under way. Errors are left
-        for the phrase's own turn, where they are reported."""
+        for the phrase's own turn, where they are reported. With `after`, the thread starts once
+        it is set (the first sound is out: loading a voice beside the start delayed the first
+        sound from 0.3 s to 1.6 s), or after AFTER_AT_MOST seconds."""
         texts = list(dict.fromkeys(texts))
 
         def run() -> None:
             below_playback()
+            if after is not None:
+                after.wait(AFTER_AT_MOST)
             for text in texts:
                 with self._asked:
                     self._asked.wait_for(lambda: self._waiting == 0 or self._stop.is_set())

@@ -112,6 +112,14 @@ class Natural:
         pass
 
 
+def default_voice(lang: str, own: str | None) -> str | None:
+    """The voice a language is spoken in when none is chosen: its catalog's own, else the natural
+    voice for English when it is installed, else espeak's default (None)."""
+    from coach.audio import natural
+
+    return own or (natural.VOICE if lang == natural.LANG and natural.installed() else None)
+
+
 def chosen(voice: str | None, rate: int) -> Synthesizer:
     """The synthesizer for a voice setting: the natural voice by its id, else espeak."""
     from coach.audio import natural

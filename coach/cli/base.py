@@ -104,13 +104,13 @@ def sound(voice: str | None, rate: int, lang: str, volume: float = 1.0, cue_volu
           cue_pitch: float = 1.0, **_: Any):
     """The catalog of the language chosen, the voice settings in it, and the tone of the cues.
     English is spoken by the natural voice when it is installed, any other language by espeak."""
-    from coach.audio import natural
     from coach.audio.speech import VoiceSettings
+    from coach.audio.synthesizer import default_voice
     from coach.core.cue import Tone
     from coach.core.words import catalog
 
     words = catalog(lang)
-    voice = voice or words.voice or (natural.VOICE if words.lang == natural.LANG and natural.installed() else None)
+    voice = voice or default_voice(words.lang, words.voice)
     return words, VoiceSettings(voice=voice, rate=rate), Tone(cue_volume, cue_pitch)
 
 

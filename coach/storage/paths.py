@@ -20,6 +20,14 @@ def cache_dir() -> Path:
     return platformdirs.user_cache_path("coach")
 
 
+def made_at_setup() -> Path:
+    """The phrases set-up made for a first session (coach/app/opening.py), beside the installed
+    package, read-only to the coach: whatever COACH_HOME says, they are the same phrases."""
+    import sys
+
+    return Path(sys.prefix) / "share" / "coach" / "cache"
+
+
 def data_dir() -> Path:
     home = _home()
     if home:
