@@ -26,6 +26,7 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+FAST_VOICE = "en-us"  # the fast part's voice: espeak (see coach_home)
 FAST_LIMIT = 60  # seconds: a test without real-time playback that takes longer has hung
 LIVE_LIMIT = 240  # seconds: a live test plays a routine of seconds; four minutes is a hang
 
@@ -55,11 +56,19 @@ def shared_cache(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def coach_home(shared_cache, tmp_path_factory, monkeypatch) -> Path:
-    """Each test its own COACH_HOME (history, config), sharing the run's speech cache."""
+def coach_home(shared_cache, tmp_path_factory, monkeypatch, request) -> Path:
+    """Each test its own COACH_HOME (history, config), sharing the run's speech cache.
+
+    The fast part speaks with espeak, the engine the design card names, where the person's
+    default is the natural voice: a phrase takes 14 ms there against piper's 0.2 s, and a test
+    of a script, a file or a listing has no use for the voice's beauty (issue 29, item 9). The
+    natural voice has its own tests (tests/test_natural.py sets it), and the live part plays it,
+    as a person hears it."""
     home = tmp_path_factory.mktemp("coach-home")
     (home / "cache").symlink_to(shared_cache)
     monkeypatch.setenv("COACH_HOME", str(home))
+    if request.node.get_closest_marker("live") is None and request.node.get_closest_marker("natural") is None:
+        monkeypatch.setenv("COACH_VOICE", FAST_VOICE)
     return home
 
 
@@ -71,6 +80,7 @@ def module_home(shared_cache, tmp_path_factory):
     (home / "cache").symlink_to(shared_cache)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("COACH_HOME", str(home))
+        mp.setenv("COACH_VOICE", FAST_VOICE)  # its users are fast tests (see coach_home)
         yield home
 
 

@@ -39,7 +39,7 @@ def heard(recording, text: str, seconds: float = 0.6) -> float:
     return heard_phrase(recording, clips().get(text), SAMPLE_RATE, seconds)
 
 
-@pytest.mark.timeout(480)  # the test's own length: two 30 s positions and its shortest rest, a minute
+@pytest.mark.timeout(1080)  # two 30 s positions and a minute's rest: 334 s on a loaded machine, 3x that
 def test_a_flare_in_the_test_rests_asks_again_and_bars_the_direction(pulse):
     """Knees to chest makes the pain spread to the foot; after a minute's rest it has not settled:
     flexion stops and is barred, lying on the stomach eases it."""
@@ -101,6 +101,7 @@ def flared_in_a_test() -> str:
         return evidence.recommendation(h.record(), words()).bar("flexion").text(words())
 
 
+@pytest.mark.timeout(510)  # 3x its 156 s on a loaded machine (issue 29: no test within 3x of its limit)
 def test_a_barred_direction_is_not_chosen_and_is_asked_about_when_chosen(pulse, tmp_path):
     """After the flare above (as the history records it): `coach start` does not choose flexion,
     asks before doing it, records the answer with the session it let run, and a file carries the
@@ -145,7 +146,7 @@ def test_a_barred_direction_is_not_chosen_and_is_asked_about_when_chosen(pulse, 
     assert [e["text"] for e in scripted["events"] if e["kind"] == "speech"][:2] == [avoid, w.barred_file]
 
 
-@pytest.mark.timeout(480)  # a minute's rest after the session, in real time
+@pytest.mark.timeout(780)  # a minute's rest after the session: 239 s on a loaded machine, 3x that
 def test_a_session_rated_worse_after_stops_it_for_today(pulse):
     """Leg pain from 3 (thigh) to 7 (foot) after the session, and still after a minute's rest:
     said, printed, exit 4, recorded as ended worse, and the routine is barred. Six weeks with no

@@ -33,6 +33,7 @@ def show(*args, env=None) -> dict[str, tuple[str, str]]:
     return rows
 
 
+@pytest.mark.natural  # no COACH_VOICE in the environment: every value its default
 def test_defaults_with_no_file():
     rows = show()
     assert set(rows) == set(config.SETTINGS)

@@ -32,6 +32,7 @@ def clip(text: str):
     return Clips(coach_voice(400), paths.cache_dir(), SAMPLE_RATE).get(text)
 
 
+@pytest.mark.timeout(600)  # 3x its 178 s on a loaded machine (issue 29: no test within 3x of its limit)
 def test_coach_test_finds_flexion_and_start_follows_it(pulse):
     recorder = pulse.recorder().start()
     result = run_coach("test", *FAST, env=pulse.env, answers=NO + ["6", "3", "calf", "4", "4", "thigh", "n", "b"])
@@ -89,6 +90,7 @@ def test_a_yes_stops_and_no_exercise_is_guided_that_day(pulse):
         assert "Call your emergency number, or go to an emergency department, now." in later.stdout
 
 
+@pytest.mark.timeout(510)  # 3x its 156 s on a loaded machine (issue 29: no test within 3x of its limit)
 def test_check_ins_and_ratings_then_worse_stops_the_session(pulse):
     screened_today()
     args = (*TINY, "--side", "left", "--check-in")  # reach up, then a knee hug on the left

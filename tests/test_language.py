@@ -164,6 +164,7 @@ def test_a_spanish_export_has_spanish_chapters_and_tags(tmp_path):
     assert info["format"]["tags"]["title"].startswith("Rutina de flexión, ")
 
 
+@pytest.mark.timeout(390)  # 3x its 120 s on a loaded machine (issue 29: no test within 3x of its limit)
 def test_a_spanish_session_live(pulse):
     args = ("--flexion", "--only", "figure-four", "--hold", "15", "--reps", "2", "--side", "left", "--rate", "400")
     screened_today()

@@ -63,6 +63,7 @@ def test_pause_and_go_on_by_voice_keep_a_hold_exact(pulse, shared_cache):
     assert word_end - LIVE_TOLERANCE < before < word_end + 1.0 + LIVE_TOLERANCE, (word_end, before)
 
 
+@pytest.mark.timeout(330)  # 3x its 102 s on a loaded machine (issue 29: no test within 3x of its limit)
 def test_the_coach_never_hears_itself(pulse):
     """A session with its own output looped into the microphone, at the same level: no command
     and no answer is taken from it. The answers are piped in as keys."""

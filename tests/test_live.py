@@ -6,6 +6,7 @@ import json
 import time
 
 import numpy as np
+import pytest
 
 from tests.audio_server import LIVE_TOLERANCE as TOLERANCE
 from tests.audio_server import RATE, heard_onsets
@@ -29,6 +30,7 @@ def live_cues(pulse, args=ARGS):
     return script, recording, pairs
 
 
+@pytest.mark.timeout(300)  # 3x its 92 s on a loaded machine (issue 29: no test within 3x of its limit)
 def test_cues_arrive_in_order_spaced_as_scheduled(pulse):
     script, recording, pairs = live_cues(pulse)
     assert len(pairs) == 5  # two holds: start and end each, then the closing chime

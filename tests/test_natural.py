@@ -9,6 +9,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from coach.audio import natural
@@ -17,6 +18,8 @@ from coach.cli import cli
 from coach.cli.base import sound
 from coach.core.script import SAMPLE_RATE
 from tests.voices import _to_mic, recognize
+
+pytestmark = pytest.mark.natural  # the person's default voice is the subject here
 
 ROOT = Path(__file__).resolve().parent.parent
 NATURAL = VoiceSettings(natural.VOICE)
@@ -103,6 +106,7 @@ def test_phrases_are_made_ahead_once_each_while_others_are_asked_for(tmp_path):
     assert [cached.length(t) for t in reversed(texts)] == asked and cached.synthesized == 0
 
 
+@pytest.mark.timeout(390)  # 3x its 120 s on a loaded machine (issue 29: no test within 3x of its limit)
 def test_a_cold_session_starts_on_a_draft_and_its_hold_stays_exact(pulse, fresh_home):
     """The real engine, an empty speech cache and the real output: the three questions answered at
     once, the session starts while its phrases are still being made (its length is printed as a

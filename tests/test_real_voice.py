@@ -55,7 +55,7 @@ def test_listen_for_yes_no_and_commands_take_real_voices_and_not_a_dog(pulse, sh
     assert [g["took"] for g in got] == ["quit", None], got  # "dog" was once taken as quit
 
 
-@pytest.mark.timeout(420)  # a whole test by voice: 17 answers, each said back, and a 30 s hold
+@pytest.mark.timeout(720)  # a whole test by voice, a 30 s hold: 221 s on a loaded machine, 3x that
 def test_coach_test_answered_by_real_people(pulse, shared_cache):
     """The safety questions and the pain numbers by real voices; where no real recording of the
     word exists here ("foot", "calf", "better"), the second synthetic voice."""
@@ -79,6 +79,7 @@ def test_coach_test_answered_by_real_people(pulse, shared_cache):
     assert tuple(history_rows("SELECT outcome, result FROM trials")[0]) == ("completed", "flexion")
 
 
+@pytest.mark.timeout(420)  # 3x its 124 s on a loaded machine (issue 29: no test within 3x of its limit)
 def test_another_voices_yes_unconfirmed_never_sends_anyone_to_emergency_care(pulse, shared_cache):
     """A yes to the saddle-numbness question, then nothing: asked again, never acted on; the
     person's own no then answers it."""
@@ -99,6 +100,7 @@ def test_another_voices_yes_unconfirmed_never_sends_anyone_to_emergency_care(pul
     assert "yes" not in [r["answer"] for r in rows]
 
 
+@pytest.mark.timeout(330)  # 3x its 101 s on a loaded machine (issue 29: no test within 3x of its limit)
 def test_noise_bursts_into_the_microphone_are_no_command(pulse):
     """A session plays with noise bursts and a dog's bark-length word said into the microphone
     between its phrases: nothing is taken, nothing paused, the session completes."""

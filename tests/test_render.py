@@ -18,11 +18,11 @@ from coach.clinical.screening import screening
 from coach.core.errors import CoachError
 from coach.core.words import catalog as words
 from coach.storage import paths
-from tests.conftest import run_coach
+from tests.conftest import FAST_VOICE, run_coach
 from tests.test_cue import peak_hz
 
 SHORT = Request(routine="flexion", only=("figure-four",), hold=20, reps=2, side="left",
-                voice=sound(None, 150, "en")[1])  # the command line's voice: the natural one
+                voice=sound(FAST_VOICE, 150, "en")[1])  # the command line's voice in the fast part: espeak
 BREATHE = {"left": "Breathe slowly, and let your left knee fall open."}  # the figure four's breathing cue
 
 
