@@ -394,3 +394,16 @@ def test_the_introduction_names_what_the_session_does(lang):
     pressed = in_place(extension, {"prone-on-elbows": "press-up"}, w)
     said = opening(pressed)
     assert said != extension.intro and [s.exercise.name for s in pressed.steps][1].lower() in said.lower()
+
+
+def test_a_rest_is_exact_to_the_sample_up_to_the_questions_again():
+    """The rest after a flare and "the same questions again" are one script: the phrase starts
+    exactly the rest's length after the last line ends (a separate play restarted the stream,
+    0.9 s late on a loaded machine)."""
+    from coach.core.script import rest_period
+
+    script = rest_period(["Lie comfortably."], 60, "Halfway.", lambda text: 1000, 22050, then="Again.")
+    said = [e for e in script.events if e.kind == "speech"]
+    assert [e.text for e in said] == ["Lie comfortably.", "Halfway.", "Again."]
+    assert said[-1].start - (said[0].start + said[0].length) == 60 * 22050
+    assert script.total == said[-1].start + said[-1].length

@@ -27,7 +27,6 @@ from coach.core.routine import Dose, Routine
 from coach.core.words import Words
 
 SAMPLE_RATE = 22050
-
 PAUSE = 0.4  # between sentences
 SECTION = 1.5  # between parts of the session
 SETTLE = 0.6  # from "Hold one of three." to the hold-start cue
@@ -368,16 +367,17 @@ def spoken(lines: Iterable[str], length_of: LengthOf, sample_rate: int = SAMPLE_
 
 
 def rest_period(lines: Iterable[str], seconds: float, halfway: str, length_of: LengthOf,
-                sample_rate: int = SAMPLE_RATE) -> Script:
-    """A rest after a flare: the lines, then exactly `seconds` from the end of the last line to the
-    end of the script, with one quiet reminder halfway (left out if it would not fit)."""
+                sample_rate: int = SAMPLE_RATE, then: str = "") -> Script:
+    """A rest after a flare: the lines, then exactly `seconds` from the end of the last line to
+    `then` (said as the rest ends: no gap), with one quiet reminder halfway (if it fits)."""
     t = Timeline(sample_rate, length_of)
     for line in lines:
         t.say(line, pause=0)
-    start = t.pos
-    end = start + t.samples(seconds)
+    start, end = t.pos, t.pos + t.samples(seconds)
     t.place(start + (end - start) // 2, end, halfway)
     t.fill_to(end)
+    if then:
+        t.say(then, pause=0)
     return Script("rest", sample_rate, tuple(t.events))
 
 

@@ -22,8 +22,8 @@ def rest(guide: Guide, minutes: int) -> None:
     lines = [*w.test_rest[:-1], w.test_rest[-1].format(minutes=spoken)]
     for line in lines:
         guide.echo(line)
-    guide.play(rest_period(lines, minutes * 60, w.test_rest_half, guide.clips.length, guide.sample_rate))
-    guide.say(w.test_again)
+    guide.play(rest_period(lines, minutes * 60, w.test_rest_half, guide.clips.length, guide.sample_rate,
+                           then=w.test_again))  # the questions again, the moment the rest ends
 
 
 def session(guide: Guide, history: History, sid: int, before: Rating, verdict: Verdict, minutes: int) -> None:
