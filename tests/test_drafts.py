@@ -39,9 +39,6 @@ class Gated:
     def ident(self) -> list:
         return ["gated"]
 
-    def start(self) -> None:
-        pass
-
     def close(self) -> None:
         pass
 

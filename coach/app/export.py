@@ -75,10 +75,11 @@ def export(request: sessions.Request, output: Path | None, split: Path | None, f
            progress: Progress | None = None, force: bool = False) -> list[Path]:
     """`coach export`: refuses while the safety answers stop the day, as a session does."""
     with opened(echo, write=False) as history:
-        request = doses.today(history, request)  # each dose as the response has moved it
+        rec = evidence.recommendation(history.record(), request.words)
+        request = doses.today(history, request, rec)  # each dose as the response has moved it
         checked = sessions.check(request)
         screening.refuse_if_stopped(history.safety(), printer(echo), request.words)
-        bar = choice.bar(evidence.recommendation(history.record(), request.words), checked[0].direction)
+        bar = choice.bar(rec, checked[0].direction)
     return write(request, output, split, fmt, echo, progress, checked=checked, bar=bar, force=force)
 
 

@@ -45,4 +45,4 @@ def make(folder: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(0 if make(Path(sys.argv[1])) >= 0 else 1)
+    make(Path(sys.argv[1]))

@@ -9,6 +9,7 @@ from typing import Mapping, Sequence
 
 from coach.app import session as sessions
 from coach.clinical import evidence
+from coach.clinical.preference import Recommendation
 from coach.clinical.progression import BACK, DECLINED, DOWN, FORWARD, STAYED, UP, Change, Past, decide, position, step
 from coach.clinical.response import WORSE
 from coach.core.exercise import Exercise, Level, catalog
@@ -90,11 +91,13 @@ def describe(change: Change, was: Mapping[str, Level], exercises: Sequence[Exerc
     return w["join"].join(out)
 
 
-def today(history: History, request: sessions.Request) -> sessions.Request:
+def today(history: History, request: sessions.Request, rec: Recommendation | None = None) -> sessions.Request:
     """The request with each exercise's dose and position as they have moved (a file or a script:
-    nothing asked)."""
+    nothing asked). `rec`: the recommendation, where the caller has it (the whole history is read
+    for it)."""
     routine = find(request.routine, request.words).id  # its id only: the options are checked where it is used
-    bars = evidence.recommendation(history.record(), request.words).barred  # left out of every routine
+    rec = rec or evidence.recommendation(history.record(), request.words)
+    bars = rec.barred  # left out of every routine
     return replace(request, levels=current(history, routine), positions=positions(history, routine), bars=bars)
 
 

@@ -103,10 +103,11 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
         player = stack.enter_context(_opened()) if output is None else None
         listening = stack.enter_context(_listening(w, player, live.listen)) if player is not None else (None, None)
         history = stack.enter_context(opened(echo))
-        request = doses.today(history, request)  # each dose as the response has moved it
+        record = history.record()  # read once: the recommendation and when to get seen
+        rec = evidence.recommendation(record, w)  # the bars below, and what to avoid
+        request = doses.today(history, request, rec)  # each dose as the response has moved it
         checked = sessions.check(request)
         screening.refuse_if_stopped(history.safety(), printer(echo), w)
-        rec = evidence.recommendation(history.record(), w)  # once: the bar below, and what to avoid
         bar = choice.bar(rec, routine.direction)
         if player is None:
             from coach.app import export as exports  # a file, not a live session: its own imports
@@ -158,7 +159,7 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
         with answers.session():
             _greet(guide, listening)
             safety.daily(guide, history)
-            for notice in evidence.notices(history.record()):  # when to get seen, before anything else
+            for notice in evidence.notices(record):  # when to get seen, before anything else
                 guide.say(notice.text(w))
             confirmation = _confirm(guide, history, bar) if bar is not None else None
             for name, other in sessions.asked_barred(request):  # named with --only: confirmed the same way

@@ -90,12 +90,6 @@ class Engine:
             self.close()
             self._wanted = (voice, rate)
 
-    def start(self) -> None:
-        """Start the engine's process now, without waiting for it: it loads while the coach works."""
-        with self._lock:
-            if self._proc is None:
-                self._spawn()
-
     def voices(self) -> list[VoiceInfo]:
         return [VoiceInfo(i, n, tuple(langs)) for i, n, langs in self._started()["voices"]]
 
@@ -125,9 +119,8 @@ class Engine:
         with self._lock:
             if self._ready is not None and self._proc is not None and self._proc.poll() is None:
                 return self._ready
-            if self._proc is None or self._proc.poll() is not None:
-                self.close()
-                self._spawn()
+            self.close()  # none yet, or one that has ended
+            self._spawn()
             first = self._answer()
             if "failed" in first:
                 self.close()

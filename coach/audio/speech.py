@@ -91,9 +91,10 @@ class Clips:
         ident = [CACHE_FORMAT, *self.voice.ident(), self.sample_rate, text]
         return hashlib.sha256(json.dumps(ident).encode()).hexdigest()
 
-    def path(self, text: str) -> Path:
+    def path(self, text: str, folder: Path | None = None) -> Path:
+        """Where the phrase's clip is kept in the cache (or in `folder`, laid out the same)."""
         k = self.key(text)
-        return self.dir / k[:2] / f"{k}.wav"
+        return (folder or self.dir) / k[:2] / f"{k}.wav"
 
     def get(self, text: str) -> array:
         clip = self._clips.get(text)
@@ -127,9 +128,8 @@ class Clips:
         """The phrase as set-up made it (the same voice, rate and text: the same key), if it did."""
         if self.made is None:
             return None
-        k = self.key(text)
         try:
-            samples, rate = wav.read(self.made / k[:2] / f"{k}.wav")
+            samples, rate = wav.read(self.path(text, self.made))
         except (OSError, wav.WavError):
             return None
         return samples if rate == self.sample_rate and len(samples) else None

@@ -26,9 +26,6 @@ class Synthesizer(Protocol):
         """What names this voice's clips in the cache: its engine and version, its model or voice,
         its rate. Cheap: nothing is loaded."""
 
-    def start(self) -> None:
-        """Begin loading, without waiting, where that can run beside the coach's other work."""
-
     def synthesize(self, text: str, scratch: Path) -> tuple[array, int]:
         """`text` spoken: int16 samples and their rate. `scratch` is a file the engine may write.
         Unavailable if the voice cannot load; CoachError if it fails."""
@@ -62,9 +59,6 @@ class Espeak:
             self._engine = engine
         return self._engine
 
-    def start(self) -> None:
-        self.engine.start()
-
     def synthesize(self, text: str, scratch: Path) -> tuple[array, int]:
         return self.engine.synthesize(text, scratch)
 
@@ -89,9 +83,6 @@ class Natural:
         from coach.audio import natural
 
         return [f"piper-{version('piper', 'piper_tts')}", natural.MODEL_SHA256, natural.NOISE, self.rate]
-
-    def start(self) -> None:
-        pass  # loading takes the interpreter's lock: it is done when the first phrase is needed
 
     def synthesize(self, text: str, scratch: Path) -> tuple[array, int]:
         if self._engine is None:
