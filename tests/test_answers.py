@@ -104,6 +104,22 @@ def test_keys_in_a_real_terminal():
         os.close(slave)
 
 
+def test_a_key_and_enter_read_together_are_the_key():
+    """Typed quickly, "n" and Enter reach the coach in one read: the answer is "n", not refused."""
+    master, slave = os.openpty()
+    try:
+        keys = KeyAnswers(slave)
+        g, printed, spoken = guide_with(keys)
+        with keys.session():
+            threading.Timer(0.3, os.write, (master, b"n\r")).start()
+            assert g.ask(Question("saddle", "Numbness?", "yes-no", words())) == "no"
+        assert spoken == ["Numbness?"]
+        assert not any("Please answer" in p for p in printed)
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
 def test_silence_repeats_the_question(monkeypatch):
     master, slave = os.openpty()
     try:

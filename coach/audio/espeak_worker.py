@@ -14,8 +14,10 @@ Why a process of its own (coach/audio/espeak.py starts it):
   and the coach's own output is untouched (silencing it in the coach's process meant patching
   the driver, or swapping sys.stdout under every thread);
 - pyttsx3 queues a property change behind its run loop, and a change between two phrases was
-  measured to be dropped (the next phrase at the old rate): here the voice and the rate are set
-  once, before any phrase, and another voice or rate is another process;
+  measured to be dropped (the next phrase at the old rate), and once in a CI run (of thousands of
+  phrases) a process's one rate was lost before its first phrase (it spoke at the driver's own
+  200): here the voice and the rate are set before any phrase, the rate again, queued just
+  before each phrase, and another voice or rate is another process;
 - synthesis holds this process's interpreter lock, not the session's, so the output stream's
   callback never waits for it; and an engine that ends the process (libespeak-ng exits when its
   data is missing) ends only this one: the coach says so in one line.
@@ -39,10 +41,11 @@ def pick(voices, wanted: str):
     return next((v for v in voices if w in (v.id.lower(), v.id.lower().rsplit("/", 1)[-1], v.name.lower())), None)
 
 
-def _speak(engine, done: threading.Event, text: str, path: Path) -> bool:
+def _speak(engine, done: threading.Event, text: str, path: Path, rate: int) -> bool:
     for _ in range(ATTEMPTS):
         path.unlink(missing_ok=True)
         done.clear()
+        engine.setProperty("rate", rate)  # again, queued just before the phrase: see the module's notes
         engine.save_to_file(text, str(path))
         engine.runAndWait()
         if done.wait(TIMEOUT) and path.is_file() and path.stat().st_size > 44:
@@ -75,11 +78,13 @@ def main(argv: list[str]) -> int:
             return 0
         chosen = found.id
         engine.setProperty("voice", chosen)
-    engine.setProperty("rate", int(argv[0]))
+    rate = int(argv[0])
+    engine.setProperty("rate", rate)
+    engine.runAndWait()  # nothing to say: the voice and the rate reach the library now
     say(voices=[[v.id, v.name, list(v.languages or ())] for v in voices], voice=chosen)
     for line in sys.stdin:
         asked = json.loads(line)
-        if _speak(engine, done, asked["text"], Path(asked["path"])):
+        if _speak(engine, done, asked["text"], Path(asked["path"]), rate):
             say(ok=True)
         else:
             say(error="no audio")

@@ -100,6 +100,8 @@ class KeyAnswers:
         if not data:
             raise NoMoreAnswers()
         text = data.decode("utf-8", "replace")
+        if len(text) == 2 and text[1] in "\r\n" and text[0] not in "\x1b\r\n":
+            return text[0]  # a key and Enter close together arrive as one read: the key
         return text if len(text) == 1 else ""
 
     def flush(self) -> None:
