@@ -23,7 +23,7 @@ def test_every_built_in_exercise_has_its_picture():
 
 @pytest.mark.parametrize("exercise", sorted(POSES))
 def test_each_picture_is_a_whole_svg_with_its_name(exercise):
-    for step, text in drawings(exercise, "Knees to chest"):
+    for _, text in drawings(exercise, "Knees to chest"):
         root = ET.fromstring(text)
         assert root.tag == f"{SVG}svg" and root.get("viewBox") == "0 0 200 110"
         assert root.find(f"{SVG}title").text.startswith("Knees to chest")
