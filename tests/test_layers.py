@@ -1,4 +1,4 @@
-"""The layers are folders, and imports run one way: cli → app → live → clinical → audio → storage → core.
+"""The layers are folders, and imports run one way: cli → app → phone → live → clinical → audio → storage → core.
 
 Read from the source with the standard library's parser, so a new import that crosses a layer
 fails here, not in review."""
@@ -15,7 +15,7 @@ import coach
 pytestmark = pytest.mark.timeout(60)
 
 PACKAGE = Path(coach.__file__).parent
-ORDER = ("core", "storage", "audio", "clinical", "live", "app", "cli")  # each may import those before it
+ORDER = ("core", "storage", "audio", "clinical", "live", "phone", "app", "cli")  # each may import those before it
 HEAVY = {"numpy", "sounddevice", "pyttsx3", "sqlite3", "soundfile", "soxr", "mutagen", "matplotlib", "icalendar"}
 
 

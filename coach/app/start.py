@@ -31,6 +31,7 @@ from coach.storage.history import History
 
 if TYPE_CHECKING:
     from coach.app.export import Progress
+    from coach.phone.server import Phone
 
 Echo = Callable[..., None]
 
@@ -45,6 +46,8 @@ class Live:
     chosen: bool = True  # the routine was chosen by a flag, not by the recorded tests
     listen: bool = True  # answers and commands by voice too, where there is a microphone and a model
     settle: int = 2  # minutes of rest after a session rated worse or mixed, before it is judged
+    phone: bool = False  # the session's board and remote on the phone's browser (coach/phone/)
+    phone_address: str | None = None  # where its page listens; None: this computer's local-network address
 
 
 @contextlib.contextmanager
@@ -68,6 +71,30 @@ def _listening(words: Words, player: Player, wanted: bool) -> Iterator[tuple[Lis
     finally:
         if listener is not None:
             listener.close()
+
+
+@contextlib.contextmanager
+def _phone(live: Live, words: Words, title: str, echo: Echo) -> Iterator[Phone | None]:
+    """The phone's page for the length of the session, when asked for: its address printed, with
+    the code to scan; closed after (the page is told, and the port closes). None when not asked."""
+    if not live.phone:
+        yield None
+        return
+    from coach.core.exercise import catalog
+    from coach.phone import address, mirror, server
+
+    phone = server.Phone(live.phone_address or address.local_address(), words,
+                         {k: v.name for k, v in catalog(words).items()})
+    phone.start()
+    try:
+        phone.show(mirror.waiting(title, words))
+        echo(words.phone["open"])
+        echo(f"  {phone.url}")
+        echo(address.qr(phone.url).rstrip("\n"))
+        echo(words.phone["only_first"])
+        yield phone
+    finally:
+        phone.close()
 
 
 def _greet(guide: Guide, listening: tuple[Listener | None, str | None]) -> None:
@@ -122,6 +149,7 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
             output = sessions.fallback_path(routine.id)  # the fresh machine's path: a WAV here, then exit 1
             exports.write(request, output, echo=echo, progress=progress, checked=checked, bar=bar)
             raise NotPlayed(w.printed.no_device.format(path=output)) from None
+        phone = stack.enter_context(_phone(live, w, f"coach · {routine.name}", echo))
         answers = from_stdin()
         clips = Clips(request.voice, paths.cache_dir(), SAMPLE_RATE, lambda line: echo(line, err=True),
                       made=paths.made_at_setup())
@@ -129,7 +157,7 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
             stack.callback(clips.close)
             clips.ahead([*safety.said(w), *conversation.said_first(w), *sessions.phrases(*checked, w)],
                         after=player.sounded)
-        guide = Guide(player, clips, answers, echo, w, request.volume, request.tone)
+        guide = Guide(player, clips, answers, echo, w, request.volume, request.tone, remote=phone)
 
         def prepare() -> sessions.Session:
             """The session, built after the first questions (and a dose's step up or back, which
@@ -152,9 +180,14 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
             return built
 
         def show(built: sessions.Session, keys: bool):
-            return view.choose(built.script, echo, w, plain=live.plain, keys=keys,
-                               volume=lambda: player.gain, title=f"coach · {routine.name}",
-                               names=built.routine.names, hearing=lambda: _hearing(guide))
+            title = f"coach · {routine.name}"
+            shown = view.choose(built.script, echo, w, plain=live.plain, keys=keys, volume=lambda: player.gain,
+                                title=title, names=built.routine.names, hearing=lambda: _hearing(guide))
+            if phone is None:
+                return shown
+            from coach.phone.mirror import Mirror
+
+            return Mirror(shown, phone, built.script, built.routine.names, title, w, lambda: player.gain)
 
         with answers.session():
             _greet(guide, listening)
@@ -177,19 +210,21 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
 
 
 def test(voice: VoiceSettings, words: Words, hold: int, settle: int, volume: float, tone: Tone,
-         echo: Echo, listen: bool = True) -> None:
-    """`coach test`: the safety questions, then the article's test, guided by voice."""
+         echo: Echo, listen: bool = True, live: Live = Live()) -> None:
+    """`coach test`: the safety questions, then the article's test, guided by voice (`live`:
+    only its phone settings count here)."""
     from coach.live import trial
 
     trial.check_hold(hold)
-    with opened(echo) as history, _opened() as player, _listening(words, player, listen) as listening:
+    with opened(echo) as history, _opened() as player, _listening(words, player, listen) as listening, \
+            _phone(live, words, "coach · test", echo) as phone:
         clips = Clips(voice, paths.cache_dir(), SAMPLE_RATE, made=paths.made_at_setup())
         try:
             player.ready()
         except NoOutputDevice as e:
             raise CoachError(f"{e} The test is guided by voice and needs one.", ways=("doctor",)) from None
         answers: Answers = from_stdin()
-        guide = Guide(player, clips, answers, echo, words, volume, tone)
+        guide = Guide(player, clips, answers, echo, words, volume, tone, remote=phone)
         with answers.session():
             echo(words.printed.disclaimer)
             _greet(guide, listening)

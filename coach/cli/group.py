@@ -111,6 +111,7 @@ WAYS = {  # what the person can do about an error (coach/core/errors.py WAYS), i
     "faster": "choose a faster --rate",
     "routines": "see 'coach routines' for the routines",
     "toml": "give a file ending in .toml",
+    "phone_address": "choose another with --phone-address (127.0.0.1 for this computer alone)",
 }
 
 

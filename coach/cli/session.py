@@ -14,12 +14,12 @@ from coach.cli.base import SOUND, cli, echo, progress, request, session_options,
 @session_options
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the session to a file instead of playing it (.wav, .mp3, .ogg, .opus, .flac; see 'coach export').")
-@setting_options("check_ins", "listen", "settle")
+@setting_options("check_ins", "listen", "settle", "phone", "phone_address")
 @click.option("--no-ratings", is_flag=True, help="Skip the pain questions before and after the session.")
 @click.option("--plain", is_flag=True,
               help="Print one line per spoken phrase and tone instead of the full-screen view (for screen readers and logs).")
-def start(output: Path | None, check_ins: bool, listen: bool, settle: int, no_ratings: bool, plain: bool,
-          **options) -> None:
+def start(output: Path | None, check_ins: bool, listen: bool, settle: int, phone: bool, phone_address: str | None,
+          no_ratings: bool, plain: bool, **options) -> None:
     """Start a guided session: speaks, beeps and counts, hands-free.
 
     With no --flexion or --extension, the direction your tests found ('coach test') is used.
@@ -42,9 +42,11 @@ def start(output: Path | None, check_ins: bool, listen: bool, settle: int, no_ra
     from coach.app import start as app
     from coach.core.errors import NoDirection
 
+    if phone and output is not None:
+        raise click.UsageError("--phone goes with a live session, not with --output.")
     live = app.Live(check_ins, not no_ratings, plain,
                     chosen=bool(options["flexion"] or options["extension"] or options["routine_spec"]), listen=listen,
-                    settle=settle)
+                    settle=settle, phone=phone, phone_address=phone_address)
     try:
         chosen = request(**options)
     except NoDirection as e:  # what to do next, said too: the person may already be lying down
@@ -85,9 +87,9 @@ def export(output: Path | None, split: Path | None, fmt: str | None, force: bool
 @cli.command("test")
 @click.option("--hold", type=int, default=30, show_default=True, metavar="SECONDS",
               help="Seconds to hold each test position (30-60).")
-@setting_options("settle", "listen", *SOUND)
-def test_command(hold: int, settle: int, listen: bool, voice: str | None, rate: int, volume: float, cue_volume: float,
-                 cue_pitch: float, lang: str) -> None:
+@setting_options("settle", "listen", "phone", "phone_address", *SOUND)
+def test_command(hold: int, settle: int, listen: bool, phone: bool, phone_address: str | None, voice: str | None,
+                 rate: int, volume: float, cue_volume: float, cue_pitch: float, lang: str) -> None:
     """Find the direction that eases your leg pain: the article's test, guided by voice.
 
     Knees to chest first; if that does not ease the leg pain, lying on the stomach, then
@@ -99,7 +101,8 @@ def test_command(hold: int, settle: int, listen: bool, voice: str | None, rate: 
     from coach.app import start as app
 
     words, voice_settings, tone = sound(voice, rate, lang, volume, cue_volume, cue_pitch)
-    app.test(voice_settings, words, hold, settle, volume, tone, echo, listen)
+    app.test(voice_settings, words, hold, settle, volume, tone, echo, listen,
+             app.Live(phone=phone, phone_address=phone_address))
 
 
 @cli.command()

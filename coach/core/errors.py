@@ -19,7 +19,7 @@ class CoachError(Exception):
 
 # what a person can do about an error, by key; worded by the command line (coach/cli/base.py)
 WAYS = ("voices", "doctor", "split", "fewer", "shorter", "other-folder", "force", "test-first", "test-again",
-        "rest", "flexion", "extension", "faster", "routines", "toml")
+        "rest", "flexion", "extension", "faster", "routines", "toml", "phone_address")
 
 
 class InputError(CoachError):

@@ -244,6 +244,7 @@ class Words:
     referral: Mapping[str, str]
     no_direction: Mapping[str, str]  # what to do when no direction is found, said aloud
     listen: Listen | None  # None: no recognition model for this language, answers are by key
+    phone: Mapping[str, str]  # the phone's page: its buttons and lines (coach/phone/)
 
     def number(self, n: int) -> str:
         return self.numbers[str(n)]

@@ -91,6 +91,10 @@ class Board:
         p = self.steps[self._step(position)]
         return p.exercise, p.side
 
+    def exercise_at(self, position: int) -> str | None:
+        """The exercise playing at `position` (its id), None in the introduction or the closing."""
+        return self._where(max(0, min(position, self.script.total)))[0] if self.steps else None
+
     def state(self, position: int, paused: bool = False, message: str = "", volume: int = 100,
               hearing: str = "") -> State:
         w = self.words.screen

@@ -22,6 +22,7 @@ from coach.core.script import Script, spoken
 from coach.core.words import Words
 from coach.live.answers import REPEAT_AFTER, Answers, KeyAnswers
 from coach.live.listener import NO_CONFIDENCE, OVERRIDE, Listener
+from coach.live.remote import Remote, drain, ready, tap
 
 SURE = 0.85  # a spoken pain number less sure than this is said back as a question, to confirm
 REPEATS = 3  # times a question nobody answers is asked again (every REPEAT_AFTER seconds); then it waits
@@ -33,10 +34,14 @@ Echo = Callable[[str], None]
 
 class Guide:
     def __init__(self, player: Player, clips: Clips, answers: Answers, echo: Echo, words: Words,
-                 volume: float = 1.0, tone: Tone = Tone(), listener: Listener | None = None):
+                 volume: float = 1.0, tone: Tone = Tone(), listener: Listener | None = None,
+                 remote: Remote | None = None):
         self.words = words  # the language everything is said and printed in
         self.listener = listener  # None: answers and commands are by key only
-        self.given = "key"  # how the last answer was given: "key" (a key or a line) or "voice"
+        self.remote = remote  # the phone, when one is the remote: its taps are keys
+        self.given = "key"  # how the last answer was given: "key" (a key or a line), "voice" or "phone"
+        self._tapped = False  # the last raw answer came from the remote
+        self._shown: Question | None = None  # the question the remote shows
         self.player = player
         self.clips = clips
         self.answers = answers
@@ -82,11 +87,12 @@ class Guide:
         when the coach listens; None when neither."""
         fd = self.answers.fd if isinstance(self.answers, KeyAnswers) else None
         listener = self.listening()
-        if fd is None and listener is None:
+        remote = self.remote.fd if self.remote is not None else None
+        if fd is None and listener is None and remote is None:
             return None
         from coach.live.keys import Keys
 
-        return Keys(fd, self.player, listener)
+        return Keys(fd, self.player, listener, remote)
 
     def speak(self, *lines: str, until_key: bool = False) -> None:
         """Say the lines, without printing them. `until_key`: a key pressed in the terminal cuts
@@ -94,10 +100,12 @@ class Guide:
         if not lines:
             return
         script = spoken(lines, self.clips.length, self.sample_rate)
-        if until_key and isinstance(self.answers, KeyAnswers):
+        fds = [f for f in (self.answers.fd if isinstance(self.answers, KeyAnswers) else None,
+                           self.remote.fd if self.remote is not None else None) if f is not None]
+        if until_key and fds:
             from coach.live.keys import pressed
 
-            with pressed(self.answers.fd) as key:
+            with pressed(*fds) as key:
                 self.play(script, interrupt=key)
         else:
             self.play(script)
@@ -115,6 +123,19 @@ class Guide:
         yes within a few seconds after the no is said back overrides it."""
         if isinstance(self.answers, KeyAnswers):
             self.answers.flush()
+        if self.remote is None:
+            return self._ask(question, safety)
+        drain(self.remote.fd)
+        self._shown = question
+        self.remote.asking(question)
+        try:
+            return self._ask(question, safety)
+        finally:
+            self._shown = None
+            if self.remote is not None:
+                self.remote.asking(None)
+
+    def _ask(self, question: Question, safety: str | None) -> str:
         self.echo(f"{question.text} {question.hint()}")
         self._prompt(question)
         silent = 0  # times in a row nothing came
@@ -139,7 +160,7 @@ class Guide:
             answer = None if raw is None else question.parse(raw)
             if answer is not None:
                 self._took(question, answer)
-                self.given = "key"
+                self.given = "phone" if self._tapped else "key"
                 return answer
             self.echo(self.words.printed.answer_keys.format(keys=question.hint()))
             self._prompt(question)
@@ -171,6 +192,17 @@ class Guide:
         """Say `line` (a question) and wait for a yes, by voice or by key: anything else, or
         nothing within CONFIRM_WITHIN seconds, is a no."""
         confirm = Question("confirm", line, "yes-no", self.words)
+        if self.remote is None:
+            return self._confirm(confirm)
+        self.remote.asking(confirm)
+        try:
+            return self._confirm(confirm)
+        finally:
+            if self.remote is not None:
+                self.remote.asking(self._shown)
+
+    def _confirm(self, confirm: Question) -> bool:
+        line = confirm.text
         self.echo(f"{line} {confirm.hint()}")
         self._prompt(confirm)
         deadline = time.monotonic() + CONFIRM_WITHIN
@@ -211,20 +243,31 @@ class Guide:
         return False
 
     def _next(self, question: Question, timeout: float) -> tuple[str | None, Heard | None]:
-        """The next key or line (raw), or the next stretch of speech heard; (None, None) after
-        `timeout` seconds of neither."""
+        """The next key, tap or line (raw), or the next stretch of speech heard; (None, None)
+        after `timeout` seconds of none."""
+        self._tapped = False
         listener = self.listening()
-        if listener is None:
-            return self.answers.read(question, timeout), None
         fd = self.answers.fd
+        remote = self.remote.fd if self.remote is not None else None
+        if listener is None and remote is None:
+            return self.answers.read(question, timeout), None
         if fd is None or self.answers.pending():  # an answer read in already, or a string
-            heard = listener.take()
+            heard = listener.take() if listener is not None else None
             return (None, heard) if heard is not None else (self.answers.read(question, 0), None)
         deadline = time.monotonic() + timeout
-        got = listener.wait(fd, deadline)
-        if isinstance(got, Heard):
-            return None, got
-        if got or listener.lost:  # a key waiting, or keys alone from now on (said once)
-            self.listening()
-            return self.answers.read(question, max(0.0, deadline - time.monotonic())), None
-        return None, None
+        if listener is not None:
+            got = listener.wait([fd, *([remote] if remote is not None else [])], deadline)
+            if isinstance(got, Heard):
+                return None, got
+            if not got and not listener.lost:
+                return None, None
+            self.listening()  # lost: keys alone from now on (said once)
+        elif not ready([fd, remote], timeout):
+            return None, None
+        if remote is not None and ready([remote], 0):
+            key = tap(remote)
+            if key is not None:
+                self._tapped = True
+                return key, None
+            self.remote = None  # the phone has gone: keys (and voice) go on
+        return self.answers.read(question, max(0.0, deadline - time.monotonic())), None

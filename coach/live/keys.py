@@ -16,6 +16,7 @@ from typing import Iterator
 
 from coach.audio.recognizer import Heard
 from coach.core.grammar import PAUSED, PLAYING
+from coach.live.remote import ready, tap
 
 COMMANDS = {" ": "pause", "n": "next", "p": "previous", "r": "repeat", "q": "quit",
             "+": "louder", "=": "louder", "-": "softer",
@@ -27,11 +28,13 @@ SPOKEN_KEYS = {"resume": " ", "quit": "q", "worse": "W", "yes": "q", "no": "n"} 
 
 
 class Keys:
-    """The session's commands from the terminal (`fd`, None when stdin is not one) and from the
-    listener (None when the coach does not listen)."""
+    """The session's commands from the terminal (`fd`, None when stdin is not one), from the
+    listener (None when the coach does not listen) and from the remote's taps (`remote`, the
+    descriptor its keys arrive on; None without a phone)."""
 
-    def __init__(self, fd: int | None, player, listener=None):
+    def __init__(self, fd: int | None, player, listener=None, remote: int | None = None):
         self.fd = fd
+        self.remote = remote
         self.player = player
         self.listener = listener
         self.pressed = threading.Event()  # a command is waiting
@@ -53,23 +56,31 @@ class Keys:
         if self.listener is not None:
             self.listener.handler = self._heard
             self.listener.expect(PLAYING)
-        if self.fd is not None:
+        if self.fd is not None or self.remote is not None:
             self._thread = threading.Thread(target=self._run, name="coach-keys", daemon=True)
             self._thread.start()
         return self.pressed
 
     def _run(self) -> None:
-        assert self.fd is not None
         while not self._stop.is_set():
-            if not select.select([self.fd], [], [], 0.05)[0]:
+            got = ready((self.fd, self.remote), 0.05)
+            if not got:
                 continue
-            try:
-                data = os.read(self.fd, 32)
-            except OSError:
-                return
-            if not data:
-                return
-            command = COMMANDS.get(data.decode("utf-8", "replace").lower()) if len(data) == 1 else None
+            if self.remote in got:
+                key = tap(self.remote)
+                if key is None:  # the remote has gone: the terminal's keys go on
+                    self.remote = None
+                    continue
+            else:
+                assert self.fd is not None
+                try:
+                    data = os.read(self.fd, 32)
+                except OSError:
+                    return
+                if not data:
+                    return
+                key = data.decode("utf-8", "replace") if len(data) == 1 else ""
+            command = COMMANDS.get(key.lower())
             if command is not None and self._act(command):
                 return
 
@@ -109,8 +120,9 @@ class Keys:
         if listener is not None:
             listener.expect(grammar)
         deadline = None if timeout is None else time.monotonic() + timeout
+        fds = [f for f in (self.fd, self.remote) if f is not None]
         while listener is not None:
-            got = listener.wait(self.fd, deadline)
+            got = listener.wait(fds, deadline)
             if isinstance(got, Heard):
                 if got.token in SPOKEN_KEYS:
                     listener.expect(None)
@@ -122,11 +134,15 @@ class Keys:
             else:
                 return None
         left = None if deadline is None else max(0.0, deadline - time.monotonic())
-        if self.fd is None or not select.select([self.fd], [], [], left)[0]:
+        if not ready(fds, left):
             return None
         return self._read_key()
 
     def _read_key(self) -> str | None:
+        """The key waiting: a tap first, else the terminal's."""
+        if self.remote is not None and ready([self.remote], 0):
+            key = tap(self.remote)
+            return None if key is None else key.lower()
         assert self.fd is not None
         data = os.read(self.fd, 32)
         if not data:
@@ -135,15 +151,15 @@ class Keys:
 
 
 @contextlib.contextmanager
-def pressed(fd: int) -> Iterator[threading.Event]:
-    """An event set as soon as a key is waiting on `fd` (the key is left there to be read): to cut
-    off a prompt the person has already answered."""
+def pressed(*fds: int) -> Iterator[threading.Event]:
+    """An event set as soon as a key (or a tap) is waiting on one of `fds` (it is left there to
+    be read): to cut off a prompt the person has already answered."""
     event = threading.Event()
     wake_r, wake_w = os.pipe()  # written when the prompt ends, so the watcher stops at once
 
     def watch() -> None:
         with contextlib.suppress(OSError, ValueError):
-            if fd in select.select([fd, wake_r], [], [])[0]:
+            if set(fds) & set(select.select([*fds, wake_r], [], [])[0]):
                 event.set()
 
     thread = threading.Thread(target=watch, name="coach-key-watch", daemon=True)

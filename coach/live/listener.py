@@ -20,7 +20,7 @@ import queue
 import select
 import threading
 import time
-from typing import Callable
+from typing import Callable, Sequence
 
 from coach.audio.microphone import Microphone, NoMicrophone
 from coach.audio.recognizer import RATE, SILENT, Heard, NoModel, Recognizer, available, level
@@ -121,10 +121,12 @@ class Listener:
                 os.read(self._r, 4096)
             return self._heard.popleft() if self._heard else None
 
-    def wait(self, fd: int | None, deadline: float | None) -> Heard | bool:
-        """Until a word is heard (returned), `fd` is readable (True), or `deadline` (a
-        time.monotonic(); None: none) passes or the microphone is lost (False: see `lost`)."""
-        watch = [self._r] if fd is None else [self._r, fd]
+    def wait(self, fd: int | None | Sequence[int], deadline: float | None) -> Heard | bool:
+        """Until a word is heard (returned), `fd` (or one of several) is readable (True), or
+        `deadline` (a time.monotonic(); None: none) passes or the microphone is lost (False:
+        see `lost`)."""
+        fds = [] if fd is None else [fd] if isinstance(fd, int) else list(fd)
+        watch = [self._r, *fds]
         while True:
             heard = self.take()
             if heard is not None:
@@ -133,7 +135,7 @@ class Listener:
             if self.lost or (left is not None and left <= 0):
                 return False
             ready = select.select(watch, [], [], left)[0]
-            if fd is not None and fd in ready:
+            if any(f in ready for f in fds):
                 return True
 
     def _deliver(self, heard: Heard, generation: int) -> None:

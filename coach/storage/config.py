@@ -53,6 +53,19 @@ class Text(Kind):
     pass
 
 
+class Address(Kind):
+    """An IP address of this computer on a local network (private, link-local or loopback): the
+    phone's page is never served to the internet, nor on every address at once."""
+
+    def check(self, value: Any) -> Any:
+        import ipaddress
+
+        ip = ipaddress.ip_address(str(value).strip().strip("[]"))  # ValueError when it is not one
+        if ip.is_unspecified or not (ip.is_private or ip.is_loopback or ip.is_link_local):
+            raise ValueError(value)
+        return str(ip)
+
+
 @dataclass(frozen=True)
 class Range(Kind):
     """A number in a closed range, and finite (nan and inf compare false with every bound): a
@@ -173,6 +186,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("listen", Flag(), True, "true or false",
                 "Listen for spoken answers and commands, offline, when there is a microphone (no sound is stored).",
                 "--listen/--no-listen"),
+        Setting("phone", Flag(), False, "true or false",
+                "Show the session on your phone and use it as the remote: a page on the local network, "
+                "opened in the phone's browser (no app, no internet).", "--phone/--no-phone"),
+        Setting("phone_address", Address(), None, "an IP address of this computer on a local network, as 192.168.1.20",
+                "Where the phone's page listens (default: this computer's local-network address; "
+                "127.0.0.1 for this computer alone)."),
         Setting("plan_full", Times(), "08:00, 18:00", "one or two times of day, as 08:00, 18:00",
                 "'coach plan': when the full session is done, once or twice a day."),
         Setting("plan_every", Range(2.0, 3.0), 3.0, "a number of hours from 2 to 3",

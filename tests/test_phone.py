@@ -1,0 +1,141 @@
+"""The phone's page server (coach/phone/server.py) on loopback: who gets in, and what a tap does.
+Real sockets, a real HTTP client and a real WebSocket client; the browser tests are in
+tests/test_phone_page.py."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import select
+
+import pytest
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
+
+from coach.core.question import questions
+from coach.core.words import catalog
+from coach.phone.server import Phone
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture
+def phone():
+    words = catalog("en")
+    p = Phone("127.0.0.1", words, {"knees-to-chest": "Knees to chest", "press-up": "Press-ups"})
+    p.start()
+    yield p
+    p.close()
+
+
+def get(phone: Phone, path: str, headers: dict | None = None) -> http.client.HTTPResponse:
+    c = http.client.HTTPConnection("127.0.0.1", phone.port, timeout=10)
+    c.request("GET", path, headers=headers or {})
+    r = c.getresponse()
+    r.body = r.read()  # type: ignore[attr-defined]
+    c.close()
+    return r
+
+
+def paired(phone: Phone) -> str:
+    r = get(phone, f"/{phone.secret}/")
+    assert r.status == 200
+    return r.getheader("Set-Cookie").split(";")[0]
+
+
+def ws(phone: Phone, cookie: str | None, origin: str | None = "same"):
+    headers = {"Cookie": cookie} if cookie else {}
+    here = f"http://127.0.0.1:{phone.port}"
+    return connect(f"ws://127.0.0.1:{phone.port}/{phone.secret}/ws", additional_headers=headers,
+                   origin=here if origin == "same" else origin, open_timeout=10)
+
+
+def test_the_address_carries_a_secret_of_at_least_128_bits(phone):
+    assert phone.url == f"http://127.0.0.1:{phone.port}/{phone.secret}/"
+    assert len(phone.secret) * 6 >= 128
+
+
+def test_without_the_secret_nothing_is_served(phone):
+    for path in ("/", "/ws", f"/{phone.secret[:-1]}/", f"/{phone.secret}x/", "/favicon.ico"):
+        assert get(phone, path).status == 403, path
+
+
+def test_the_first_browser_pairs_and_a_second_is_refused(phone):
+    cookie = paired(phone)
+    assert "HttpOnly" in get(phone, f"/{phone.secret}/", {"Cookie": cookie}).getheader("Set-Cookie", "HttpOnly")
+    assert get(phone, f"/{phone.secret}/page.js", {"Cookie": cookie}).status == 200
+    second = get(phone, f"/{phone.secret}/")
+    assert second.status == 403 and b"Another phone" in second.body
+    assert get(phone, f"/{phone.secret}/page.js").status == 403
+    with pytest.raises(InvalidStatus):
+        ws(phone, None)
+
+
+def test_another_host_or_origin_is_refused(phone):
+    cookie = paired(phone)
+    assert get(phone, f"/{phone.secret}/", {"Cookie": cookie, "Host": "evil.example:80"}).status == 403
+    assert get(phone, f"/{phone.secret}/", {"Cookie": cookie, "Origin": "http://evil.example"}).status == 403
+    with pytest.raises(InvalidStatus):
+        ws(phone, cookie, origin="http://evil.example")
+    with pytest.raises(InvalidStatus):
+        ws(phone, cookie, origin=None)
+
+
+def test_the_page_says_what_it_is_and_locks_itself_down(phone):
+    r = get(phone, f"/{phone.secret}/")
+    assert r.getheader("Content-Type").startswith("text/html")
+    assert "frame-ancestors 'none'" in r.getheader("Content-Security-Policy")
+    assert r.getheader("Referrer-Policy") == "no-referrer" and r.getheader("Cache-Control") == "no-store"
+    cookie = r.getheader("Set-Cookie").split(";")[0]
+    svg = get(phone, f"/{phone.secret}/figure/knees-to-chest-hold.svg", {"Cookie": cookie})
+    assert svg.status == 200 and svg.body.startswith(b"<svg") and svg.getheader("Content-Type") == "image/svg+xml"
+    assert get(phone, f"/{phone.secret}/figure/../server.py", {"Cookie": cookie}).status == 404
+
+
+def tapped(phone: Phone, timeout: float = 5) -> bytes:
+    assert select.select([phone.fd], [], [], timeout)[0], "no tap reached the session"
+    return os.read(phone.fd, 1)
+
+
+def test_a_tap_is_the_key_and_only_keys_that_mean_something_pass(phone):
+    cookie = paired(phone)
+    with ws(phone, cookie) as c:
+        first = json.loads(c.recv(timeout=5))
+        assert first == {"type": "state", "state": {}, "question": None}
+        c.send(json.dumps({"key": " "}))
+        assert tapped(phone) == b" "
+        for junk in ({"key": "7"}, {"key": "zz"}, {"key": 3}, {"nokey": 1}, "not json"):
+            c.send(json.dumps(junk) if not isinstance(junk, str) else junk)
+        c.send(json.dumps({"key": "w"}))
+        assert tapped(phone) == b"w"  # the junk before it was dropped: 7 answers no question now
+        phone.asking(questions(catalog("en"))["leg"])
+        shown = json.loads(c.recv(timeout=5))
+        assert shown["question"]["kind"] == "pain" and [a[0] for a in shown["question"]["answers"]][:11] == \
+            [str(n) for n in range(10)] + ["t"]
+        c.send(json.dumps({"key": "7"}))
+        assert tapped(phone) == b"7"
+
+
+def test_the_state_is_sent_as_it_changes_and_the_end_is_said(phone):
+    cookie = paired(phone)
+    with ws(phone, cookie) as c:
+        c.recv(timeout=5)
+        phone.show({"name": "Knees to chest", "big": "30"})
+        assert json.loads(c.recv(timeout=5))["state"]["big"] == "30"
+        phone.show({"name": "Knees to chest", "big": "30"})  # the same: nothing sent
+        phone.show({"name": "Knees to chest", "big": "29"})
+        assert json.loads(c.recv(timeout=5))["state"]["big"] == "29"
+        phone.close()
+        assert json.loads(c.recv(timeout=5)) == {"type": "ended"}
+    with pytest.raises(ConnectionRefusedError):
+        get(phone, f"/{phone.secret}/")
+
+
+def test_an_address_that_is_not_this_computers_is_one_clear_error():
+    from coach.core.errors import CoachError
+
+    p = Phone("192.0.2.77", catalog("en"), {})
+    with pytest.raises(CoachError, match="cannot listen at 192.0.2.77"):
+        p.start()
+    p.close()
