@@ -121,3 +121,5 @@ def test_the_wheel_ships_the_data(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {str(p.relative_to(ROOT)) for p in (ROOT / "coach" / "data").rglob("*.toml")}
     assert shipped and shipped <= names
+    page = {str(p.relative_to(ROOT)) for p in (ROOT / "coach" / "phone" / "page").iterdir()}
+    assert {"coach/phone/page/index.html", "coach/phone/page/page.js"} <= page <= names  # the phone's page

@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import select
+import threading
 
 import pytest
 from websockets.exceptions import InvalidStatus
@@ -139,3 +140,74 @@ def test_an_address_that_is_not_this_computers_is_one_clear_error():
     with pytest.raises(CoachError, match="cannot listen at 192.0.2.77"):
         p.start()
     p.close()
+
+
+# --- in a real browser, at a phone's size ----------------------------------------------------
+
+def test_in_a_browser_the_page_opens_with_its_secret_and_a_second_browser_is_refused(phone):
+    from tests.browser import browser, phone_page, shot
+
+    with browser() as b:
+        page = phone_page(b)
+        assert page.goto(f"http://127.0.0.1:{phone.port}/").status == 403
+        assert page.goto(phone.url).status == 200
+        page.wait_for_function("document.getElementById('pause').textContent === 'Pause'")
+        phone.show({"name": "Knees to chest", "step": "exercise 1 of 4", "side": "", "big": "27",
+                    "label": "seconds left · hold 1 of 3", "now": "Hold one of three.", "next": "Next: Figure four",
+                    "elapsed": 62, "left": 700, "paused": False, "volume": 100, "exercise": "knees-to-chest"})
+        page.wait_for_function("document.getElementById('big').textContent === '27'")
+        assert page.locator("#figures img").count() == 1
+        assert page.evaluate("document.querySelector('#figures img').naturalWidth") > 0  # the SVG loaded
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+        shot(page, "board")
+        page.click("#pause")
+        assert tapped(phone) == b" "
+        second = phone_page(b)
+        refused = second.goto(phone.url)
+        assert refused.status == 403 and "Another phone" in second.content()
+
+
+def test_in_a_browser_another_sites_page_cannot_drive_the_session(phone, tmp_path):
+    """A page from another origin (another port on the same machine) opens a WebSocket to the
+    phone's address: refused, and no key reaches the session."""
+    import http.server
+
+    from tests.browser import browser, phone_page
+
+    (tmp_path / "evil.html").write_text(
+        f"<script>const s = new WebSocket('ws://127.0.0.1:{phone.port}/{phone.secret}/ws');"
+        "s.onopen = () => { s.send(JSON.stringify({key: 'q'})); document.title = 'open'; };"
+        "s.onerror = () => { document.title = 'refused'; };</script>")
+    handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path))  # noqa: E731
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as other:
+        threading.Thread(target=other.serve_forever, daemon=True).start()
+        with browser() as b:
+            page = phone_page(b)
+            page.goto(phone.url)  # the person's phone is paired: its cookie is in this browser
+            evil = page.context.new_page()
+            evil.goto(f"http://127.0.0.1:{other.server_address[1]}/evil.html")
+            evil.wait_for_function("document.title !== ''")
+            assert evil.title() == "refused"
+        other.shutdown()
+    assert not select.select([phone.fd], [], [], 0.5)[0]
+
+
+def test_in_a_browser_a_question_is_answered_by_its_buttons_and_the_leg(phone):
+    from tests.browser import browser, phone_page, shot
+
+    w = catalog("en")
+    with browser() as b:
+        page = phone_page(b)
+        page.goto(phone.url)
+        phone.asking(questions(w)["reach"])
+        page.wait_for_selector("#leg path[data-key='c']")
+        shot(page, "reach")
+        page.click("#leg path[data-key='c']")  # the calf, on the drawing
+        assert tapped(phone) == b"c"
+        page.click("#answers button[data-key='n']")  # "none", as a button
+        assert tapped(phone) == b"n"
+        phone.asking(None)
+        page.wait_for_selector("#question", state="hidden")
+        phone.close()
+        page.wait_for_function("document.getElementById('notice').textContent.includes('ended')")
+        shot(page, "ended")
