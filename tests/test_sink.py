@@ -97,6 +97,26 @@ def test_no_callback_at_all_for_seconds_is_a_lost_output():
         player.play(Quiet(22050 * 60), every=every)
 
 
+def test_a_late_word_of_our_own_abort_is_not_a_lost_output():
+    """PortAudio says a stream has finished from its own thread; on a loaded machine the word of
+    the abort that silences a pause came after the stream had started again, and the session
+    ended as "the audio output stopped" (seen by scripts/bench phone). A stream that runs has
+    not ended; one that does not run has."""
+    import pytest
+
+    from coach.audio.sink import AudioLost
+
+    player = Player(22050)
+    _ready(player)
+    player._stream.active = True
+    player._finished()  # late: after the restart
+    assert player.play(Quiet(256 * 60), every=_driven(player, 400)) is True
+    player._stream.active = False
+    player._finished()  # the stream really ended
+    with pytest.raises(AudioLost):
+        player.play(Quiet(256 * 60), every=_driven(player, 400))
+
+
 def _hold(rate: int = 22050):
     """A hold as a script: a tone, 3 s of silence, a tone: what a late callback must not stretch."""
     from array import array

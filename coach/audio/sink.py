@@ -209,8 +209,17 @@ class Player:
             raise NoOutputDevice(f"the audio output could not be opened ({e}).") from e
 
     def _finished(self) -> None:
-        if not self._restarting:  # not our own abort on pause: the stream ended on its own
-            self._stopped.set()
+        if not self._restarting:  # not our own abort on pause: the stream ended on its own (or,
+            self._stopped.set()  # the callback come late on a loaded machine, our abort: `_active`)
+
+    def _active(self) -> bool:
+        """The stream is running: a stop reported now was of an abort it has been started again
+        after (PortAudio reports the stop from its own thread, which may run after the restart)."""
+        stream = self._stream
+        try:
+            return stream is not None and bool(stream.active)
+        except Exception:  # noqa: BLE001 - a stream PortAudio no longer knows is not running
+            return False
 
     def open_in_background(self) -> None:
         def run():
@@ -268,6 +277,8 @@ class Player:
                 if self._calls != calls or self._paused or now - looked > LATE:  # alive, or we were late too
                     heard, calls = now, self._calls
                 looked = now
+                if self._stopped.is_set() and self._active():  # the word of our own abort, come late
+                    self._stopped.clear()
                 if self._stopped.is_set() or now - heard > SILENT:
                     raise AudioLost("the audio output stopped in the middle of the session.")
             time.sleep(self._until_out())  # the span's end, silence too, is still in the output buffer
