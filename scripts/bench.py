@@ -770,6 +770,10 @@ def main() -> None:
                 stop_key_figure(server, home)
             view_cpu(home)
         return table()
+    if only == ["phone"]:  # issue 30: the phone's page beside the terminal's keys
+        with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp, PulseServer() as server:
+            phone_figures(server, Path(tmp))
+        return table()
     if only == ["scale"]:
         with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
             scale_figures(Path(tmp))
@@ -822,9 +826,22 @@ def main() -> None:
             underflow_figure(server, home)
             busy_figure(server, home)
             listen_figures(server, home)
+            phone_figures(server, home)
             stop_key_figure(server, home)  # last: its stopped session bars flexion in this home
         view_cpu(home)
     table()
+
+
+def phone_figures(server: PulseServer, home: Path) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_phone
+
+    coach("script", *TINY, env=home_env(home))  # warm the speech cache
+    coach("script", "--flexion", env=home_env(home))
+    screened_today(home)
+    bench_phone.pause_latency(server, home, home_env, row, ["--flexion", "--only", "figure-four", "--side", "left"])
+    bench_phone.countdown(server, home, home_env, row, TINY, 10)
+    bench_phone.cost(server, home, home_env, row, TINY)
 
 
 def table() -> None:
