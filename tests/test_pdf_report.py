@@ -80,7 +80,8 @@ def test_a_report_holds_the_history_on_two_readable_pages(tmp_path, paper, size)
     for expected in ("Direction tests", "2026-11-02", "2026-11-09", "flexion", "the pain moved back up",
                      "Sessions and doses", "2026-11-03", "2026-11-12", "3 × 30 s", "2 holds/reps; left side",
                      "stopped for symptoms", "knees to chest 3 × 45 s", "Check-ins and stops", "check-in after figure-four", "better",
-                     "Safety answers", "all no", "Leg pain and how far down it reaches"):
+                     "Safety answers", "all no", "Leg pain and how far down it reaches",
+                     "The positions of the flexion routine", "Sciatic nerve glide (straight)"):
         assert expected in text, expected
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Pages:\s+2$", pages, re.M) and re.search(r"^Title:\s+coach: exercise report$", pages, re.M)

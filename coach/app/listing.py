@@ -111,3 +111,25 @@ def new_routine(name: str) -> Path:
     except OSError as e:
         raise CoachError(f"cannot write {path}: {e.strerror or e}.") from e
     return path
+
+
+def write_pictures(folder: Path, words: Words) -> list[Path]:
+    """Each exercise's picture as an SVG file in `folder` (made if missing): ID.svg for a held
+    position, ID-END.svg for each end of a movement. Each written whole (atomically)."""
+    from coach.core.figure import drawings
+
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"cannot write the pictures into {folder}: it is a file, not a folder.", ways=("other-folder",))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for ex in catalog(words).values():
+            pictures = drawings(ex.id, ex.name)
+            for step, svg in pictures:
+                path = folder / (f"{ex.id}.svg" if len(pictures) == 1 else f"{ex.id}-{step}.svg")
+                with atomic_path(path) as tmp, create(tmp) as f:
+                    f.write(svg.encode())
+                written.append(path)
+    except OSError as e:
+        raise CoachError(f"cannot write the pictures into {folder}: {e.strerror or e}.") from e
+    return written

@@ -175,6 +175,35 @@ def _chart(t: trends.Trend, size: tuple[float, float]) -> Any:
         plt.close(fig)
 
 
+def _positions(pdf: Any, direction: str, words: Words) -> None:
+    """The pictures of the recommended direction's routine (coach/core/figure.py), four to a row,
+    each named: what the sessions ask the body to do, at a glance."""
+    import io
+
+    from coach.core.figure import HEIGHT, WIDTH, drawings
+    from coach.storage.routines import find
+
+    routine = find(direction, words)
+    pictures = [(f"{ex.name}{f' ({end})' if len(ends) > 1 else ''}", svg)
+                for ex in (s.exercise for s in routine.steps) for ends in [drawings(ex.id, ex.name)] for end, svg in ends]
+    if not pictures:
+        return
+    _heading(pdf, f"The positions of the {routine.name.lower()}")
+    w = (pdf.epw - 9) / 4
+    h = w * HEIGHT / WIDTH
+    for i in range(0, len(pictures), 4):
+        if pdf.get_y() + h + 8 > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        top = pdf.get_y()
+        for k, (name, svg) in enumerate(pictures[i:i + 4]):
+            x = pdf.l_margin + k * (w + 3)
+            pdf.image(io.BytesIO(svg.encode()), x=x, y=top, w=w)
+            pdf.set_xy(x, top + h)
+            pdf.set_font(FONT, "", 7.5)
+            pdf.multi_cell(w, 3.5, name, align="C")
+        pdf.set_y(top + h + 8)
+
+
 def write(record: records.Record, path: Path, words: Words, paper: str = "a4", today: dt.date | None = None) -> None:
     """The report as a PDF, written atomically: what to read first and the direction on page 1,
     with the tests and the sessions; the chart, the check-ins and the safety answers after.
@@ -234,6 +263,8 @@ def _write(record: records.Record, path: Path, words: Words, paper: str, made: d
         pdf.image(chart, w=pdf.epw)
     _table(pdf, stops, (22, 80, 80))
     _table(pdf, safety, (22, 26, 22, 84, 28))
+    if rec.direction in ("flexion", "extension"):
+        _positions(pdf, rec.direction, words)
     try:
         with atomic_path(path) as tmp, create(tmp, PRIVATE_FILE) as f:  # health data: the owner's only
             f.write(bytes(pdf.output()))

@@ -40,6 +40,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("records", "Write a one- or two-page PDF to take to a physiotherapist."),
     "routines": ("listing", "List the built-in routines and your own, with their length."),
     "script": ("session", "Print the session script with timestamps; no audio is played."),
+    "sheet": ("session", "Write a one-page PDF of today's routine to keep by the mat: each exercise's picture, "
+                         "dose and how to do it."),
     "start": ("session", "Start a guided session: speaks, beeps and counts, hands-free."),
     "test": ("session", "Find the direction that eases your leg pain: the article's test, guided by voice."),
     "voices": ("system", "List the voices: the natural English voice first (when installed), then espeak's."),

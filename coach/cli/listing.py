@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from pathlib import Path
 
 import click
 
@@ -13,12 +14,17 @@ WHERE = {"back": "on your back", "stomach": "on your stomach", "sitting": "sitti
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the exercises as JSON.")
-def exercises(as_json: bool) -> None:
+@click.option("--pictures", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Also write each exercise's picture into DIR, as SVG files (ID.svg; ID-END.svg for each end of a movement).")
+def exercises(as_json: bool, pictures: Path | None) -> None:
     """List the exercises and their doses."""
-    from coach.app.listing import exercise_rows
+    from coach.app.listing import exercise_rows, write_pictures
     from coach.core.words import catalog
 
     rows = exercise_rows(catalog())
+    if pictures is not None:
+        written = write_pictures(pictures, catalog())
+        echo(f"Wrote {len(written)} pictures into {pictures}.", err=as_json)
     if as_json:
         echo(json.dumps(rows, indent=1))
         return

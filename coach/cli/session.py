@@ -107,6 +107,23 @@ def test_command(hold: int, settle: int, listen: bool, phone: bool, phone_addres
 
 @cli.command()
 @session_options
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.pdf")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True, help="The paper size.")
+def sheet(output: Path, paper: str, **options) -> None:
+    """Write a one-page PDF of today's routine to keep by the mat: each exercise's picture, dose and how to do it.
+
+    The routine and its doses are those 'coach start' would play with the same flags, as your
+    responses have moved them. The file holds health data and is yours alone (mode 0600).
+    """
+    from coach.app import progress
+    from coach.app import sheet as sheets
+
+    n = sheets.write(progress.read(request(**options)), output, paper)
+    echo(f"Wrote {output}: {n} exercise{'s' if n != 1 else ''}, with their pictures and doses.")
+
+
+@cli.command()
+@session_options
 @click.option("--json", "as_json", is_flag=True, help="Print the script as JSON.")
 @click.option("--recording", is_flag=True,
               help="The script of a file written with --output, which opens with the safety questions.")
