@@ -109,7 +109,7 @@ def tables(record: records.Record, words: Words) -> list[Table]:
 FONT = "DejaVu"  # matplotlib ships it: every character the record may hold ("×", "é", "ñ")
 
 
-def _fonts(pdf: Any) -> None:
+def fonts(pdf: Any) -> None:
     from pathlib import Path as P
 
     import matplotlib
@@ -240,7 +240,7 @@ def _write(record: records.Record, path: Path, words: Words, paper: str, made: d
     pdf.set_creator("coach")
     pdf.set_auto_page_break(True, margin=16)
     pdf.set_margins(14, 12, 14)
-    _fonts(pdf)
+    fonts(pdf)
     pdf.add_page()
     pdf.set_font(FONT, "B", 16)
     pdf.cell(0, 9, "Sciatica exercise report", new_x="LMARGIN", new_y="NEXT")

@@ -12,7 +12,7 @@ from typing import Any
 
 from coach.app import chart
 from coach.app import session as sessions
-from coach.app.report import DISCLAIMER, FONT, _fonts
+from coach.app.report import DISCLAIMER, FONT, fonts
 from coach.core.errors import CoachError, InputError
 from coach.core.figure import HEIGHT, WIDTH, drawings
 from coach.core.routine import Dose
@@ -56,7 +56,7 @@ def _write(name: str, doses: tuple[Dose, ...], words: Words, path: Path, paper: 
     pdf.set_creator("coach")
     pdf.set_auto_page_break(True, margin=12)
     pdf.set_margins(14, 12, 14)
-    _fonts(pdf)
+    fonts(pdf)
     pdf.add_page()
     pdf.set_font(FONT, "B", 16)
     pdf.cell(0, 9, name, new_x="LMARGIN", new_y="NEXT")
