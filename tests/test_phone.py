@@ -211,3 +211,24 @@ def test_in_a_browser_a_question_is_answered_by_its_buttons_and_the_leg(phone):
         phone.close()
         page.wait_for_function("document.getElementById('notice').textContent.includes('ended')")
         shot(page, "ended")
+
+
+def test_in_a_browser_a_lost_connection_is_said_and_made_again_by_itself(phone):
+    import asyncio
+
+    from tests.browser import browser, phone_page
+
+    with browser() as b:
+        page = phone_page(b)
+        page.goto(phone.url)
+        page.wait_for_function("document.getElementById('pause').textContent === 'Pause'")
+        phone.show({"name": "Knees to chest", "big": "30", "exercise": None})
+        page.wait_for_function("document.getElementById('big').textContent === '30'")
+        for peer in list(phone._peers):  # the connection breaks; the session goes on
+            asyncio.run_coroutine_threadsafe(peer.close(1011, "gone"), phone._loop).result(5)
+        page.wait_for_function("document.getElementById('notice').textContent.includes('connection is lost')")
+        phone.show({"name": "Knees to chest", "big": "29", "exercise": None})
+        page.wait_for_function("document.getElementById('notice').hidden"
+                               " && document.getElementById('big').textContent === '29'", timeout=10000)
+        page.click("#pause")
+        assert tapped(phone) == b" "  # the same browser, paired by its cookie, taps again

@@ -94,6 +94,9 @@ def test_a_session_answered_and_paused_from_the_phone_alone(pulse):
         with browser() as b:
             page = phone_page(b)
             page.goto(url)
+            page.evaluate("""() => { window.digits = []; new MutationObserver(() => window.digits.push(
+                document.getElementById('big').textContent)).observe(document.getElementById('big'),
+                {childList: true, characterData: true, subtree: true}); }""")
             first = answer_until(page, "document.getElementById('label').textContent.includes('hold 1 of 2')")
             held = time.monotonic()
             assert first == 11 + 2  # every safety question of a first screening, then leg pain and reach
@@ -109,6 +112,7 @@ def test_a_session_answered_and_paused_from_the_phone_alone(pulse):
             answer_until(page, "!document.getElementById('notice').hidden")
             assert "ended" in page.text_content("#notice")
             shot(page, "session-ended")
+            digits = page.evaluate("window.digits")
         reading.ended.wait(60)
     finally:
         reading.stop()
@@ -117,6 +121,9 @@ def test_a_session_answered_and_paused_from_the_phone_alone(pulse):
     assert code == 0, term.out.decode(errors="replace")[-1500:]
     assert gone(url)
 
+    counted = [int(d) for d in digits if d.isdigit()]
+    first_hold_digits = counted[counted.index(HOLD):][:HOLD]
+    assert first_hold_digits == list(range(HOLD, 0, -1)), counted  # every second of the hold, in turn, paused or not
     start, after = first_hold(recording)  # the hold heard: up to the tap on pause, then after the count-in
     before = (recorder.index_at(paused) - start) / RATE
     print(f"held {before:.3f} + {after:.3f} = {before + after:.3f} s")
