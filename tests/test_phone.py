@@ -144,35 +144,44 @@ def test_an_address_that_is_not_this_computers_is_one_clear_error():
 
 # --- in a real browser, at a phone's size ----------------------------------------------------
 
-def test_in_a_browser_the_page_opens_with_its_secret_and_a_second_browser_is_refused(phone):
-    from tests.browser import browser, phone_page, shot
+@pytest.fixture(scope="module")
+def chromium():
+    """One browser for these tests; each test opens its own contexts (their own cookies)."""
+    from tests.browser import browser
 
     with browser() as b:
-        page = phone_page(b)
-        assert page.goto(f"http://127.0.0.1:{phone.port}/").status == 403
-        assert page.goto(phone.url).status == 200
-        page.wait_for_function("document.getElementById('pause').textContent === 'Pause'")
-        phone.show({"name": "Knees to chest", "step": "exercise 1 of 4", "side": "", "big": "27",
-                    "label": "seconds left · hold 1 of 3", "now": "Hold one of three.", "next": "Next: Figure four",
-                    "elapsed": 62, "left": 700, "paused": False, "volume": 100, "exercise": "knees-to-chest"})
-        page.wait_for_function("document.getElementById('big').textContent === '27'")
-        assert page.locator("#figures img").count() == 1
-        assert page.evaluate("document.querySelector('#figures img').naturalWidth") > 0  # the SVG loaded
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
-        shot(page, "board")
-        page.click("#pause")
-        assert tapped(phone) == b" "
-        second = phone_page(b)
-        refused = second.goto(phone.url)
-        assert refused.status == 403 and "Another phone" in second.content()
+        yield b
 
 
-def test_in_a_browser_another_sites_page_cannot_drive_the_session(phone, tmp_path):
+def test_in_a_browser_the_page_opens_with_its_secret_and_a_second_browser_is_refused(phone, chromium):
+    from tests.browser import phone_page, shot
+
+    b = chromium
+    page = phone_page(b)
+    assert page.goto(f"http://127.0.0.1:{phone.port}/").status == 403
+    assert page.goto(phone.url).status == 200
+    page.wait_for_function("document.getElementById('pause').textContent === 'Pause'")
+    phone.show({"name": "Knees to chest", "step": "exercise 1 of 4", "side": "", "big": "27",
+                "label": "seconds left · hold 1 of 3", "now": "Hold one of three.", "next": "Next: Figure four",
+                "elapsed": 62, "left": 700, "paused": False, "volume": 100, "exercise": "knees-to-chest"})
+    page.wait_for_function("document.getElementById('big').textContent === '27'")
+    assert page.locator("#figures img").count() == 1
+    assert page.evaluate("document.querySelector('#figures img').naturalWidth") > 0  # the SVG loaded
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    shot(page, "board")
+    page.click("#pause")
+    assert tapped(phone) == b" "
+    second = phone_page(b)
+    refused = second.goto(phone.url)
+    assert refused.status == 403 and "Another phone" in second.content()
+
+
+def test_in_a_browser_another_sites_page_cannot_drive_the_session(phone, chromium, tmp_path):
     """A page from another origin (another port on the same machine) opens a WebSocket to the
     phone's address: refused, and no key reaches the session."""
     import http.server
 
-    from tests.browser import browser, phone_page
+    from tests.browser import phone_page
 
     (tmp_path / "evil.html").write_text(
         f"<script>const s = new WebSocket('ws://127.0.0.1:{phone.port}/{phone.secret}/ws');"
@@ -181,54 +190,54 @@ def test_in_a_browser_another_sites_page_cannot_drive_the_session(phone, tmp_pat
     handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path))  # noqa: E731
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as other:
         threading.Thread(target=other.serve_forever, daemon=True).start()
-        with browser() as b:
-            page = phone_page(b)
-            page.goto(phone.url)  # the person's phone is paired: its cookie is in this browser
-            evil = page.context.new_page()
-            evil.goto(f"http://127.0.0.1:{other.server_address[1]}/evil.html")
-            evil.wait_for_function("document.title !== ''")
-            assert evil.title() == "refused"
+        b = chromium
+        page = phone_page(b)
+        page.goto(phone.url)  # the person's phone is paired: its cookie is in this browser
+        evil = page.context.new_page()
+        evil.goto(f"http://127.0.0.1:{other.server_address[1]}/evil.html")
+        evil.wait_for_function("document.title !== ''")
+        assert evil.title() == "refused"
         other.shutdown()
     assert not select.select([phone.fd], [], [], 0.5)[0]
 
 
-def test_in_a_browser_a_question_is_answered_by_its_buttons_and_the_leg(phone):
-    from tests.browser import browser, phone_page, shot
+def test_in_a_browser_a_question_is_answered_by_its_buttons_and_the_leg(phone, chromium):
+    from tests.browser import phone_page, shot
 
     w = catalog("en")
-    with browser() as b:
-        page = phone_page(b)
-        page.goto(phone.url)
-        phone.asking(questions(w)["reach"])
-        page.wait_for_selector("#leg path[data-key='c']")
-        shot(page, "reach")
-        page.click("#leg path[data-key='c']")  # the calf, on the drawing
-        assert tapped(phone) == b"c"
-        page.click("#answers button[data-key='n']")  # "none", as a button
-        assert tapped(phone) == b"n"
-        phone.asking(None)
-        page.wait_for_selector("#question", state="hidden")
-        phone.close()
-        page.wait_for_function("document.getElementById('notice').textContent.includes('ended')")
-        shot(page, "ended")
+    b = chromium
+    page = phone_page(b)
+    page.goto(phone.url)
+    phone.asking(questions(w)["reach"])
+    page.wait_for_selector("#leg path[data-key='c']")
+    shot(page, "reach")
+    page.click("#leg path[data-key='c']")  # the calf, on the drawing
+    assert tapped(phone) == b"c"
+    page.click("#answers button[data-key='n']")  # "none", as a button
+    assert tapped(phone) == b"n"
+    phone.asking(None)
+    page.wait_for_selector("#question", state="hidden")
+    phone.close()
+    page.wait_for_function("document.getElementById('notice').textContent.includes('ended')")
+    shot(page, "ended")
 
 
-def test_in_a_browser_a_lost_connection_is_said_and_made_again_by_itself(phone):
+def test_in_a_browser_a_lost_connection_is_said_and_made_again_by_itself(phone, chromium):
     import asyncio
 
-    from tests.browser import browser, phone_page
+    from tests.browser import phone_page
 
-    with browser() as b:
-        page = phone_page(b)
-        page.goto(phone.url)
-        page.wait_for_function("document.getElementById('pause').textContent === 'Pause'")
-        phone.show({"name": "Knees to chest", "big": "30", "exercise": None})
-        page.wait_for_function("document.getElementById('big').textContent === '30'")
-        for peer in list(phone._peers):  # the connection breaks; the session goes on
-            asyncio.run_coroutine_threadsafe(peer.close(1011, "gone"), phone._loop).result(5)
-        page.wait_for_function("document.getElementById('notice').textContent.includes('connection is lost')")
-        phone.show({"name": "Knees to chest", "big": "29", "exercise": None})
-        page.wait_for_function("document.getElementById('notice').hidden"
-                               " && document.getElementById('big').textContent === '29'", timeout=10000)
-        page.click("#pause")
-        assert tapped(phone) == b" "  # the same browser, paired by its cookie, taps again
+    b = chromium
+    page = phone_page(b)
+    page.goto(phone.url)
+    page.wait_for_function("document.getElementById('pause').textContent === 'Pause'")
+    phone.show({"name": "Knees to chest", "big": "30", "exercise": None})
+    page.wait_for_function("document.getElementById('big').textContent === '30'")
+    for peer in list(phone._peers):  # the connection breaks; the session goes on
+        asyncio.run_coroutine_threadsafe(peer.close(1011, "gone"), phone._loop).result(5)
+    page.wait_for_function("document.getElementById('notice').textContent.includes('connection is lost')")
+    phone.show({"name": "Knees to chest", "big": "29", "exercise": None})
+    page.wait_for_function("document.getElementById('notice').hidden"
+                           " && document.getElementById('big').textContent === '29'", timeout=10000)
+    page.click("#pause")
+    assert tapped(phone) == b" "  # the same browser, paired by its cookie, taps again
