@@ -42,44 +42,37 @@ def _session(server, home: Path, args: list[str], env_home, size=(80, 24)):
 
 def pause_latency(server, home: Path, env_home, row, routine: list[str]) -> None:
     """Tap and key, alternating, each while the voice speaks: time to silence at the sink."""
-    from tests.browser import Reading, browser, phone_page
+    from tests.browser import session_page
 
     recorder = server.recorder().start()
     term = _session(server, home, [*routine, "--no-ratings", *PHONE], env_home)
     for _ in range(3):  # the three emergency questions: by key
         term.wait_for("[y yes, n no]", count=_ + 1)
         term.press("n")
-    reading = Reading(term)
     taps: list[float] = []
     keys: list[float] = []
-    try:
-        url = reading.url()
-        with browser() as b:
-            page = phone_page(b)
-            page.goto(url)
-            page.wait_for_function("document.getElementById('pause').textContent !== ''")
-            for i in range(2 * TIMES):
-                tap = i % 2 == 0
-                _wait_sound(recorder)
-                at = time.monotonic()
-                if tap:
-                    page.click("#pause", no_wait_after=True)
-                else:
-                    os.write(term.fd, b" ")
-                quiet = _quiet_after(recorder, at)
-                (taps if tap else keys).append(quiet - at)
-                time.sleep(0.6)
-                if tap:
-                    page.click("#pause")
-                else:
-                    os.write(term.fd, b" ")
-                time.sleep(1.5)
-            os.write(term.fd, b"q")
-            time.sleep(1.0)
-            os.write(term.fd, b"q")
-            reading.ended.wait(30)
-    finally:
-        reading.stop()
+    with session_page(term) as (reading, page, _):
+        page.wait_for_function("document.getElementById('pause').textContent !== ''")
+        for i in range(2 * TIMES):
+            tap = i % 2 == 0
+            _wait_sound(recorder)
+            at = time.monotonic()
+            if tap:
+                page.click("#pause", no_wait_after=True)
+            else:
+                os.write(term.fd, b" ")
+            quiet = _quiet_after(recorder, at)
+            (taps if tap else keys).append(quiet - at)
+            time.sleep(0.6)
+            if tap:
+                page.click("#pause")
+            else:
+                os.write(term.fd, b" ")
+            time.sleep(1.5)
+        os.write(term.fd, b"q")
+        time.sleep(1.0)
+        os.write(term.fd, b"q")
+        reading.ended.wait(30)
     term.finish()
     recorder.stop()
     row(f"tap on pause -> silence at the sink (page in Chromium over loopback, median of {TIMES}, recorder "
@@ -105,7 +98,7 @@ WATCH = """() => { window.seen = []; new MutationObserver(() => window.seen.push
 def countdown(server, home: Path, env_home, row, routine: list[str], hold: int) -> None:
     """Each digit the page showed, against when the sound says it is due: the hold's start cue
     on the recording, plus the seconds gone."""
-    from tests.browser import Reading, browser, phone_page
+    from tests.browser import session_page
 
     recorder = server.recorder().start()
     offset = time.time() - time.monotonic()  # the browser stamps by the wall clock, the recorder by the monotonic one
@@ -113,17 +106,10 @@ def countdown(server, home: Path, env_home, row, routine: list[str], hold: int) 
     for _ in range(3):
         term.wait_for("[y yes, n no]", count=_ + 1)
         term.press("n")
-    reading = Reading(term)
-    try:
-        url = reading.url()
-        with browser() as b:
-            page = phone_page(b)
-            page.goto(url)
-            page.evaluate(WATCH)
-            reading.ended.wait(300)
-            seen = page.evaluate("window.seen")
-    finally:
-        reading.stop()
+    with session_page(term) as (reading, page, _):
+        page.evaluate(WATCH)
+        reading.ended.wait(300)
+        seen = page.evaluate("window.seen")
     term.finish()
     recording = recorder.stop()
     digits = [(int(d), t / 1000 - offset) for d, t in seen if d.isdigit()]
@@ -160,7 +146,7 @@ def _stamp(recorder, index: int) -> float:
 
 def cost(server, home: Path, env_home, row, routine: list[str]) -> None:
     """Peak memory and CPU of the coach's process: the same session without and with --phone."""
-    from tests.browser import Reading, browser, phone_page
+    from tests.browser import session_page
 
     figures = {}
     for phone in (False, True):
@@ -169,17 +155,12 @@ def cost(server, home: Path, env_home, row, routine: list[str]) -> None:
             term.wait_for("[y yes, n no]", count=_ + 1)
             term.press("n")
         began = time.monotonic()
-        reading = Reading(term)
-        try:
-            if phone:
-                with browser() as b:
-                    page = phone_page(b)
-                    page.goto(reading.url())
-                    reading.ended.wait(600)
-            else:
+        if phone:
+            with session_page(term) as (reading, _, _):
                 reading.ended.wait(600)
-        finally:
-            reading.stop()
+        else:
+            while term.read(0.2):  # the same session, its output read, no page
+                pass
         _, status, usage = os.wait4(term.pid, 0)
         wall = time.monotonic() - began
         os.close(term.fd)

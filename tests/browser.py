@@ -10,7 +10,7 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -86,3 +86,18 @@ class Reading:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+
+
+@contextlib.contextmanager
+def session_page(term) -> Iterator[tuple[Reading, Any, str]]:
+    """A session in `term` (tests/terminal.py) with its phone's page open in a new browser, its
+    output read meanwhile: (the reading, the page, its address). The reading stops after."""
+    reading = Reading(term)
+    try:
+        url = reading.url()
+        with browser() as b:
+            page = phone_page(b)
+            page.goto(url)
+            yield reading, page, url
+    finally:
+        reading.stop()

@@ -11,7 +11,7 @@ import pytest
 
 from coach.storage.history import History
 from tests.audio_server import LIVE_TOLERANCE, RATE
-from tests.browser import Reading, browser, phone_page, shot
+from tests.browser import session_page, shot
 from tests.conftest import ONE_SIDE
 from tests.terminal import Terminal
 from tests.test_keys import HOLD, WINDOW
@@ -88,34 +88,27 @@ def gone(url: str) -> bool:
 def test_a_session_answered_and_paused_from_the_phone_alone(pulse):
     recorder = pulse.recorder().start()
     term = Terminal(pulse.env, "start", *ONE_SIDE, "--hold", str(HOLD), *PHONE, size=WINDOW)
-    reading = Reading(term)
-    try:
-        url = reading.url()
-        with browser() as b:
-            page = phone_page(b)
-            page.goto(url)
-            page.evaluate("""() => { window.digits = []; new MutationObserver(() => window.digits.push(
-                document.getElementById('big').textContent)).observe(document.getElementById('big'),
-                {childList: true, characterData: true, subtree: true}); }""")
-            first = answer_until(page, "document.getElementById('label').textContent.includes('hold 1 of 2')")
-            held = time.monotonic()
-            assert first == 11 + 2  # every safety question of a first screening, then leg pain and reach
-            shot(page, "session-hold")
-            recorder.wait_until(held + 4.0)  # four seconds into the hold, on the audio clock
-            paused = time.monotonic()
-            page.click("#pause")
-            assert recorder.wait_for_quiet(0.6, timeout=10), "the sink did not go silent"
-            page.wait_for_function("document.getElementById('pause').textContent === 'Go on'")
-            shot(page, "session-paused")
-            recorder.wait_until(paused + 2.5)
-            page.click("#pause")
-            answer_until(page, "!document.getElementById('notice').hidden")
-            assert "ended" in page.text_content("#notice")
-            shot(page, "session-ended")
-            digits = page.evaluate("window.digits")
+    with session_page(term) as (reading, page, url):
+        page.evaluate("""() => { window.digits = []; new MutationObserver(() => window.digits.push(
+            document.getElementById('big').textContent)).observe(document.getElementById('big'),
+            {childList: true, characterData: true, subtree: true}); }""")
+        first = answer_until(page, "document.getElementById('label').textContent.includes('hold 1 of 2')")
+        held = time.monotonic()
+        assert first == 11 + 2  # every safety question of a first screening, then leg pain and reach
+        shot(page, "session-hold")
+        recorder.wait_until(held + 4.0)  # four seconds into the hold, on the audio clock
+        paused = time.monotonic()
+        page.click("#pause")
+        assert recorder.wait_for_quiet(0.6, timeout=10), "the sink did not go silent"
+        page.wait_for_function("document.getElementById('pause').textContent === 'Go on'")
+        shot(page, "session-paused")
+        recorder.wait_until(paused + 2.5)
+        page.click("#pause")
+        answer_until(page, "!document.getElementById('notice').hidden")
+        assert "ended" in page.text_content("#notice")
+        shot(page, "session-ended")
+        digits = page.evaluate("window.digits")
         reading.ended.wait(60)
-    finally:
-        reading.stop()
     code = term.finish()
     recording = recorder.stop()
     assert code == 0, term.out.decode(errors="replace")[-1500:]
@@ -140,18 +133,11 @@ def test_a_session_answered_and_paused_from_the_phone_alone(pulse):
 @pytest.mark.timeout(360)
 def test_coach_test_answered_from_the_phone_alone(pulse):
     term = Terminal(pulse.env, "test", "--hold", "30", "--rate", "400", *PHONE, size=WINDOW)
-    reading = Reading(term)
-    try:
-        url = reading.url()
-        with browser() as b:
-            page = phone_page(b)
-            page.goto(url)
-            # before knees to chest: 5, to the calf; after: 3, to the buttock (less far down: better)
-            answer_until(page, "!document.getElementById('notice').hidden", compared="b", timeout=240,
-                         pain=("5", "3"), reach=("c", "b"))
+    with session_page(term) as (reading, page, url):
+        # before knees to chest: 5, to the calf; after: 3, to the buttock (less far down: better)
+        answer_until(page, "!document.getElementById('notice').hidden", compared="b", timeout=240,
+                     pain=("5", "3"), reach=("c", "b"))
         reading.ended.wait(60)
-    finally:
-        reading.stop()
     code = term.finish()
     assert code == 0, term.out.decode(errors="replace")[-1500:]
     assert gone(url)

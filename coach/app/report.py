@@ -119,6 +119,34 @@ def fonts(pdf: Any) -> None:
     pdf.add_font(FONT, "B", str(folder / "DejaVuSans-Bold.ttf"))
 
 
+def document(pdf: Any, title: str, bottom: float, heading: str, subtitle: str) -> Any:
+    """A new PDF (an FPDF of the paper size, or of a class of it) set up as the coach's documents
+    are: its title, margins and fonts, and the first page begun with `heading` over `subtitle`."""
+    pdf.set_title(title)
+    pdf.set_creator("coach")
+    pdf.set_auto_page_break(True, margin=bottom)
+    pdf.set_margins(14, 12, 14)
+    fonts(pdf)
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 16)
+    pdf.cell(0, 9, heading, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 7.5)
+    pdf.multi_cell(0, 3.6, subtitle, new_x="LMARGIN", new_y="NEXT")
+    return pdf
+
+
+def save(pdf: Any, path: Path) -> None:
+    """The PDF written atomically, the owner's alone (it holds health data)."""
+    from coach.storage.atomic import atomic_path, create
+    from coach.storage.paths import PRIVATE_FILE
+
+    try:
+        with atomic_path(path) as tmp, create(tmp, PRIVATE_FILE) as f:
+            f.write(bytes(pdf.output()))
+    except OSError as e:
+        raise CoachError(f"cannot write {path}: {e.strerror or e}.") from e
+
+
 def _heading(pdf: Any, text: str) -> None:
     pdf.set_font(FONT, "B", 11)
     pdf.ln(2)
@@ -220,8 +248,6 @@ def _write(record: records.Record, path: Path, words: Words, paper: str, made: d
     from fpdf import FPDF
 
     from coach.app import attention
-    from coach.storage.atomic import atomic_path, create
-    from coach.storage.paths import PRIVATE_FILE
 
     tests, sessions, stops, safety = tables(record, words)
     rec = evidence.recommendation(record, words)
@@ -235,17 +261,8 @@ def _write(record: records.Record, path: Path, words: Words, paper: str, made: d
             self.set_font(FONT, "", 6.5)
             self.multi_cell(0, 3, f"{DISCLAIMER} Page {self.page_no()}.", align="C")
 
-    pdf = Report(format="A4" if paper == "a4" else "Letter")
-    pdf.set_title("coach: exercise report")
-    pdf.set_creator("coach")
-    pdf.set_auto_page_break(True, margin=16)
-    pdf.set_margins(14, 12, 14)
-    fonts(pdf)
-    pdf.add_page()
-    pdf.set_font(FONT, "B", 16)
-    pdf.cell(0, 9, "Sciatica exercise report", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "", 7.5)
-    pdf.multi_cell(0, 3.6, f"Made {made.isoformat()} by coach. {DISCLAIMER}", new_x="LMARGIN", new_y="NEXT")
+    pdf = document(Report(format="A4" if paper == "a4" else "Letter"), "coach: exercise report", 16,
+                   "Sciatica exercise report", f"Made {made.isoformat()} by coach. {DISCLAIMER}")
     _heading(pdf, attention.TITLE)
     _lines(pdf, attention.first(record, words))
     _heading(pdf, "Direction")
@@ -265,8 +282,4 @@ def _write(record: records.Record, path: Path, words: Words, paper: str, made: d
     _table(pdf, safety, (22, 26, 22, 84, 28))
     if rec.direction in ("flexion", "extension"):
         _positions(pdf, rec.direction, words)
-    try:
-        with atomic_path(path) as tmp, create(tmp, PRIVATE_FILE) as f:  # health data: the owner's only
-            f.write(bytes(pdf.output()))
-    except OSError as e:
-        raise CoachError(f"cannot write {path}: {e.strerror or e}.") from e
+    save(pdf, path)

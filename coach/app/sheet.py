@@ -12,8 +12,8 @@ from typing import Any
 
 from coach.app import chart
 from coach.app import session as sessions
-from coach.app.report import DISCLAIMER, FONT, fonts
-from coach.core.errors import CoachError, InputError
+from coach.app.report import DISCLAIMER, FONT, document, save
+from coach.core.errors import InputError
 from coach.core.figure import HEIGHT, WIDTH, drawings
 from coach.core.routine import Dose
 from coach.core.words import Words
@@ -48,30 +48,13 @@ def write(request: sessions.Request, path: Path, paper: str = "a4", today: dt.da
 def _write(name: str, doses: tuple[Dose, ...], words: Words, path: Path, paper: str, made: dt.date) -> None:
     from fpdf import FPDF
 
-    from coach.storage.atomic import atomic_path, create
-    from coach.storage.paths import PRIVATE_FILE
-
-    pdf = FPDF(format="A4" if paper == "a4" else "Letter")
-    pdf.set_title(f"coach: {name}")
-    pdf.set_creator("coach")
-    pdf.set_auto_page_break(True, margin=12)
-    pdf.set_margins(14, 12, 14)
-    fonts(pdf)
-    pdf.add_page()
-    pdf.set_font(FONT, "B", 16)
-    pdf.cell(0, 9, name, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "", 7.5)
-    pdf.multi_cell(0, 3.6, f"Your doses on {made.isoformat()}, as the coach plays them. {DISCLAIMER}",
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf = document(FPDF(format="A4" if paper == "a4" else "Letter"), f"coach: {name}", 12, name,
+                   f"Your doses on {made.isoformat()}, as the coach plays them. {DISCLAIMER}")
     pdf.ln(2)
     row = (pdf.eph - 30) / max(1, len(doses))  # every exercise on the one page
     for dose in doses:
         _exercise(pdf, dose, words, min(row, 52.0))
-    try:
-        with atomic_path(path) as tmp, create(tmp, PRIVATE_FILE) as f:
-            f.write(bytes(pdf.output()))
-    except OSError as e:
-        raise CoachError(f"cannot write {path}: {e.strerror or e}.") from e
+    save(pdf, path)
 
 
 def _exercise(pdf: Any, dose: Dose, words: Words, height: float) -> None:
