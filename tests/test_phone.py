@@ -241,3 +241,42 @@ def test_in_a_browser_a_lost_connection_is_said_and_made_again_by_itself(phone, 
                            " && document.getElementById('big').textContent === '29'", timeout=10000)
     page.click("#pause")
     assert tapped(phone) == b" "  # the same browser, paired by its cookie, taps again
+
+
+def test_in_a_browser_without_a_wake_lock_a_silent_video_keeps_the_screen_on(phone, chromium):
+    """Over plain http on the local network a phone's browser gives no Wake Lock: a tiny muted
+    video plays in a loop (at once where muted video may play by itself, else from the first
+    tap), which keeps a phone's screen on while it plays."""
+    from tests.browser import phone_page
+
+    page = phone_page(chromium)
+    page.add_init_script("delete Navigator.prototype.wakeLock")
+    page.goto(phone.url)
+    page.wait_for_function("document.getElementById('pause').textContent === 'Pause'")
+    page.click("#repeat")
+    assert tapped(phone) == b"r"
+    page.wait_for_function("!window.awake.paused && window.awake.muted && window.awake.loop")
+    assert page.evaluate("window.awake.currentSrc").endswith(("awake.webm", "awake.mp4"))
+
+
+def test_the_board_gives_the_address_while_no_phone_is_connected(phone):
+    """The printed code scrolls away under the full-screen board: the board's message row says
+    the address once, unless a phone is already connected."""
+    from coach.core.script import spoken
+    from coach.live.view import Lines
+    from coach.phone.mirror import Mirror
+
+    said: list[str] = []
+    w = catalog("en")
+    script = spoken(["Lie on your back."], lambda text: 100, 1000)
+    with Mirror(Lines(script, said.append, w), phone, script, {}, "coach", w, lambda: 1.0) as view:
+        view.show(50)
+    assert said[0] == f"On the phone: {phone.url}"
+    assert phone.state["name"] == "Introduction" and phone.state["exercise"] is None
+    cookie = paired(phone)
+    with ws(phone, cookie) as c:
+        c.recv(timeout=5)
+        said.clear()
+        with Mirror(Lines(script, said.append, w), phone, script, {}, "coach", w, lambda: 1.0):
+            pass
+        assert not any("On the phone" in line for line in said)

@@ -32,6 +32,8 @@ class Mirror:
 
     def __enter__(self) -> Mirror:
         self.inner.__enter__()
+        if not self.phone.connected:  # the printed code is gone under the board: its address, once
+            self.inner.echo(self.words.phone["board"].format(url=self.phone.url))
         return self
 
     def __exit__(self, *exc) -> Any:

@@ -37,13 +37,18 @@ COMMAND_KEYS = frozenset(" nprq+-w")  # pause/go on, next, back, repeat, stop, l
 COOKIE = "coach-phone"
 SECRET_BYTES = 18  # 144 bits
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-         ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
+         ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".webm": "video/webm", ".mp4": "video/mp4"}
+# awake.webm and awake.mp4: four seconds of a black 16 × 16 picture and no sound (under 2 kB,
+# made with ffmpeg's color source, VP9 and H.264), played muted in a loop to keep the phone's
+# screen on where the browser gives no Wake Lock: over plain http on the local network
+STATIC = ("page.js", "page.css", "awake.webm", "awake.mp4")
 HEADERS = [
     ("Cache-Control", "no-store"),
     ("Referrer-Policy", "no-referrer"),
     ("X-Content-Type-Options", "nosniff"),
     ("Content-Security-Policy", "default-src 'self'; connect-src 'self'; img-src 'self'; style-src 'self'; "
-                                "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"),
+                                "script-src 'self'; media-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                                "form-action 'none'"),
 ]
 
 
@@ -73,6 +78,11 @@ class Phone:
         for exercise, name in names.items():
             for step, svg in drawings(exercise, name):
                 self._figures[f"{exercise}-{step}.svg"] = svg
+
+    @property
+    def connected(self) -> bool:
+        """A page is open and connected now."""
+        return bool(self._peers)
 
     @property
     def url(self) -> str:
@@ -214,7 +224,7 @@ class Phone:
             words = json.dumps({k: v for k, v in self.words.phone.items()}, ensure_ascii=False)
             return (page.replace("{{lang}}", self.words.lang).replace("{{words}}", _attribute(words))
                     .replace("{{figures}}", _attribute(json.dumps(self._figure_list())))).encode()
-        if name in ("page.js", "page.css"):
+        if name in STATIC:
             return resources.files("coach.phone").joinpath("page", name).read_bytes()
         return None
 

@@ -92,10 +92,24 @@ function connect() {
   };
 }
 
-async function keepAwake() {  // the screen stays on where the browser allows it
-  try { if ("wakeLock" in navigator && !lock) { lock = await navigator.wakeLock.request("screen"); lock.onrelease = () => { lock = null; }; } }
-  catch (e) { lock = null; }
+// The screen stays on: by the Wake Lock API where the browser gives it (a secure page: this
+// computer alone), else by a tiny silent video played muted in a loop (from the first tap,
+// where the browser does not let muted video play at once), as phones keep the screen on while
+// a video plays.
+const awake = document.createElement("video");
+awake.muted = true; awake.loop = true; awake.setAttribute("playsinline", ""); awake.setAttribute("muted", "");
+for (const [src, type] of [["awake.webm", "video/webm"], ["awake.mp4", "video/mp4"]]) {
+  const s = document.createElement("source"); s.src = src; s.type = type; awake.append(s);
 }
+window.awake = awake;
+async function keepAwake() {
+  if ("wakeLock" in navigator && window.isSecureContext) {
+    try { if (!lock) { lock = await navigator.wakeLock.request("screen"); lock.onrelease = () => { lock = null; }; } return; }
+    catch (e) { lock = null; }
+  }
+  if (awake.paused) awake.play().catch(() => {});
+}
+document.addEventListener("click", keepAwake);
 
 for (const [id, word] of [["back", "back"], ["repeat", "repeat"], ["next-button", "next"], ["quieter", "quieter"],
                           ["louder", "louder"], ["stop", "stop"], ["worse", "worse"], ["pause", "pause"],
