@@ -95,6 +95,15 @@ class Board:
         """The exercise playing at `position` (its id), None in the introduction or the closing."""
         return self._where(max(0, min(position, self.script.total)))[0] if self.steps else None
 
+    def payload(self, position: int, paused: bool = False, volume: int = 100) -> dict:
+        """The state at `position` as plain values, with the exercise's id: what the phone's
+        page is sent (coach/phone/)."""
+        import dataclasses
+
+        out = dataclasses.asdict(self.state(position, paused, volume=volume))
+        out["exercise"] = self.exercise_at(position)
+        return out
+
     def state(self, position: int, paused: bool = False, message: str = "", volume: int = 100,
               hearing: str = "") -> State:
         w = self.words.screen

@@ -60,6 +60,17 @@ class Guide:
         return self.player.play(renderer, start, end, every, interrupt,
                                 None if lead is None else self.renderer(lead))
 
+    def mirrored(self, script: Script, names: dict[str, str], title: str) -> Callable[[int], None] | None:
+        """For `play`'s `every`: the phone's board following a script that has no view of its own
+        (the test's positions); None without a phone."""
+        remote = self.remote
+        if remote is None:
+            return None
+        from coach.live.board import Board
+
+        board = Board(script, names, title, self.words, keys=False)
+        return lambda position: remote.show(board.payload(position))
+
     @contextlib.contextmanager
     def echoing(self, echo: Echo) -> Iterator[None]:
         """What is printed goes to `echo` inside the block (the full-terminal view's message row)."""

@@ -20,6 +20,9 @@ class Remote(Protocol):
     def asking(self, question: Question | None) -> None:
         """A question is asked now (its answers shown as buttons), or none is."""
 
+    def show(self, state: dict) -> None:
+        """The board as it is now (coach/live/board.py Board.payload)."""
+
 
 def ready(fds: Iterable[int | None], timeout: float | None) -> list[int]:
     """Those of `fds` (None ones left out) readable within `timeout` seconds (None: no limit)."""

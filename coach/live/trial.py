@@ -83,7 +83,8 @@ def run(guide: Guide, history: History, hold: int = DEFAULT_HOLD, settle: int = 
             record.at(exercise_id)
             if move:
                 guide.say(move)
-            guide.play(test_position(exercises[exercise_id], hold, w, guide.clips.length, guide.sample_rate))
+            script = test_position(exercises[exercise_id], hold, w, guide.clips.length, guide.sample_rate)
+            guide.play(script, every=guide.mirrored(script, {e.id: e.name for e in exercises.values()}, "coach · test"))
             guide.say(w.test_again)
             after = rate(guide, history, "after", back=True, numbness=True, compared=True, save=False)
             verdict = compare(baseline, Rating.of(after), after["compared"]) or Verdict(SAME, ())

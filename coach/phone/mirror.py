@@ -4,7 +4,6 @@ same position (coach/live/board.py), so the page's digits change with the sound.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Callable, Mapping
 
 from coach.core.script import Script
@@ -59,6 +58,4 @@ class Mirror:
         self.board = Board(script, self.names, self.title, self.words, keys=False)
 
     def _send(self) -> None:
-        state = dataclasses.asdict(self.board.state(self.position, self.paused, volume=round(self.volume() * 100)))
-        state["exercise"] = self.board.exercise_at(self.position)
-        self.phone.show(state)
+        self.phone.show(self.board.payload(self.position, self.paused, round(self.volume() * 100)))
