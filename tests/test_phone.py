@@ -280,3 +280,23 @@ def test_the_board_gives_the_address_while_no_phone_is_connected(phone):
         with Mirror(Lines(script, said.append, w), phone, script, {}, "coach", w, lambda: 1.0):
             pass
         assert not any("On the phone" in line for line in said)
+
+
+def test_the_board_shows_the_code_where_no_digits_are_until_a_phone_connects():
+    """The full-screen board: the phone's QR code in place of the digits (the introduction), whole
+    or not at all; the digits of a hold come first."""
+    from coach.core.script import spoken
+    from coach.live.board import Board
+    from coach.phone.address import qr
+
+    w = catalog("en")
+    rows = tuple(qr("http://192.168.1.20:41234/AiPR58B8j2OLMlNClsQjetun/").rstrip("\n").split("\n"))
+    board = Board(spoken(["Lie on your back."], lambda text: 100, 1000), {}, "coach", w)
+    shown = board.frame(board.state(50, code=rows), 80, 30)
+    assert rows[3].strip() in "\n".join(shown) and sum("▀" in r or "▄" in r for r in shown) >= len(rows) - 2
+    assert board.frame(board.state(50), 80, 30) != shown
+    assert not any("▄" in r for r in board.frame(board.state(50, code=rows), 80, 16))  # too small: none
+    held = board.state(50, code=rows)
+    from dataclasses import replace
+
+    assert not any("▄▀" in r for r in board.frame(replace(held, big="27"), 80, 30))  # digits first

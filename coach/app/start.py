@@ -97,6 +97,17 @@ def _phone(live: Live, words: Words, title: str, echo: Echo) -> Iterator[Phone |
         phone.close()
 
 
+def _code(phone: Phone | None) -> Callable[[], tuple[str, ...]]:
+    """The phone's QR code for the board, while no phone is connected (the printed one is gone
+    under the full-screen board)."""
+    if phone is None:
+        return tuple
+    from coach.phone.address import qr
+
+    rows = tuple(qr(phone.url).rstrip("\n").split("\n"))
+    return lambda: () if phone.connected else rows
+
+
 def _greet(guide: Guide, listening: tuple[Listener | None, str | None]) -> None:
     """Once, at the start, when the microphone has opened or failed to: that the coach listens,
     or (asked to and cannot) one line saying answers are by key, and why."""
@@ -181,8 +192,9 @@ def session(request: sessions.Request, live: Live, echo: Echo, output: Path | No
 
         def show(built: sessions.Session, keys: bool):
             title = f"coach · {routine.name}"
+            code = _code(phone)
             shown = view.choose(built.script, echo, w, plain=live.plain, keys=keys, volume=lambda: player.gain,
-                                title=title, names=built.routine.names, hearing=lambda: _hearing(guide))
+                                title=title, names=built.routine.names, hearing=lambda: _hearing(guide), code=code)
             if phone is None:
                 return shown
             from coach.phone.mirror import Mirror

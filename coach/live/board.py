@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import textwrap
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Mapping
 
@@ -37,6 +37,7 @@ class State:
     message: str = ""
     volume: int = 100  # percent
     hearing: str = ""  # "listening", or "heard: pause", when the coach listens
+    code: tuple[str, ...] = ()  # a QR code's rows to scan (the phone's page), shown where no digits are
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ class Board:
         return out
 
     def state(self, position: int, paused: bool = False, message: str = "", volume: int = 100,
-              hearing: str = "") -> State:
+              hearing: str = "", code: tuple[str, ...] = ()) -> State:
         w = self.words.screen
         position = max(0, min(position, self.script.total))
         i = self._step(position)
@@ -137,7 +138,7 @@ class Board:
             side=w.side.format(side=self.words.side(side)) if side else "",
             big=big, label=label, now=now, next=self._next(i),
             elapsed=position // self.sr, left=math.ceil((self.script.total - position) / self.sr),
-            paused=paused, message=message, volume=volume, hearing=hearing,
+            paused=paused, message=message, volume=volume, hearing=hearing, code=code,
         )
 
     def _next(self, i: int) -> str:
@@ -153,6 +154,8 @@ class Board:
     def frame(self, s: State, width: int, height: int) -> list[str]:
         """The rows of the screen, each at most `width` characters, exactly `height` of them."""
         width, height = max(1, width), max(1, height)
+        if s.code and (s.big or max(len(r) for r in s.code) > width or len(s.code) + 4 > height):
+            s = replace(s, code=())  # digits first; a code that does not fit whole is not shown
         for tier in TIERS:
             blocks = self._blocks(s, width, tier)
             if sum(len(rows) for _, rows in blocks) <= height:
@@ -182,7 +185,11 @@ class Board:
             blocks.append(("side", big_text(s.side, side_fonts, width)))
         blocks.append(("gap", [""]))
         digits = big_text(s.big or "0", (digit_font,), width, scale)
-        blocks.append(("digits", digits if s.big else [""] * len(digits)))
+        if s.code:
+            pad = " " * ((width - max(len(r) for r in s.code)) // 2)
+            blocks.append(("digits", [pad + r for r in s.code]))
+        else:
+            blocks.append(("digits", digits if s.big else [""] * len(digits)))
         label = (w.paused_hint_listening if s.hearing else w.paused_hint) if s.paused else s.label
         blocks.append(("label", [label.center(width).rstrip()]))
         blocks.append(("now", _wrap(s.now, width)))

@@ -73,8 +73,9 @@ class Screen:
     cursor hidden while it shows, and the terminal given back as it was whatever ends it."""
 
     def __init__(self, board: Board, fd: int, caps: dict[str, bytes], volume: Callable[[], float],
-                 hearing: Callable[[], str] = str):
+                 hearing: Callable[[], str] = str, code: Callable[[], tuple[str, ...]] = tuple):
         self.board, self.fd, self.caps, self.volume, self.hearing = board, fd, caps, volume, hearing
+        self.code = code  # a QR code to show where no digits are (the phone's page, until it connects)
         self.position = 0
         self.paused = False
         self.message, self.message_at = "", 0
@@ -140,7 +141,7 @@ class Screen:
             if self.message and self.position - self.message_at > MESSAGE_FOR * self.board.sr:
                 self.message = ""
             state = self.board.state(self.position, self.paused, self.message,
-                                     round(self.volume() * 100), self.hearing())
+                                     round(self.volume() * 100), self.hearing(), self.code())
             if (state, size) == self.drawn:
                 return
             self.draws += 1
@@ -196,7 +197,7 @@ MIN_SIZE = (30, 8)  # columns, lines: below this the board cannot say enough
 
 def choose(script: Script, echo: Callable[[str], None], words: Words, *, plain: bool, keys: bool, title: str,
            volume: Callable[[], float], names: Mapping[str, str] | None = None, out=None,
-           hearing: Callable[[], str] = str):
+           hearing: Callable[[], str] = str, code: Callable[[], tuple[str, ...]] = tuple):
     """The full-terminal board when the output is a capable terminal of a useful size, else lines."""
     out = out or sys.stdout
     if plain:
@@ -217,4 +218,4 @@ def choose(script: Script, echo: Callable[[str], None], words: Words, *, plain: 
 
         names = {k: v.name for k, v in catalog(words).items()}
     out.flush()
-    return Screen(Board(script, names, title, words, keys), fd, caps, volume, hearing)
+    return Screen(Board(script, names, title, words, keys), fd, caps, volume, hearing, code)
