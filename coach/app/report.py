@@ -212,8 +212,10 @@ def _positions(pdf: Any, direction: str, words: Words) -> None:
     from coach.storage.routines import find
 
     routine = find(direction, words)
-    pictures = [(f"{ex.name}{f' ({end})' if len(ends) > 1 else ''}", svg)
-                for ex in (s.exercise for s in routine.steps) for ends in [drawings(ex.id, ex.name)] for end, svg in ends]
+    pictures = []  # (its name, under it; the picture)
+    for step in routine.steps:
+        ends = drawings(step.exercise.id, step.exercise.name)
+        pictures += [(step.exercise.name + (f" ({end})" if len(ends) > 1 else ""), svg) for end, svg in ends]
     if not pictures:
         return
     _heading(pdf, f"The positions of the {routine.name.lower()}")

@@ -87,7 +87,7 @@ def _phone(live: Live, words: Words, title: str, echo: Echo) -> Iterator[Phone |
                          {k: v.name for k, v in catalog(words).items()})
     phone.start()
     try:
-        phone.show(mirror.waiting(title, words))
+        phone.show(mirror.waiting(title))
         echo(words.phone["open"])
         echo(f"  {phone.url}")
         echo(address.qr(phone.url).rstrip("\n"))

@@ -10,7 +10,7 @@ way it bends). Angles are in degrees from the direction of the feet of a person 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 TRUNK, NECK, HEAD = 52.0, 9.0, 10.0
@@ -42,7 +42,6 @@ class Pose:
     near_leg: Limb
     far_leg: Limb
     chair: bool = False
-    notes: tuple[str, ...] = field(default=())
 
 
 def _at(p: Point, angle: float, length: float) -> Point:
@@ -54,8 +53,7 @@ def _two_bones(root: Point, target: Point, a: float, b: float, bend: int) -> tup
     """The middle joint and the end of two bones (lengths a, b) from `root` toward `target`:
     the end at the target when it is within reach, else as near as the bones go."""
     dx, dy = target[0] - root[0], target[1] - root[1]
-    d = max(1e-6, min(math.hypot(dx, dy), a + b - 1e-6, ))
-    d = max(d, abs(a - b) + 1e-6)
+    d = min(max(math.hypot(dx, dy), abs(a - b) + 1e-6), a + b - 1e-6)
     toward = math.atan2(dy, dx)
     inner = math.acos(max(-1.0, min(1.0, (a * a + d * d - b * b) / (2 * a * d))))
     mid = _at(root, math.degrees(toward + bend * inner), a)
@@ -90,8 +88,16 @@ def joints(pose: Pose) -> dict[str, list[Point]]:
     }
 
 
+BASE = HEIGHT - 8  # the floor's line in the picture, where SVG's y runs down
+
+
+def _flip(p: Point) -> Point:
+    return p[0], BASE - p[1]
+
+
 def _xy(p: Point) -> str:
-    return f"{p[0]:.1f},{HEIGHT - 8 - p[1]:.1f}"
+    x, y = _flip(p)
+    return f"{x:.1f},{y:.1f}"
 
 
 def svg(pose: Pose, title: str) -> str:
@@ -105,7 +111,7 @@ def svg(pose: Pose, title: str) -> str:
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
              f'aria-label="{escape(title)}">', f"<title>{escape(title)}</title>",
-             f'<line x1="4" y1="{_xy((0, 0)).split(",")[1]}" x2="{WIDTH - 4}" y2="{_xy((0, 0)).split(",")[1]}" '
+             f'<line x1="4" y1="{BASE:.1f}" x2="{WIDTH - 4}" y2="{BASE:.1f}" '
              f'stroke="#c9b99a" stroke-width="3" stroke-linecap="round"/>']
     if pose.chair:
         hx, hy = pose.hip
@@ -114,8 +120,8 @@ def svg(pose: Pose, title: str) -> str:
         parts.append(line([(hx + 18, hy - 3), (hx + 18, 0)], "#c9b99a", 4))
     parts += [line(j["far_arm"], far), line(j["far_leg"], far), line(j["trunk"], near, 7),
               line(j["near_leg"], near), line(j["near_arm"], near)]
-    cx, cy = _xy(j["head"][0]).split(",")
-    parts.append(f'<circle cx="{cx}" cy="{cy}" r="{HEAD}" fill="#ffffff" stroke="{near}" stroke-width="5"/>')
+    cx, cy = _flip(j["head"][0])
+    parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{HEAD}" fill="#ffffff" stroke="{near}" stroke-width="5"/>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import textwrap
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from typing import Mapping
 
@@ -99,9 +99,7 @@ class Board:
     def payload(self, position: int, paused: bool = False, volume: int = 100) -> dict:
         """The state at `position` as plain values, with the exercise's id: what the phone's
         page is sent (coach/phone/)."""
-        import dataclasses
-
-        out = dataclasses.asdict(self.state(position, paused, volume=volume))
+        out = asdict(self.state(position, paused, volume=volume))
         out["exercise"] = self.exercise_at(position)
         return out
 

@@ -96,14 +96,18 @@ class Guide:
     def keys(self):
         """Commands during the session: keys when the answers come from a terminal, and words
         when the coach listens; None when neither."""
-        fd = self.answers.fd if isinstance(self.answers, KeyAnswers) else None
+        fd, remote = self._key_fds()
         listener = self.listening()
-        remote = self.remote.fd if self.remote is not None else None
         if fd is None and listener is None and remote is None:
             return None
         from coach.live.keys import Keys
 
         return Keys(fd, self.player, listener, remote)
+
+    def _key_fds(self) -> tuple[int | None, int | None]:
+        """Where keys come from: the terminal (None when the answers are not keys), and the phone's taps."""
+        return (self.answers.fd if isinstance(self.answers, KeyAnswers) else None,
+                self.remote.fd if self.remote is not None else None)
 
     def speak(self, *lines: str, until_key: bool = False) -> None:
         """Say the lines, without printing them. `until_key`: a key pressed in the terminal cuts
@@ -111,8 +115,7 @@ class Guide:
         if not lines:
             return
         script = spoken(lines, self.clips.length, self.sample_rate)
-        fds = [f for f in (self.answers.fd if isinstance(self.answers, KeyAnswers) else None,
-                           self.remote.fd if self.remote is not None else None) if f is not None]
+        fds = [f for f in self._key_fds() if f is not None]
         if until_key and fds:
             from coach.live.keys import pressed
 
@@ -134,17 +137,23 @@ class Guide:
         yes within a few seconds after the no is said back overrides it."""
         if isinstance(self.answers, KeyAnswers):
             self.answers.flush()
-        if self.remote is None:
+        if self.remote is not None:
+            drain(self.remote.fd)
+        with self._showing(question):
             return self._ask(question, safety)
-        drain(self.remote.fd)
-        self._shown = question
-        self.remote.asking(question)
+
+    @contextlib.contextmanager
+    def _showing(self, question: Question) -> Iterator[None]:
+        """The remote shows `question`'s answers inside the block, and what it showed before after."""
+        before, self._shown = self._shown, question
+        if self.remote is not None:
+            self.remote.asking(question)
         try:
-            return self._ask(question, safety)
+            yield
         finally:
-            self._shown = None
-            if self.remote is not None:
-                self.remote.asking(None)
+            self._shown = before
+            if self.remote is not None:  # (None once the phone has gone)
+                self.remote.asking(before)
 
     def _ask(self, question: Question, safety: str | None) -> str:
         self.echo(f"{question.text} {question.hint()}")
@@ -203,14 +212,8 @@ class Guide:
         """Say `line` (a question) and wait for a yes, by voice or by key: anything else, or
         nothing within CONFIRM_WITHIN seconds, is a no."""
         confirm = Question("confirm", line, "yes-no", self.words)
-        if self.remote is None:
+        with self._showing(confirm):
             return self._confirm(confirm)
-        self.remote.asking(confirm)
-        try:
-            return self._confirm(confirm)
-        finally:
-            if self.remote is not None:
-                self.remote.asking(self._shown)
 
     def _confirm(self, confirm: Question) -> bool:
         line = confirm.text

@@ -62,25 +62,16 @@ class Keys:
         return self.pressed
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            got = ready((self.fd, self.remote), 0.05)
-            if not got:
+        while not self._stop.is_set() and (self.fd is not None or self.remote is not None):
+            if not ready((self.fd, self.remote), 0.05):
                 continue
-            if self.remote in got:
-                key = tap(self.remote)
-                if key is None:  # the remote has gone: the terminal's keys go on
-                    self.remote = None
-                    continue
-            else:
-                assert self.fd is not None
-                try:
-                    data = os.read(self.fd, 32)
-                except OSError:
-                    return
-                if not data:
-                    return
-                key = data.decode("utf-8", "replace") if len(data) == 1 else ""
-            command = COMMANDS.get(key.lower())
+            try:
+                key = self._read_key()
+            except OSError:
+                return
+            if key is None:  # the terminal's input has ended
+                return
+            command = COMMANDS.get(key)
             if command is not None and self._act(command):
                 return
 
@@ -139,11 +130,16 @@ class Keys:
         return self._read_key()
 
     def _read_key(self) -> str | None:
-        """The key waiting: a tap first, else the terminal's."""
+        """The key waiting, in lower case: a tap first, else the terminal's ("" for several at
+        once, as an arrow's sequence); None when the terminal's input has ended."""
         if self.remote is not None and ready([self.remote], 0):
             key = tap(self.remote)
-            return None if key is None else key.lower()
-        assert self.fd is not None
+            if key is not None:
+                return key.lower()
+            self.remote = None  # the phone has gone: the terminal's keys go on
+            return ""
+        if self.fd is None:
+            return ""
         data = os.read(self.fd, 32)
         if not data:
             return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import socket
+from functools import cache
 
 PROBES = ("10.255.255.255", "192.168.255.255", "172.31.255.255")  # private networks: nothing is sent
 
@@ -24,6 +25,7 @@ def local_address() -> str:
     return "127.0.0.1"
 
 
+@cache  # printed before the session and drawn on its board: made once
 def qr(url: str) -> str:
     """The address as a QR code drawn in the terminal (two rows to a line of text)."""
     import segno

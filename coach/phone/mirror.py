@@ -12,7 +12,7 @@ from coach.live.board import Board
 from coach.phone.server import Phone
 
 
-def waiting(title: str, words: Words) -> dict[str, Any]:
+def waiting(title: str) -> dict[str, Any]:
     """What the page shows before the session's script plays: the safety questions and ratings."""
     return {"title": title, "step": "", "name": title, "side": "", "big": "", "label": "", "now": "",
             "next": "", "elapsed": 0, "left": 0, "paused": False, "message": "", "volume": 100,

@@ -24,16 +24,18 @@ import os
 import secrets
 import socket
 import threading
+from html import escape
 from http.cookies import SimpleCookie
 from importlib import resources
 from typing import Any
 
 from coach.core.errors import CoachError
 from coach.core.figure import drawings
-from coach.core.question import Question, keys_of
+from coach.core.question import SKIP, Question, keys_of
 from coach.core.words import Words
+from coach.live.keys import COMMANDS
 
-COMMAND_KEYS = frozenset(" nprq+-w")  # pause/go on, next, back, repeat, stop, louder, quieter, worse
+COMMAND_KEYS = frozenset(COMMANDS)  # the keys a session takes while it plays: the page's buttons send them
 COOKIE = "coach-phone"
 SECRET_BYTES = 18  # 144 bits
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -61,7 +63,7 @@ class Phone:
     (the secret in it), close() ends it (the page is told the session has ended)."""
 
     def __init__(self, host: str, words: Words, names: dict[str, str]):
-        self.host, self.words, self.names = host, words, names
+        self.host, self.words = host, words
         self.secret = secrets.token_urlsafe(SECRET_BYTES)
         self.port = 0
         self._pair: str | None = None  # the paired browser's cookie
@@ -69,15 +71,16 @@ class Phone:
         self.fd = self._r
         self.state: dict[str, Any] = {}
         self.question: dict[str, Any] | None = None
-        self.taps = 0
         self._loop = asyncio.new_event_loop()
         self._thread: threading.Thread | None = None
         self._server: Any = None
         self._peers: set[Any] = set()
-        self._figures: dict[str, str] = {}
+        self._figures: dict[str, str] = {}  # "figure/ID-END.svg" → the picture
+        self._listed: dict[str, list[str]] = {}  # an exercise → its pictures' addresses, for the page
         for exercise, name in names.items():
             for step, svg in drawings(exercise, name):
-                self._figures[f"{exercise}-{step}.svg"] = svg
+                self._figures[f"figure/{exercise}-{step}.svg"] = svg
+                self._listed.setdefault(exercise, []).append(f"figure/{exercise}-{step}.svg")
 
     @property
     def connected(self) -> bool:
@@ -182,7 +185,6 @@ class Phone:
             key = json.loads(raw)["key"]
             allowed = COMMAND_KEYS | set(self.question["keys"] if self.question else ())
             if isinstance(key, str) and len(key) == 1 and key in allowed:
-                self.taps += 1
                 os.write(self._w, key.encode("ascii"))
 
     def _request(self, connection, request):
@@ -191,49 +193,41 @@ class Phone:
         headers = request.headers
         here = authority(self.host, self.port)
         if headers.get("Host") != here:
-            return _refused(connection, "wrong host")
+            return _refused("wrong host")
         origin = headers.get("Origin")
         if origin is not None and origin != f"http://{here}":
-            return _refused(connection, "wrong origin")
+            return _refused("wrong origin")
         path = request.path.split("?", 1)[0]
         prefix = f"/{self.secret}/"
         if not hmac.compare_digest(path[: len(prefix)].encode(), prefix.encode()):
-            return _refused(connection, "no secret")
+            return _refused("no secret")
         name = path[len(prefix):]
         cookie = SimpleCookie(headers.get("Cookie", "")).get(COOKIE)
         paired = cookie is not None and self._pair is not None and hmac.compare_digest(cookie.value, self._pair)
-        also: list[tuple[str, str]] = []
+        also: tuple[tuple[str, str], ...] = ()
         if not paired:
             if self._pair is not None or name != "":
-                return _refused(connection, self.words.phone["refused"])
+                return _refused(self.words.phone["refused"])
             self._pair = secrets.token_urlsafe(SECRET_BYTES)
-            also.append(("Set-Cookie", f"{COOKIE}={self._pair}; Path={prefix}; HttpOnly; SameSite=Strict"))
+            also = (("Set-Cookie", f"{COOKIE}={self._pair}; Path={prefix}; HttpOnly; SameSite=Strict"),)
         if name == "ws":
-            return None if origin is not None else _refused(connection, "no origin")
+            return None if origin is not None else _refused("no origin")
         body = self._file(name)
         if body is None:
-            return _refused(connection, "not found", http.HTTPStatus.NOT_FOUND)
+            return _refused("not found", http.HTTPStatus.NOT_FOUND)
         return _response(http.HTTPStatus.OK, body, TYPES[os.path.splitext(name or "index.html")[1]], also)
 
     def _file(self, name: str) -> bytes | None:
-        if name.startswith("figure/"):
-            svg = self._figures.get(name.removeprefix("figure/"))
-            return None if svg is None else svg.encode()
+        if name in self._figures:
+            return self._figures[name].encode()
         if name == "":
             page = resources.files("coach.phone").joinpath("page", "index.html").read_text(encoding="utf-8")
-            words = json.dumps({k: v for k, v in self.words.phone.items()}, ensure_ascii=False)
-            return (page.replace("{{lang}}", self.words.lang).replace("{{words}}", _attribute(words))
-                    .replace("{{figures}}", _attribute(json.dumps(self._figure_list())))).encode()
+            words = json.dumps(dict(self.words.phone), ensure_ascii=False)
+            return (page.replace("{{lang}}", self.words.lang).replace("{{words}}", escape(words))
+                    .replace("{{figures}}", escape(json.dumps(self._listed)))).encode()
         if name in STATIC:
             return resources.files("coach.phone").joinpath("page", name).read_bytes()
         return None
-
-    def _figure_list(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for file in self._figures:
-            exercise, _, step = file.removesuffix(".svg").rpartition("-")
-            out.setdefault(exercise, []).append(f"figure/{file}")
-        return out
 
 
 def _question(question: Question) -> dict[str, Any]:
@@ -241,16 +235,11 @@ def _question(question: Question) -> dict[str, Any]:
                for key, (answer, word) in keys_of(question.kind, question.words).items()]
     if question.kind == "pain":
         answers = sorted(answers, key=lambda a: int(a[1]))
-    keys = [k for k, _ in answers] + (["x"] if question.skippable else [])
-    skip = question.words.answers["skip"] if question.skippable else None
-    return {"text": question.text, "kind": question.kind, "answers": answers, "keys": keys, "skip": skip}
+    skip = [SKIP, question.words.answers["skip"]] if question.skippable else None
+    return {"text": question.text, "kind": question.kind, "answers": answers, "keys": list(question.keys), "skip": skip}
 
 
-def _attribute(text: str) -> str:
-    return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;"))
-
-
-def _response(status: http.HTTPStatus, body: bytes, kind: str, also: list[tuple[str, str]] = []):  # noqa: B006
+def _response(status: http.HTTPStatus, body: bytes, kind: str, also: tuple[tuple[str, str], ...] = ()):
     from websockets.datastructures import Headers
     from websockets.http11 import Response
 
@@ -258,7 +247,7 @@ def _response(status: http.HTTPStatus, body: bytes, kind: str, also: list[tuple[
     return Response(status.value, status.phrase, headers, body)
 
 
-def _refused(connection, why: str, status: http.HTTPStatus = http.HTTPStatus.FORBIDDEN):
+def _refused(why: str, status: http.HTTPStatus = http.HTTPStatus.FORBIDDEN):
     return _response(status, (why + "\n").encode(), "text/plain; charset=utf-8")
 
 

@@ -73,7 +73,7 @@ function showQuestion(q) {
     box.append(svg);
   }
   for (const [key, word] of q.answers) box.append(button(word, key));
-  if (q.skip) box.append(button(q.skip, "x"));
+  if (q.skip) box.append(button(q.skip[1], q.skip[0]));
 }
 
 function connect() {
