@@ -50,3 +50,12 @@ def test_exercises_writes_each_picture_as_svg(tmp_path):
     (tmp_path / "file").write_text("x")
     refused = run_coach("exercises", "--pictures", str(tmp_path / "file"))
     assert refused.returncode == 2 and "is a file" in refused.stderr
+
+
+def test_the_sheet_follows_the_settings_file_as_start_does(tmp_path):
+    """The leg that hurts, set once (coach config set leg right): the sheet starts on it."""
+    assert run_coach("config", "set", "leg", "right").returncode == 0
+    pdf = tmp_path / "sheet.pdf"
+    assert run_coach("sheet", "--flexion", str(pdf)).returncode == 0
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "Lift your right knee toward you" in text and "Rest your right ankle on your left thigh" in text

@@ -167,7 +167,7 @@ def _debug(ctx: click.Context) -> bool:
     return bool((ctx.find_root().obj or {}).get("debug"))
 
 
-SETTING_COMMANDS = ("start", "export", "script", "test", "routines", "plan")
+SETTING_COMMANDS = ("start", "export", "script", "sheet", "test", "routines", "plan")
 
 
 @click.group(cls=CoachGroup, context_settings={"help_option_names": ["-h", "--help"]})
