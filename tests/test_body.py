@@ -21,7 +21,7 @@ from coach.core.script import SAMPLE_RATE
 from coach.core.words import catalog as words
 from coach.storage import paths
 from coach.storage.history import History
-from tests.audio_server import RATE, heard_phrase, match_scores, phrase_onsets
+from tests.audio_server import LIVE_TOLERANCE, RATE, heard_phrase, match_scores, phrase_onsets
 from tests.conftest import BRIEF, NO, brief, coach_voice, run_coach, screened_today
 from tests.terminal import Terminal
 from tests.test_referral import made_up
@@ -68,7 +68,9 @@ def test_a_flare_in_the_test_rests_asks_again_and_bars_the_direction(pulse):
     [rest] = phrase_onsets(recording, clips().get(rest_line), SAMPLE_RATE, 1)
     rested = (again[1] - rest) / RATE - clips().length(rest_line) / SAMPLE_RATE
     print(f"rested {rested:.3f} s")
-    assert again[0] < rest < again[1] and 60.0 <= rested < 60.5
+    # the sound server's gaps on a loaded machine (0.57 s and 0.98 s here before the player made
+    # them up without PortAudio's flag) are made up from DAC times, which stray by some 20 ms
+    assert again[0] < rest < again[1] and abs(rested - 60.0) < LIVE_TOLERANCE
     with History.open() as h:
         [t] = h.table("trials")
         assert (t["result"], json.loads(t["worse"]), json.loads(t["better"])) == ("extension", ["flexion"], ["extension"])

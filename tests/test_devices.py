@@ -8,7 +8,7 @@ import ctypes
 import ctypes.util
 import threading
 
-from coach.audio import sink
+from coach.audio import devices, sink
 
 
 def test_alsa_is_quieted_once_when_threads_start_together(monkeypatch):
@@ -32,14 +32,14 @@ def test_alsa_is_quieted_once_when_threads_start_together(monkeypatch):
             met.wait(timeout=1)
         return real_find(name) or "libasound.so.2"
 
-    monkeypatch.setattr(sink, "_alsa_handler", None)
+    monkeypatch.setattr(devices, "_alsa_handler", None)
     monkeypatch.setattr(ctypes.util, "find_library", find_together)
     monkeypatch.setattr(ctypes.cdll, "LoadLibrary", lambda name: Alsa())
     barrier = threading.Barrier(4)
 
     def ask():
         barrier.wait()
-        sink.quiet_alsa()
+        devices.quiet_alsa()
 
     threads = [threading.Thread(target=ask) for _ in range(4)]
     for t in threads:
@@ -47,17 +47,17 @@ def test_alsa_is_quieted_once_when_threads_start_together(monkeypatch):
     for t in threads:
         t.join(10)
     assert len(registered) == 1
-    assert registered[0] is sink._alsa_handler  # kept alive for as long as ALSA may call it
+    assert registered[0] is devices._alsa_handler  # kept alive for as long as ALSA may call it
 
 
 def held_elsewhere() -> bool:
     """Whether another thread would have to wait for DEVICES now."""
     got = []
-    t = threading.Thread(target=lambda: got.append(sink.DEVICES.acquire(blocking=False)))
+    t = threading.Thread(target=lambda: got.append(devices.DEVICES.acquire(blocking=False)))
     t.start()
     t.join(5)
     if got[0]:
-        sink.DEVICES.release()
+        devices.DEVICES.release()
     return not got[0]
 
 
@@ -66,7 +66,7 @@ def test_every_device_call_holds_the_lock(monkeypatch):
     and the microphone's thread take turns in PortAudio and alsa-lib."""
     from coach.audio import microphone
 
-    sd = sink.sounddevice()
+    sd = devices.sounddevice()
     seen: dict[str, bool] = {}
 
     def query_devices(kind=None):
@@ -74,6 +74,8 @@ def test_every_device_call_holds_the_lock(monkeypatch):
         return {"name": "test", "max_input_channels": 1, "max_output_channels": 1}
 
     class Stream:
+        latency = 0.2
+
         def __init__(self, name, **kwargs):
             seen[f"open {name}"] = held_elsewhere()
 

@@ -51,15 +51,15 @@ def _natural() -> Check:
 
 
 def _audio() -> list[Check]:
-    from coach.audio import sink
+    from coach.audio import devices
 
     try:
-        sink.sounddevice()
+        devices.sounddevice()
     except CoachError as e:
         return [Check("PortAudio", False, str(e))]
     out = [Check("PortAudio", True, "loaded")]
     try:
-        device = sink.default_output()
+        device = devices.default_output()
         out.append(Check("audio output", True, str(device["name"])))
     except CoachError as e:
         out.append(Check("audio output", False, f"{e} Connect speakers or headphones, or start the "

@@ -10,7 +10,7 @@ import queue
 import time
 from typing import Any
 
-from coach.audio.sink import DEVICES, close_stream, sounddevice
+from coach.audio.devices import DEVICES, close_stream, sounddevice
 from coach.audio.sources import Watch
 from coach.core.errors import CoachError
 

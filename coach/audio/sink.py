@@ -3,85 +3,13 @@
 from __future__ import annotations
 
 import collections
-import contextlib
 import threading
 import time
 from typing import Any, Callable
 
+from coach.audio.devices import DEVICES, close_stream, default_output, sounddevice
 from coach.audio.render import Renderer
 from coach.core.errors import CoachError, NoOutputDevice
-
-PORTAUDIO_HINT = "install PortAudio with: sudo apt-get install libportaudio2"
-
-
-_alsa_handler: Any = None  # the C callback, kept alive while ALSA holds it; False: no ALSA
-
-# One thread at a time in PortAudio's set-up calls (import, device queries, opening, starting,
-# stopping and closing streams): the output and the microphone open in threads of their own, and
-# neither alsa-lib's configuration nor PortAudio's device list may be used by two threads at once.
-DEVICES = threading.RLock()
-
-
-def quiet_alsa() -> None:
-    """Route ALSA's C error messages ("cannot find card '0'") to a no-op inside this process.
-    Installed once, under DEVICES, and never replaced: when two threads each made one, the one
-    dropped was freed while ALSA still called it (a segmentation fault, seen on a start with no
-    microphone: the output and the microphone open in threads of their own)."""
-    global _alsa_handler
-    with DEVICES:
-        if _alsa_handler is not None:
-            return
-        import ctypes
-        import ctypes.util
-
-        name = ctypes.util.find_library("asound")
-        if not name:
-            _alsa_handler = False
-            return
-        handler_type = ctypes.CFUNCTYPE(
-            None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
-        )
-        handler = handler_type(lambda *args: None)
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.cdll.LoadLibrary(name).snd_lib_error_set_handler(handler)
-        _alsa_handler = handler
-
-
-def sounddevice():
-    """The sounddevice module, or one clear error if PortAudio is missing."""
-    with DEVICES:  # importing it initializes PortAudio, which lists every device through ALSA
-        quiet_alsa()
-        try:
-            import sounddevice as sd
-        except OSError as e:  # raised at import when libportaudio2 is missing
-            raise CoachError(f"PortAudio is missing ({e}): {PORTAUDIO_HINT}.") from e
-        except ImportError as e:
-            raise CoachError(f"the sounddevice package is missing ({e}): reinstall coach.") from e
-    return sd
-
-
-def default_output() -> dict:
-    """The default output device, or NoOutputDevice."""
-    sd = sounddevice()
-    try:
-        with DEVICES:
-            return sd.query_devices(kind="output")
-    except (sd.PortAudioError, ValueError) as e:
-        raise NoOutputDevice(f"no audio output device was found ({e}).") from e
-
-
-def close_stream(stream, abort: bool = True) -> None:
-    """Close a stream under DEVICES, aborting it first with `abort`. A device that fails as it
-    closes has nothing left to lose: the error is dropped."""
-    sd = sounddevice()
-    try:
-        with DEVICES:
-            if abort:
-                stream.abort()
-            stream.close()
-    except sd.PortAudioError:
-        pass
-
 
 LATENCY = 0.2  # seconds of output buffer. Through PulseAudio's ALSA plugin, at 30-35 ms the first
 # sound of a stream was sometimes lost or came 0.1-1.5 s late; at 50 ms a session beside six busy
@@ -110,6 +38,9 @@ class AudioLost(CoachError):
 # end (issue 28: six busy processes on 2 cores ended sessions with a 2 s rule on the cursor).
 SILENT = 6.0
 MAX_CATCH_UP = 2.0  # seconds: a gap longer than this is not made up (a timestamp that jumped)
+SLACK = 0.005  # seconds a block may come behind its schedule before it is made up: DAC times
+# jittered by at most 1.2 ms through PulseAudio on an idle machine (measured)
+SETTLE = 0.25  # seconds of a new schedule in which it follows the latest block (a filling buffer)
 LATE = 1.0  # seconds a watch over the output may itself come late before its view counts for nothing
 
 
@@ -141,32 +72,26 @@ class Player:
         self.underflows = 0  # blocks the device wanted before the callback gave them: a gap heard
         self.sounding_until = 0.0  # time.monotonic() when the last sound given out leaves the speaker
         self._calls = 0  # callbacks so far: the stream is alive while they come
-        self._expect: tuple[float, int] | None = None  # the next block's time at the speaker, and its sample
+        self._schedule: float | None = None  # DAC time less session time of the blocks playing now
+        self._settled = 0  # the sample from which the schedule is kept (before it, it is being found)
+        self._filled = 0.0  # seconds buffered ahead of the speaker from which a block's DAC time counts
         self.caught_up = 0  # samples of silence skipped after output gaps, to keep the schedule
         self.sounded = threading.Event()  # set when the first sound goes out: work that can wait, waits for it
 
     def _callback(self, outdata, frames, time_info, status) -> None:
         out = memoryview(outdata).cast("h")
-        gap = status.output_underflow
-        if gap:  # counted, not printed: the callback must not block
+        if status.output_underflow:  # counted, not printed: the callback must not block
             self.underflows += 1
         with self._lock:
             renderer = None if self._paused else self.renderer
-            expected, self._expect = self._expect, None
-            if gap and renderer is not None and expected is not None and expected[1] == self.position:
-                # the device went on while no samples came (a busy machine): catch up by skipping the
-                # silence the gap stood in for, never a phrase or a tone, so a hold still ends on time
-                behind = round((time_info.outputBufferDacTime - expected[0]) * self.sample_rate)
-                if 0 < behind <= MAX_CATCH_UP * self.sample_rate:
-                    skip = renderer.quiet(self.position, min(behind, self._end - self.position))
-                    self.position += skip
-                    self.caught_up += skip
             k = 0  # samples of the lead-in (a count-in), played before the cursor moves
             lead = None if renderer is None else self._lead
             if lead is not None and self._lead_pos < lead.total:
                 k = min(frames, lead.total - self._lead_pos)
                 lead.read_into(out[:k], self._lead_pos)
                 self._lead_pos += k
+            elif renderer is not None and self.position < self._end:
+                self._keep_schedule(renderer, time_info)
             self._calls += 1
             n = 0 if renderer is None else max(0, min(frames - k, self._end - self.position,
                                                       renderer.limit - self.position))
@@ -175,8 +100,8 @@ class Player:
                 self._blocks.append((dac, self.position))
                 renderer.read_into(out[k : k + n], self.position)  # type: ignore[union-attr]
                 self.position += n
-                if not k and n == frames:  # a whole block of the session: the next is due right after
-                    self._expect = (dac + frames / self.sample_rate, self.position)
+            if k or n < frames:  # a count-in, a pause, a draft's or a span's end: time went on
+                self._schedule = None  # while the cursor did not, so the schedule starts again
             if k + n and self._gain != 1.0:
                 _scale(out[: k + n], self._gain)
             if k + n < frames:
@@ -189,6 +114,31 @@ class Player:
             self.sounding_until = time.monotonic() + delay + (k + n) / self.sample_rate
             if not self.sounded.is_set():  # once
                 self.sounded.set()
+
+    def _keep_schedule(self, renderer: Renderer, time_info) -> None:
+        """Keep the session on the clock through gaps in the output. Each block of the session
+        reaches the speaker at its DAC time; a run of whole blocks keeps one schedule, DAC time
+        less the block's own place in the session. A block later than that schedule means the
+        device (or the sound server behind it) played silence nobody gave it: the silence the
+        session has next is skipped by as much, never a phrase or a tone, so a hold or a rest
+        still ends on time. PortAudio flags only some of these gaps as underflows (a frozen
+        sound server was not flagged), so the DAC time is the measure, not the flag.
+        While a stream fills its buffer (after a start or a gap) it may report blocks as due
+        sooner than they play: only blocks behind a half-full buffer count, and for its first
+        SETTLE seconds a schedule takes the latest of them, so an early one cannot set it."""
+        dac = time_info.outputBufferDacTime
+        if dac - time_info.currentTime < self._filled:
+            return
+        offset = dac - self.position / self.sample_rate
+        behind = 0 if self._schedule is None else round((offset - self._schedule) * self.sample_rate)
+        if self._schedule is None or behind > MAX_CATCH_UP * self.sample_rate:  # a new schedule (or
+            self._schedule, self._settled = offset, self.position + round(SETTLE * self.sample_rate)  # a jump)
+        elif self.position < self._settled:
+            self._schedule = max(self._schedule, offset)
+        elif behind > SLACK * self.sample_rate:
+            skip = renderer.quiet(self.position, min(behind, self._end - self.position))
+            self.position += skip
+            self.caught_up += skip
 
     def open(self) -> None:
         """Open and start the output stream (playing silence), or raise NoOutputDevice/CoachError."""
@@ -205,6 +155,7 @@ class Player:
                     finished_callback=self._finished,
                 )
                 self._stream.start()
+                self._filled = self._stream.latency / 2
         except sd.PortAudioError as e:
             raise NoOutputDevice(f"the audio output could not be opened ({e}).") from e
 
@@ -260,6 +211,7 @@ class Player:
             self._lead, self._lead_pos = lead, 0
             self.renderer = renderer
             self._blocks.clear()
+            self._schedule = None
         heard = looked = time.monotonic()  # the last callback seen; the last look
         calls = self._calls
         tick = 0.1 if interrupt is None else 0.02
@@ -349,6 +301,7 @@ class Player:
         with self._lock:
             self.position = heard
             self._blocks.clear()
+            self._schedule = None
         self._flush()
         self.sounding_until = min(self.sounding_until, time.monotonic())  # what was to sound is gone
         return heard
@@ -375,6 +328,7 @@ class Player:
         with self._lock:
             self.position = position
             self._blocks.clear()
+            self._schedule = None
 
     def close(self, abort: bool = False) -> None:
         """Stop and close the stream (at once with `abort`); safe to call more than once."""
