@@ -33,13 +33,23 @@ LIVE_LIMIT = 240  # seconds: a live test plays a routine of seconds; four minute
 
 def pytest_collection_modifyitems(config, items):
     """A test that uses the audio server is live: it plays in real time, and may take longer (its
-    own `timeout` mark, where it plays a long part on purpose, wins)."""
+    own `timeout` mark, where it plays a long part on purpose, wins).
+    Live tests run first, the longest first: the limit each carries is three times what it took
+    on a loaded machine, so it orders them. Handed out one at a time (scripts/test), the last
+    to start is a short one, and no worker is left with a long test while the others wait."""
+    limits: dict[str, float] = {}  # live tests' limits, by node id
     for item in items:
         live = "pulse" in getattr(item, "fixturenames", ()) or item.get_closest_marker("live") is not None
         if live:
             item.add_marker(pytest.mark.live)
-        if item.get_closest_marker("timeout") is None:
-            item.add_marker(pytest.mark.timeout(LIVE_LIMIT if live else FAST_LIMIT))
+        mark = item.get_closest_marker("timeout")
+        if mark is None:
+            limit = pytest.mark.timeout(LIVE_LIMIT if live else FAST_LIMIT)
+            item.add_marker(limit)
+            mark = limit.mark
+        if live:
+            limits[item.nodeid] = float(mark.kwargs.get("timeout", mark.args[0] if mark.args else LIVE_LIMIT))
+    items.sort(key=lambda item: -limits.get(item.nodeid, -1.0))  # stable: the others keep their order
 
 
 @pytest.fixture(scope="session")

@@ -74,8 +74,6 @@ def test_every_device_call_holds_the_lock(monkeypatch):
         return {"name": "test", "max_input_channels": 1, "max_output_channels": 1}
 
     class Stream:
-        latency = 0.2
-
         def __init__(self, name, **kwargs):
             seen[f"open {name}"] = held_elsewhere()
 

@@ -41,6 +41,7 @@ MAX_CATCH_UP = 2.0  # seconds: a gap longer than this is not made up (a timestam
 SLACK = 0.005  # seconds a block may come behind its schedule before it is made up: DAC times
 # jittered by at most 1.2 ms through PulseAudio on an idle machine (measured)
 SETTLE = 0.25  # seconds of a new schedule in which it follows the latest block (a filling buffer)
+WINDOW = 2.0  # seconds over which a block's lateness must last to be made up
 LATE = 1.0  # seconds a watch over the output may itself come late before its view counts for nothing
 
 
@@ -74,7 +75,8 @@ class Player:
         self._calls = 0  # callbacks so far: the stream is alive while they come
         self._schedule: float | None = None  # DAC time less session time of the blocks playing now
         self._settled = 0  # the sample from which the schedule is kept (before it, it is being found)
-        self._filled = 0.0  # seconds buffered ahead of the speaker from which a block's DAC time counts
+        self._window: tuple[int, int] | None = None  # where the lateness now watched began, its least
+        self._owed = 0  # samples of lateness that lasted a window, still to skip in silence
         self.caught_up = 0  # samples of silence skipped after output gaps, to keep the schedule
         self.sounded = threading.Event()  # set when the first sound goes out: work that can wait, waits for it
 
@@ -118,27 +120,39 @@ class Player:
     def _keep_schedule(self, renderer: Renderer, time_info) -> None:
         """Keep the session on the clock through gaps in the output. Each block of the session
         reaches the speaker at its DAC time; a run of whole blocks keeps one schedule, DAC time
-        less the block's own place in the session. A block later than that schedule means the
+        less the block's own place in the session. Blocks later than that schedule mean the
         device (or the sound server behind it) played silence nobody gave it: the silence the
         session has next is skipped by as much, never a phrase or a tone, so a hold or a rest
         still ends on time. PortAudio flags only some of these gaps as underflows (a frozen
         sound server was not flagged), so the DAC time is the measure, not the flag.
-        While a stream fills its buffer (after a start or a gap) it may report blocks as due
-        sooner than they play: only blocks behind a half-full buffer count, and for its first
-        SETTLE seconds a schedule takes the latest of them, so an early one cannot set it."""
-        dac = time_info.outputBufferDacTime
-        if dac - time_info.currentTime < self._filled:
+        The DAC times are estimates: while a stream fills its buffer (after a start or a gap)
+        blocks are reported sooner than they play, and after a busy spell they strayed later for
+        seconds (20 ms for 3 s; 0.23 s once beside a busy test run). So a new schedule takes the
+        latest block for SETTLE seconds, and what is made up is the least a block was behind
+        over a whole WINDOW: a gap stays, a stray estimate does not."""
+        if self._schedule is None:
+            self._owed = 0  # a pause or a jump: what was owed before it is not owed after
+        elif self._owed:  # made up in the silence as it comes, before lateness is watched again
+            skip = renderer.quiet(self.position, min(self._owed, self._end - self.position))
+            self.position += skip
+            self.caught_up += skip
+            self._owed -= skip
             return
-        offset = dac - self.position / self.sample_rate
+        offset = time_info.outputBufferDacTime - self.position / self.sample_rate
         behind = 0 if self._schedule is None else round((offset - self._schedule) * self.sample_rate)
         if self._schedule is None or behind > MAX_CATCH_UP * self.sample_rate:  # a new schedule (or
             self._schedule, self._settled = offset, self.position + round(SETTLE * self.sample_rate)  # a jump)
+            self._window = None
         elif self.position < self._settled:
             self._schedule = max(self._schedule, offset)
-        elif behind > SLACK * self.sample_rate:
-            skip = renderer.quiet(self.position, min(behind, self._end - self.position))
-            self.position += skip
-            self.caught_up += skip
+        elif self._window is None:
+            self._window = (self.position, behind)
+        elif self.position - self._window[0] < WINDOW * self.sample_rate:
+            self._window = (self._window[0], min(self._window[1], behind))
+        else:
+            least, self._window = min(self._window[1], behind), None
+            if least > SLACK * self.sample_rate:
+                self._owed = least
 
     def open(self) -> None:
         """Open and start the output stream (playing silence), or raise NoOutputDevice/CoachError."""
@@ -155,7 +169,6 @@ class Player:
                     finished_callback=self._finished,
                 )
                 self._stream.start()
-                self._filled = self._stream.latency / 2
         except sd.PortAudioError as e:
             raise NoOutputDevice(f"the audio output could not be opened ({e}).") from e
 
