@@ -130,9 +130,7 @@ class Player:
         seconds (20 ms for 3 s; 0.23 s once beside a busy test run). So a new schedule takes the
         latest block for SETTLE seconds, and what is made up is the least a block was behind
         over a whole WINDOW: a gap stays, a stray estimate does not."""
-        if self._schedule is None:
-            self._owed = 0  # a pause or a jump: what was owed before it is not owed after
-        elif self._owed:  # made up in the silence as it comes, before lateness is watched again
+        if self._schedule is not None and self._owed:  # owed: made up in silence, then watched again
             skip = renderer.quiet(self.position, min(self._owed, self._end - self.position))
             self.position += skip
             self.caught_up += skip
@@ -140,9 +138,10 @@ class Player:
             return
         offset = time_info.outputBufferDacTime - self.position / self.sample_rate
         behind = 0 if self._schedule is None else round((offset - self._schedule) * self.sample_rate)
-        if self._schedule is None or behind > MAX_CATCH_UP * self.sample_rate:  # a new schedule (or
-            self._schedule, self._settled = offset, self.position + round(SETTLE * self.sample_rate)  # a jump)
-            self._window = None
+        if self._schedule is None or behind > MAX_CATCH_UP * self.sample_rate:  # a new schedule (after
+            # a pause or a jump, what was owed before it is not owed after), or a timestamp that jumped
+            self._schedule, self._settled = offset, self.position + round(SETTLE * self.sample_rate)
+            self._window, self._owed = None, 0
         elif self.position < self._settled:
             self._schedule = max(self._schedule, offset)
         elif self._window is None:
