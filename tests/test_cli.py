@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from coach.cli import cli
+from coach.core.errors import CoachError, Interrupted
 from tests.conftest import run_coach
 
 
@@ -101,6 +103,24 @@ def test_an_unexpected_failure_is_one_line_and_debug_shows_it(monkeypatch):
     assert "unexpected KeyError" in error_line(result) and "--debug" in error_line(result)
     with pytest.raises(KeyError):
         CliRunner().invoke(cli, ["--debug", "script", "--flexion"], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("stop, code", [(KeyboardInterrupt(), 130), (Interrupted(signal.SIGTERM), 143)])
+def test_a_stop_asked_for_wins_over_an_error_while_stopping(monkeypatch, stop, code):
+    """Ctrl-C (or SIGTERM) reached a child too, or a device failed as it closed: the error raised
+    while the coach was stopping does not turn the person's stop into a failure (exit 1)."""
+    from coach.app import session
+
+    def stopped_then_failed(request, preamble=()):
+        try:
+            raise stop
+        finally:
+            raise CoachError("the speech engine stopped")
+
+    monkeypatch.setattr(session, "compose", stopped_then_failed)
+    result = invoke("script", "--flexion")
+    assert result.exit_code == code
+    assert "Stopped." in result.output and "Error" not in result.output
 
 
 def test_script_json():

@@ -141,7 +141,7 @@ def test_the_terminal_is_given_back_after_ctrl_c_or_a_signal(pulse, how, code):
         import os
 
         os.kill(term.pid, signal.SIGTERM)
-    assert term.finish() == code
+    assert term.finish() == code, term.out.decode(errors="replace")[-3000:]
     given_back(term)
     assert term.shows("Stopped.")
     with History.open() as h:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -222,3 +224,13 @@ def test_the_opening_phrases_are_what_a_first_session_says_first():
     said = phrases(w)
     assert said[:2] == [w.listening, w.keys_only] and set(safety.said(w)) <= set(said)
     assert set(conversation.said_first(w)) <= set(said)
+
+
+def test_a_ctrl_c_at_the_terminal_is_the_coachs_not_the_engines(engine, tmp_path):
+    """The terminal sends Ctrl-C to its foreground process group. The engine's process is in a
+    group of its own, so that Ctrl-C stops the coach, which ends the engine; the engine does not
+    die under a phrase and turn the person's stop into a failure (exit 1)."""
+    engine.synthesize("Hello.", tmp_path / "x.wav")
+    proc = engine._proc
+    assert proc is not None and proc.poll() is None
+    assert os.getpgid(proc.pid) != os.getpgid(0)

@@ -110,7 +110,8 @@ class Engine:
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "coach.audio.espeak_worker", str(rate), *([voice] if voice else [])],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors, text=True, encoding="utf-8",
-                env={**os.environ, "PYTHONPATH": path})
+                env={**os.environ, "PYTHONPATH": path},
+                process_group=0)  # the terminal's Ctrl-C is the coach's: it ends this worker itself
         except OSError as e:
             raise CoachError(f"the speech engine could not start ({e}): {INSTALL_HINT}.") from e
 

@@ -7,6 +7,7 @@ commands is read from COMMANDS (a test holds each line to the command's own help
 from __future__ import annotations
 
 import importlib
+from typing import NoReturn
 
 import click
 
@@ -74,27 +75,48 @@ class CoachGroup(click.Group):
                 return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
-        except CoachError as e:
-            if _debug(ctx):
-                import traceback
+        except BaseException as e:
+            stop = _asked_to_stop(e)
+            if stop is not None:  # Ctrl-C, SIGTERM or SIGHUP, even when cleaning up after it failed
+                if stop is not e and _debug(ctx):
+                    import traceback
 
-                traceback.print_exc()
-            if getattr(e, "plain", False):  # a stop for safety: its advice is said; no "Error:"
-                _echo_quietly(str(e))
-                ctx.exit(e.exit_code)
-            raise CoachFailure(worded(e), e.exit_code) from None
-        except KeyboardInterrupt:
-            _echo_quietly("\nStopped.")
-            ctx.exit(130)
-        except Interrupted as e:  # SIGTERM, or SIGHUP: the terminal may be gone
-            _echo_quietly("\nStopped.")
-            ctx.exit(128 + e.signum)
-        except Exception as e:  # a bug: one line, and the details behind --debug
-            if _debug(ctx):
+                    traceback.print_exception(e)
+                _echo_quietly("\nStopped.")
+                ctx.exit(130 if isinstance(stop, KeyboardInterrupt) else 128 + stop.signum)
+            if not isinstance(e, Exception):
                 raise
-            raise CoachFailure(
-                f"unexpected {type(e).__name__}: {e}. Run again with --debug for details.", 1
-            ) from None
+            _fail(ctx, e)
+
+
+def _fail(ctx: click.Context, e: Exception) -> NoReturn:
+    """A domain error as its one line and exit code; anything else as a bug, its details behind
+    --debug."""
+    if isinstance(e, CoachError):
+        if _debug(ctx):
+            import traceback
+
+            traceback.print_exc()
+        if getattr(e, "plain", False):  # a stop for safety: its advice is said; no "Error:"
+            _echo_quietly(str(e))
+            ctx.exit(e.exit_code)
+        raise CoachFailure(worded(e), e.exit_code) from None
+    if _debug(ctx):
+        raise e
+    raise CoachFailure(f"unexpected {type(e).__name__}: {e}. Run again with --debug for details.", 1) from None
+
+
+def _asked_to_stop(e: BaseException) -> KeyboardInterrupt | Interrupted | None:
+    """The Ctrl-C, SIGTERM or SIGHUP (the terminal may be gone) behind `e`: `e` itself, or the stop
+    an error was raised while handling (a child that had the same Ctrl-C, a device that failed as
+    it closed). The person asked the coach to stop; that is what the exit code says."""
+    seen: set[int] = set()
+    while e is not None and id(e) not in seen:
+        if isinstance(e, (KeyboardInterrupt, Interrupted)):
+            return e
+        seen.add(id(e))
+        e = e.__context__  # type: ignore[assignment]
+    return None
 
 
 WAYS = {  # what the person can do about an error (coach/core/errors.py WAYS), in flags and commands
