@@ -61,15 +61,15 @@ def test_coach_test_answered_by_real_people(pulse, shared_cache):
     word exists here ("foot", "calf", "better"), the second synthetic voice."""
     run = Spoken(["test", "--rate", "400"], pulse, shared_cache)
     run.wait_for("Listening: answer aloud or by key")
-    for k in range(11):
-        run.answer("[y yes, n no]", NO, count=k + 1, voice="real")
+    for _ in range(11):
+        run.answer("[y yes, n no]", NO, voice="real")
     run.answer("pain is in your leg", "commands/four-6a27a9bf_nohash_0.wav", voice="real")  # the 8 kHz "four" is quiet (-42 dBFS): once never heard
     run.answer("in your lower back", "commands/three-93ec8b84_nohash_0.wav", voice="real")
     run.answer("does the pain reach", "foot", voice="second")
-    run.answer("pain is in your leg", "digits/2_theo_1.wav", count=2, voice="real")
-    run.answer("in your lower back", "commands/three-93ec8b84_nohash_0.wav", count=2, voice="real")
-    run.answer("does the pain reach", "calf", count=2, voice="second")
-    run.answer("numbness", NO, voice="real")
+    run.answer("pain is in your leg", "digits/2_theo_1.wav", voice="real")
+    run.answer("in your lower back", "commands/three-93ec8b84_nohash_0.wav", voice="real")
+    run.answer("does the pain reach", "calf", voice="second")
+    run.answer("new numbness or tingling in your leg", NO, voice="real")  # (not a safety question's)
     run.answer("better, the same, or worse", "better", voice="second")
     code, out, err = run.finish()
     assert code == 0 and "Traceback" not in err, out + err
@@ -90,9 +90,9 @@ def test_another_voices_yes_unconfirmed_never_sends_anyone_to_emergency_care(pul
     run.say(YES, "real", after=asked)
     run.wait_for("Is that right?")
     # no confirmation: after 10 s of silence the question is asked again, and answered no
-    run.answer("numbness or tingling around your anus", NO, count=2, voice="real")
-    for k in range(1, 9):
-        run.answer("[y yes, n no]", NO, count=k + 3, voice="real")  # after the question, its confirmation and the question again
+    run.answer("numbness or tingling around your anus", NO, voice="real")
+    for _ in range(8):  # the rest of the questions
+        run.answer("[y yes, n no]", NO, voice="real")
     run.proc.terminate()
     code, out, err = run.finish()
     assert "emergency" not in out.lower(), out

@@ -78,6 +78,7 @@ class Spoken:
         self.mouth = pulse.mouth()
         self.cache_dir = cache_dir
         self.lines: list[str] = []
+        self.read = 0  # lines read: a question is looked for after them
         self._changed = threading.Condition()
         self.proc = subprocess.Popen([sys.executable, "-m", "coach", *args],
                                      env={**pulse.env, "PYTHONUNBUFFERED": "1", **(env or {})},
@@ -95,17 +96,27 @@ class Spoken:
             self._changed.notify_all()
 
     def wait_for(self, text: str, count: int = 1, timeout: float = 90) -> str:
-        """The `count`th printed line containing `text`, once it is printed."""
+        """The `count`th printed line containing `text`, once it is printed; what was printed up
+        to it is read (`answer` looks after it)."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
-                found = [line for line in self.lines if text in line]
+                found = [i for i, line in enumerate(self.lines) if text in line]
                 if len(found) >= count:
-                    return found[count - 1]
+                    self.read = max(self.read, found[count - 1] + 1)
+                    return self.lines[found[count - 1]]
                 left = deadline - time.monotonic()
                 if left <= 0 or (self.proc.poll() is not None and not self._reader.is_alive()):
                     raise AssertionError(f"never printed {text!r} ({count}):\n" + "\n".join(self.lines[-30:]))
                 self._changed.wait(min(left, 0.5))
+
+    def _next(self, text: str, timeout: float = 90) -> str:
+        """The first line containing `text` printed after what was read; read up to it."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: any(text in line for line in self.lines[self.read:]), timeout):
+                raise AssertionError(f"never printed {text!r}:\n" + "\n".join(self.lines[-30:]))
+            self.read += next(i for i, line in enumerate(self.lines[self.read:]) if text in line) + 1
+            return self.lines[self.read - 1]
 
     def say(self, word: str, voice: str = "project", after: float | None = None) -> float:
         """Say `word` once the coach has spoken (after `after`, a time.monotonic()) and gone
@@ -124,23 +135,25 @@ class Spoken:
     def _count(self, text: str) -> int:
         return sum(text in line for line in self.lines)
 
-    def answer(self, text: str, word: str, count: int = 1, voice: str = "project") -> str:
-        """Wait for a question containing `text`, then say `word` until it is taken (a word not
-        understood is asked again, and said again: at most three times); the line that says
-        what was heard."""
-        self.wait_for(text, count)
+    def answer(self, text: str, word: str, voice: str = "project") -> str:
+        """Wait for the next question containing `text` (after what was read), then say `word`
+        until it is taken, as a person would: again when the coach says it did not understand or
+        asks the question again (at most three times); the line that says what was heard."""
+        self._next(text)
         asked = time.monotonic()
         for _ in range(3):
-            heard, unclear = self.count("heard:"), self.count("not understood")
             self.say(word, voice, after=asked)
-            asked = time.monotonic()
-            with self._changed:  # a line saying it was taken, or that it was not understood
-                if not self._changed.wait_for(lambda h=heard, u=unclear: self._count("heard:") > h
-                                              or self._count("not understood") > u, 30):
+            with self._changed:  # what the coach printed next: taken, not understood, or asked again
+                if not self._changed.wait_for(lambda: any(m in line for line in self.lines[self.read:]
+                                                          for m in ("heard:", "not understood", "(again)")), 30):
                     raise AssertionError(f"{word!r} was never taken:\n" + "\n".join(self.lines[-20:]))
-                if self._count("heard:") > heard:
-                    return [line for line in self.lines if "heard:" in line][heard]
-        raise AssertionError(f"{word!r} was not understood three times:\n" + "\n".join(self.lines[-20:]))
+                line = next(line for line in self.lines[self.read:]
+                            if any(m in line for m in ("heard:", "not understood", "(again)")))
+                self.read = self.lines.index(line, self.read) + 1
+                asked = time.monotonic()
+                if "heard:" in line:
+                    return line
+        raise AssertionError(f"{word!r} was not taken in three tries:\n" + "\n".join(self.lines[-20:]))
 
     def finish(self, timeout: float = 120) -> tuple[int, str, str]:
         try:
