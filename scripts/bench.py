@@ -774,6 +774,12 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp, PulseServer() as server:
             phone_figures(server, Path(tmp))
         return table()
+    if only == ["closing"]:  # the end of a --phone session, with the page open in Chromium
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import bench_phone
+
+        bench_phone.closing(row)
+        return table()
     if only == ["scale"]:
         with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
             scale_figures(Path(tmp))
@@ -848,6 +854,7 @@ def phone_figures(server: PulseServer, home: Path) -> None:
     bench_phone.pause_latency(server, home, home_env, row, ["--flexion", "--only", "figure-four", "--side", "left"])
     bench_phone.countdown(server, home, home_env, row, TINY, 10)
     bench_phone.cost(server, home, home_env, row, TINY)
+    bench_phone.closing(row)
 
 
 def table() -> None:

@@ -169,3 +169,49 @@ def cost(server, home: Path, env_home, row, routine: list[str]) -> None:
     row("a session's coach process with --phone and the page open, beside the same session without "
         "(peak RSS, CPU % of a core)", f"{m1:.0f} MB, {c1:.1f} % (+{m1 - m0:.0f} MB, {c1 - c0:+.1f} points)",
         f"without: {m0:.0f} MB, {c0:.1f} %", "<= +30 MB, <= +5 % of a core")
+
+
+def closing(row, times: int = 30) -> None:
+    """The end of a --phone session: Phone.close() with the page open in Chromium and connected,
+    without a Wake Lock (a phone's browser over plain http has none: the page plays its video),
+    ours (the page has 1 s to answer the closing handshake) beside websockets' default (10 s)."""
+    from playwright.sync_api import sync_playwright
+
+    from coach.core.words import catalog
+    from coach.phone.server import Phone
+    from tests.browser import ARGS, CHROMIUM, phone_page
+
+    class Default(Phone):  # the naive way: websockets' own close_timeout
+        async def _serve(self, sock):
+            from websockets.asyncio.server import serve
+
+            self._server = await serve(self._peer, sock=sock, process_request=self._request,
+                                       server_header=None, max_size=4096, ping_interval=5, ping_timeout=10)
+
+    took: dict[str, list[float]] = {"ours": [], "naive": []}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            for k in range(times):
+                ways = [("ours", Phone), ("naive", Default)]
+                for way, kind in ways if k % 2 else ways[::-1]:  # each way first half the time
+                    phone = kind("127.0.0.1", catalog("en"), {"knees-to-chest": "Knees to chest"})
+                    phone.start()
+                    page = phone_page(browser)
+                    page.add_init_script("delete Navigator.prototype.wakeLock")  # as a phone over http:
+                    page.goto(phone.url)  # the tap below starts the silent video that keeps its screen on
+                    page.wait_for_function("document.getElementById('pause').textContent === 'Pause'")
+                    page.click("#repeat")
+                    start = time.monotonic()
+                    phone.close()
+                    took[way].append(time.monotonic() - start)
+                    page.context.close()
+        finally:
+            browser.close()
+
+    def said(way: str) -> str:
+        t = took[way]
+        return f"median {statistics.median(t):.3f} s, worst {max(t):.2f} s, {sum(x > 0.5 for x in t)} of {len(t)} over 0.5 s"
+
+    row(f"a --phone session's end with the page open (Chromium), {times} each: the coach waits for the page",
+        said("ours"), said("naive"), "no wait a person notices (under 1 s)")
