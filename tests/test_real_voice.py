@@ -29,19 +29,16 @@ def listened(pulse, shared_cache, kind: str, clips: list[str], expected: list[st
     again, and a clip that should not be taken is said once."""
     run = Spoken(["listen", "--for", kind, "--json", "--seconds", str(seconds)], pulse, shared_cache)
     run.wait_for('{"event": "listening"}', timeout=90)
-    printed = 0
     got: list[dict] = []
     for clip, wanted in zip(clips, expected):
         for attempt in range(2):
             run.say(clip, "real")
             try:
-                run.wait_for('"took"', count=printed + 1, timeout=20 if attempt == 0 else 30)
+                result = json.loads(run.next_line('"took"', timeout=20 if attempt == 0 else 30))
             except AssertionError:  # not even a stretch of speech found (a loaded machine)
                 if attempt or wanted is None:
                     raise
                 continue
-            printed += 1
-            result = json.loads(run.lines[[i for i, line in enumerate(run.lines) if '"took"' in line][printed - 1]])
             if result["took"] is not None or wanted is None or attempt:
                 break
         got.append(result)

@@ -110,13 +110,19 @@ class Spoken:
                     raise AssertionError(f"never printed {text!r} ({count}):\n" + "\n".join(self.lines[-30:]))
                 self._changed.wait(min(left, 0.5))
 
-    def _next(self, text: str, timeout: float = 90) -> str:
-        """The first line containing `text` printed after what was read; read up to it."""
+    def next_line(self, *texts: str, timeout: float = 90, never: str = "") -> str:
+        """The first line containing one of `texts` printed after what was read; read up to it.
+        Not printed within `timeout`: AssertionError, `never` its first words."""
+        def found() -> int | None:
+            return next((i for i in range(self.read, len(self.lines)) if any(t in self.lines[i] for t in texts)), None)
+
         with self._changed:
-            if not self._changed.wait_for(lambda: any(text in line for line in self.lines[self.read:]), timeout):
-                raise AssertionError(f"never printed {text!r}:\n" + "\n".join(self.lines[-30:]))
-            self.read += next(i for i, line in enumerate(self.lines[self.read:]) if text in line) + 1
-            return self.lines[self.read - 1]
+            if not self._changed.wait_for(lambda: found() is not None, timeout):
+                raise AssertionError((never or f"never printed {texts!r}") + ":\n" + "\n".join(self.lines[-30:]))
+            i = found()
+            assert i is not None
+            self.read = i + 1
+            return self.lines[i]
 
     def say(self, word: str, voice: str = "project", after: float | None = None) -> float:
         """Say `word` once the coach has spoken (after `after`, a time.monotonic()) and gone
@@ -128,31 +134,18 @@ class Spoken:
                    "real": lambda: real(word)}[voice]()
         return self.mouth.say(samples)
 
-    def count(self, text: str) -> int:
-        with self._changed:
-            return self._count(text)
-
-    def _count(self, text: str) -> int:
-        return sum(text in line for line in self.lines)
-
     def answer(self, text: str, word: str, voice: str = "project") -> str:
         """Wait for the next question containing `text` (after what was read), then say `word`
         until it is taken, as a person would: again when the coach says it did not understand or
         asks the question again (at most three times); the line that says what was heard."""
-        self._next(text)
+        self.next_line(text)
         asked = time.monotonic()
         for _ in range(3):
             self.say(word, voice, after=asked)
-            with self._changed:  # what the coach printed next: taken, not understood, or asked again
-                if not self._changed.wait_for(lambda: any(m in line for line in self.lines[self.read:]
-                                                          for m in ("heard:", "not understood", "(again)")), 30):
-                    raise AssertionError(f"{word!r} was never taken:\n" + "\n".join(self.lines[-20:]))
-                line = next(line for line in self.lines[self.read:]
-                            if any(m in line for m in ("heard:", "not understood", "(again)")))
-                self.read = self.lines.index(line, self.read) + 1
-                asked = time.monotonic()
-                if "heard:" in line:
-                    return line
+            line = self.next_line("heard:", "not understood", "(again)", timeout=30, never=f"{word!r} was never taken")
+            asked = time.monotonic()
+            if "heard:" in line:
+                return line
         raise AssertionError(f"{word!r} was not taken in three tries:\n" + "\n".join(self.lines[-20:]))
 
     def finish(self, timeout: float = 120) -> tuple[int, str, str]:

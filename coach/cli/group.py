@@ -78,10 +78,8 @@ class CoachGroup(click.Group):
         except BaseException as e:
             stop = _asked_to_stop(e)
             if stop is not None:  # Ctrl-C, SIGTERM or SIGHUP, even when cleaning up after it failed
-                if stop is not e and _debug(ctx):
-                    import traceback
-
-                    traceback.print_exception(e)
+                if stop is not e:
+                    _trace(ctx, e)
                 _echo_quietly("\nStopped.")
                 ctx.exit(130 if isinstance(stop, KeyboardInterrupt) else 128 + stop.signum)
             if not isinstance(e, Exception):
@@ -93,10 +91,7 @@ def _fail(ctx: click.Context, e: Exception) -> NoReturn:
     """A domain error as its one line and exit code; anything else as a bug, its details behind
     --debug."""
     if isinstance(e, CoachError):
-        if _debug(ctx):
-            import traceback
-
-            traceback.print_exc()
+        _trace(ctx, e)
         if getattr(e, "plain", False):  # a stop for safety: its advice is said; no "Error:"
             _echo_quietly(str(e))
             ctx.exit(e.exit_code)
@@ -104,6 +99,14 @@ def _fail(ctx: click.Context, e: Exception) -> NoReturn:
     if _debug(ctx):
         raise e
     raise CoachFailure(f"unexpected {type(e).__name__}: {e}. Run again with --debug for details.", 1) from None
+
+
+def _trace(ctx: click.Context, e: BaseException) -> None:
+    """With --debug, the traceback behind the one line."""
+    if _debug(ctx):
+        import traceback
+
+        traceback.print_exception(e)
 
 
 def _asked_to_stop(e: BaseException) -> KeyboardInterrupt | Interrupted | None:

@@ -62,6 +62,10 @@ class Phone:
     """One session's page at `host`: start() binds a free port, `url` is the address to open
     (the secret in it), close() ends it (the page is told the session has ended)."""
 
+    # seconds a page has to answer the closing handshake at the session's end: Chromium now and
+    # then did not, and websockets' default (10 s) held the coach's exit that long
+    CLOSE_TIMEOUT = 1.0
+
     def __init__(self, host: str, words: Words, names: dict[str, str]):
         self.host, self.words = host, words
         self.secret = secrets.token_urlsafe(SECRET_BYTES)
@@ -151,11 +155,9 @@ class Phone:
     async def _serve(self, sock: socket.socket) -> None:
         from websockets.asyncio.server import serve
 
-        # close_timeout: a page that does not answer the closing handshake at the session's end
-        # (Chromium, about one time in three) held the coach's exit for websockets' default 10 s
         self._server = await serve(self._peer, sock=sock, process_request=self._request,
                                    server_header=None, max_size=4096, ping_interval=5, ping_timeout=10,
-                                   close_timeout=1)
+                                   close_timeout=self.CLOSE_TIMEOUT)
 
     async def _end(self) -> None:
         ended = json.dumps({"type": "ended"})
