@@ -214,9 +214,9 @@ class Player:
         draft's renderer plays to its settled part and waits there, silent, until `follow`
         hands over a later draft.
         Ctrl-C or any other exception silences the output at once and propagates."""
-        self.ready()
-        if time.monotonic() >= self.sounding_until:  # only silence is buffered: start at once
-            self._flush()
+        self.ready()  # (what is buffered, silence, plays out first: at most LATENCY. Dropping it
+        # restarted the stream, and through PulseAudio's ALSA plugin a restarted stream took no
+        # samples for 1.6-1.85 s: each question came that late after the answer before it.)
         with self._lock:
             self._reached.clear()
             self.position, self._end = start, renderer.total if end is None else end
