@@ -780,6 +780,10 @@ def main() -> None:
 
         bench_phone.closing(row)
         return table()
+    if only == ["prompt"]:  # how soon a question follows the answer before it
+        with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp, PulseServer() as server:
+            prompt_figures(server, Path(tmp))
+        return table()
     if only == ["scale"]:
         with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
             scale_figures(Path(tmp))
@@ -839,9 +843,17 @@ def main() -> None:
             busy_figure(server, home)
             listen_figures(server, home)
             phone_figures(server, home)
+            prompt_figures(server, home)
             stop_key_figure(server, home)  # last: its stopped session bars flexion in this home
         view_cpu(home)
     table()
+
+
+def prompt_figures(server: PulseServer, home: Path) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_prompt
+
+    bench_prompt.figures(row, server, home, home_env)
 
 
 def phone_figures(server: PulseServer, home: Path) -> None:
