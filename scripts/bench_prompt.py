@@ -83,6 +83,6 @@ def figures(row, server, home: Path, env_of, times: int = 2) -> None:
         t = took[way]
         return f"median {statistics.median(t):.2f} s, worst {max(t):.2f} s ({len(t)} questions)"
 
-    row("a question after the answer before it (piped answers, the safety questions): end of one "
-        "question's clip to the start of the next, on the recording",
+    row("a question after the answer before it (the safety questions, answers piped, the null sink): from one "
+        "question's line to the next, less its clip (the script's 0.4 s pause is in it)",
         said("ours"), said("naive") + ", the stream restarted before each", "no wait a person notices")
