@@ -52,7 +52,9 @@ def _waits(server, home: Path, env_of, way: str, run: str) -> list[float]:
     folder.mkdir(parents=True)
     (folder / "cache").symlink_to(home / "cache")  # one warm cache: no phrase is made between questions
     argv = [sys.executable, "-m", "coach", *ARGS] if way == "ours" else [sys.executable, "-c", NAIVE, *ARGS]
-    texts = [q.text for g in screening(words()).groups for q in g.questions]
+    asking = screening(words())
+    texts = [q.text for g in asking.groups for q in g.questions]
+    lines = (*texts, asking.clear)  # the questions, then the line after the last one
     asked: list[float] = []  # when each question was printed: just before it is said
     proc = subprocess.Popen(argv, env=env_of(folder, server.overrides), stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1, cwd=ROOT)
@@ -60,9 +62,9 @@ def _waits(server, home: Path, env_of, way: str, run: str) -> list[float]:
     proc.stdin.write("n\n" * len(texts))
     proc.stdin.close()
     for line in proc.stdout:
-        if any(line.startswith(t) for t in texts) or line.startswith(words().screening.clear):
+        if line.startswith(lines):
             asked.append(time.monotonic())
-            if len(asked) == len(texts) + 1:
+            if len(asked) == len(lines):
                 break
     proc.kill()
     proc.wait()

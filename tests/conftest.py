@@ -50,18 +50,17 @@ def pytest_collection_modifyitems(config, items):
         if live:
             limits[item.nodeid] = float(mark.kwargs.get("timeout", mark.args[0] if mark.args else LIVE_LIMIT))
     items.sort(key=lambda item: -limits.get(item.nodeid, -1.0))  # stable: the others keep their order
-    live = [item for item in items if item.nodeid in limits]
-    items[: len(live)] = handed_out(live, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    live = len(limits)  # sorted first
+    items[:live] = handed_out(items[:live], int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
 
 
 def handed_out(tests: list, workers: int) -> list:
     """`tests` (longest first) in the order for pytest-xdist's load scheduling to share them out
     well among `workers`. It gives each worker two tests in a row to begin with, then one more
     each time a worker starts the last one it holds: so the second of a worker's first two waits
-    behind the first. Longest first alone put the two longest on one worker, one after the other
-    (the live part took 11:00 with eight workers; its tests summed to 61 minutes, 7:39 each). So
-    each of the longest tests goes first in a pair beside one of the shortest; the rest follow,
-    longest first, to whichever worker is free."""
+    behind the first, and longest first alone put the two longest on one worker, one after the
+    other (scripts/test has the figures). So each of the longest tests goes first in a pair
+    beside one of the shortest; the rest follow, longest first, to whichever worker is free."""
     if workers < 2 or len(tests) < 2 * workers:
         return tests
     first, rest = tests[:workers], tests[workers:]

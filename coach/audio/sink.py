@@ -214,9 +214,8 @@ class Player:
         draft's renderer plays to its settled part and waits there, silent, until `follow`
         hands over a later draft.
         Ctrl-C or any other exception silences the output at once and propagates."""
-        self.ready()  # (what is buffered, silence, plays out first: at most LATENCY. Dropping it
-        # restarted the stream, and through PulseAudio's ALSA plugin a restarted stream took no
-        # samples for 1.6-1.85 s: each question came that late after the answer before it.)
+        self.ready()  # buffered silence plays out first (at most LATENCY): a restart to drop it
+        # took no samples for 1.5 s through PulseAudio's ALSA plugin (scripts/bench prompt)
         with self._lock:
             self._reached.clear()
             self.position, self._end = start, renderer.total if end is None else end
